@@ -1,0 +1,493 @@
+/* cli.c — the command line: one table of options, one place that checks
+ * their values and combinations.  Errors are one line on stderr; the caller
+ * exits 3.  Values of -a and -u are never echoed (they may hold a secret). */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "parse.h"
+
+/* Which subcommands accept an option. */
+#define C_CHECK		0x01
+#define C_ENV		0x02
+#define C_SIM		0x04
+#define C_WATCH		0x08
+#define C_EXPLAIN	0x10
+#define C_SCHEMA	0x20
+#define C_CONN		(C_CHECK | C_ENV | C_WATCH)
+#define C_REPORT	(C_CHECK | C_ENV | C_SIM | C_EXPLAIN)
+#define C_ALL		0x3f
+
+enum {
+	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
+	O_KEY, O_INSECURE, O_TIMEOUT, O_ENV_FILE, O_ALL_CANDIDATES, O_FORMAT,
+	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
+	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
+	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
+	O_VERSION, O_VERBOSE
+};
+
+/* Value kinds, checked before an option's handler sees the value. */
+enum vkind { V_NONE, V_STR, V_SECRET, V_PATH, V_HOST, V_INT, V_DUR };
+
+struct opt {
+	const char *name;	/* long name */
+	int	 id;		/* short letter, or O_* */
+	enum vkind kind;
+	unsigned cmds;
+	long long min, max;	/* V_INT bounds; V_STR/V_HOST: max length */
+	const char *arg, *help;
+};
+
+static const struct opt opts[] = {
+	{ "url", 'u', V_SECRET, C_CONN, 0, 4096, "URL", "redis:// or rediss:// URL" },
+	{ "host", 'h', V_HOST, C_CONN, 0, 255, "HOST", "server host name or address" },
+	{ "port", 'p', V_INT, C_CONN, 1, 65535, "PORT", "server port" },
+	{ "pass", 'a', V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password (visible to other users; prefer REDISCLI_AUTH)" },
+	{ "user", O_USER, V_STR, C_CONN, 0, 512, "NAME", "ACL user name" },
+	{ "db", 'n', V_INT, C_CONN, 0, 1000000, "DB", "database number" },
+	{ "tls", O_TLS, V_NONE, C_CONN, 0, 0, NULL, "use TLS" },
+	{ "sni", O_SNI, V_HOST, C_CONN, 0, 255, "NAME", "TLS server name to send" },
+	{ "no-sni", O_NO_SNI, V_NONE, C_CONN, 0, 0, NULL, "send no TLS server name" },
+	{ "cacert", O_CACERT, V_PATH, C_CONN, 0, 4096, "FILE", "CA certificate bundle to trust" },
+	{ "cacertdir", O_CACERTDIR, V_PATH, C_CONN, 0, 4096, "DIR", "directory of CA certificates" },
+	{ "cert", O_CERT, V_PATH, C_CONN, 0, 4096, "FILE", "client certificate" },
+	{ "key", O_KEY, V_PATH, C_CONN, 0, 4096, "FILE", "client private key" },
+	{ "insecure", O_INSECURE, V_NONE, C_CONN, 0, 0, NULL, "do not verify the server certificate" },
+	{ NULL, '4', V_NONE, C_CONN, 0, 0, NULL, "IPv4 only" },
+	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
+	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
+	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
+	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
+	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
+	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV, 0, 0, NULL, "warnings fail the run (exit 1)" },
+	{ "quiet", O_QUIET, V_NONE, C_ALL, 0, 0, NULL, "print nothing; the exit status says it all" },
+	{ "no-color", O_NO_COLOR, V_NONE, C_ALL, 0, 0, NULL, "no colour in text output (also NO_COLOR)" },
+	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH, 0, 1000, "N", "PINGs in the latency step (default 10)" },
+	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
+	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
+	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
+	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
+	{ "list", O_LIST, V_NONE, C_SIM, 0, 0, NULL, "list the scenarios" },
+	{ "serve", O_SERVE, V_NONE, C_SIM, 0, 0, NULL, "keep the fault server running and print its URL" },
+	{ "listen-port", O_PORT, V_INT, C_SIM, 1, 65535, "PORT", "with --serve: port to listen on" },
+	{ "delay", O_DELAY, V_DUR, C_SIM, 0, 0, "DUR", "delay before every reply" },
+	{ "jitter", O_JITTER, V_DUR, C_SIM, 0, 0, "DUR", "random extra delay up to DUR" },
+	{ "close-after", O_CLOSE_AFTER, V_INT, C_SIM, 0, 1LL << 40, "BYTES", "close after writing BYTES" },
+	{ "reset-after", O_RESET_AFTER, V_DUR, C_SIM, 0, 0, "DUR", "reset connections after DUR" },
+	{ "redis-version", O_REDIS_VERSION, V_STR, C_SIM, 0, 8, "V", "reply wording of Redis V (7 or 5)" },
+	{ "verbose", O_VERBOSE, V_NONE, C_ALL, 0, 0, NULL, "more detail on stderr" },
+	{ "help", O_HELP, V_NONE, C_ALL, 0, 0, NULL, "this help" },
+	{ "version", O_VERSION, V_NONE, C_ALL, 0, 0, NULL, "print the version" },
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static const struct {
+	const char *name;
+	enum rd_cmd cmd;
+	unsigned mask;
+	const char *args, *what;
+} cmds[] = {
+	{ "check", RD_CMD_CHECK, C_CHECK, "[conn options] [report options]", "diagnose the resolved connection" },
+	{ "env", RD_CMD_ENV, C_ENV, "[conn options] [report options]", "resolved configuration and provenance; no network" },
+	{ "simulate", RD_CMD_SIMULATE, C_SIM, "SCENARIO [--serve] [report options] | --list", "run a check against a built-in fault server" },
+	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N]", "heartbeat, one JSON line per probe" },
+	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
+	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const char *const formats[] = {
+	[RD_FMT_JSON] = "json", [RD_FMT_TEXT] = "text",
+	[RD_FMT_NDJSON] = "ndjson", [RD_FMT_NAGIOS] = "nagios",
+	[RD_FMT_PROMETHEUS] = "prometheus", [RD_FMT_JUNIT] = "junit",
+};
+
+static void
+optname(const struct opt *o, char *buf, size_t len)
+{
+	if (o->name != NULL && (o->id >= 256 || o->id == 0))
+		snprintf(buf, len, "--%s", o->name);
+	else
+		snprintf(buf, len, "-%c", o->id);
+}
+
+/* A printable, bounded rendering of a user value for an error message. */
+static void
+quote(const char *s, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; s[i] != '\0' && o + 5 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= 64) {
+			o += (size_t)snprintf(buf + o, len - o, "...");
+			break;
+		}
+		if (isprint(c))
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+}
+
+static int
+bad_value(const struct opt *o, const char *val, const char *why)
+{
+	char name[32], q[300];
+
+	optname(o, name, sizeof(name));
+	if (o->kind == V_SECRET || val == NULL) {
+		fprintf(stderr, "redisdiag: %s: %s\n", name, why);
+	} else {
+		quote(val, q, sizeof(q));
+		fprintf(stderr, "redisdiag: %s: %s: '%s'\n", name, why, q);
+	}
+	return -1;
+}
+
+/* Checks a string value's shape; returns 0 or prints and returns -1. */
+static int
+check_string(const struct opt *o, const char *val)
+{
+	size_t i, n = strlen(val);
+
+	if (n == 0)
+		return bad_value(o, NULL, "empty value");
+	if ((long long)n > o->max)
+		return bad_value(o, NULL, "value too long");
+	if (o->kind == V_SECRET)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)val[i];
+		if (c < 0x20 || c == 0x7f)
+			return bad_value(o, val, "control character in value");
+		if (o->kind == V_HOST && (c == ' ' || c >= 0x80))
+			return bad_value(o, val, "not a host name or address");
+	}
+	return 0;
+}
+
+static int
+set_format(struct rd_cli *cli, const struct opt *o, const char *val)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(val, formats[i]) == 0) {
+			cli->ropts.format = (enum rd_format)i;
+			cli->format_set = true;
+			return 0;
+		}
+	}
+	return bad_value(o, val, "unknown format (json, text, ndjson, nagios, prometheus, junit)");
+}
+
+static int
+apply(struct rd_cli *cli, const struct opt *o, const char *val)
+{
+	long long n = 0;
+	int64_t us = 0;
+	const char *err;
+
+	switch (o->kind) {
+	case V_STR: case V_SECRET: case V_PATH: case V_HOST:
+		if (check_string(o, val) == -1)
+			return -1;
+		break;
+	case V_INT:
+		if (parse_int(val, o->min, o->max, &n, &err) == -1)
+			return bad_value(o, val, err);
+		break;
+	case V_DUR:
+		if (parse_duration(val, &us, &err) == -1)
+			return bad_value(o, val, err);
+		break;
+	case V_NONE:
+		break;
+	}
+
+	switch (o->id) {
+	case 'u': cli->conn.url = val; break;
+	case 'h': cli->conn.host = val; break;
+	case 'p': cli->conn.port = (int)n; break;
+	case 'a': cli->conn.password = val; break;
+	case 'n': cli->conn.db = (int)n; break;
+	case '4': cli->conn.family = 4; break;
+	case '6': cli->conn.family = 6; break;
+	case O_USER: cli->conn.user = val; break;
+	case O_TLS: cli->conn.tls = true; break;
+	case O_SNI: cli->conn.sni = val; break;
+	case O_NO_SNI: cli->conn.no_sni = true; break;
+	case O_CACERT: cli->conn.cacert = val; break;
+	case O_CACERTDIR: cli->conn.cacertdir = val; break;
+	case O_CERT: cli->conn.cert = val; break;
+	case O_KEY: cli->conn.key = val; break;
+	case O_INSECURE: cli->conn.insecure = true; break;
+	case O_TIMEOUT: cli->conn.timeout_us = us; break;
+	case O_ENV_FILE: cli->conn.env_file = val; break;
+	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
+	case O_FORMAT: return set_format(cli, o, val);
+	case O_STRICT: cli->ropts.strict = true; break;
+	case O_QUIET: cli->ropts.quiet = true; break;
+	case O_NO_COLOR: cli->no_color = true; break;
+	case O_LAT_SAMPLES: cli->ropts.latency_samples = (int)n; break;
+	case O_LAT_THRESHOLD: cli->ropts.latency_threshold_us = us; break;
+	case O_INTERVAL: cli->interval_us = us; break;
+	case O_FAIL_AFTER: cli->fail_after = (int)n; break;
+	case O_COUNT: cli->count = (int)n; break;
+	case O_LIST: cli->list = true; break;
+	case O_SERVE: cli->serve = true; break;
+	case O_PORT: cli->serve_port = (int)n; break;
+	case O_DELAY: cli->delay_us = us; break;
+	case O_JITTER: cli->jitter_us = us; break;
+	case O_CLOSE_AFTER: cli->close_after = n; break;
+	case O_RESET_AFTER: cli->reset_after_us = us; break;
+	case O_REDIS_VERSION:
+		if (strcmp(val, "7") != 0 && strcmp(val, "6") != 0 &&
+		    strcmp(val, "5") != 0)
+			return bad_value(o, val, "unknown version (7, 6 or 5)");
+		cli->redis_version = val;
+		break;
+	case O_VERBOSE: cli->verbose++; break;
+	case O_HELP: cli->help = true; break;
+	case O_VERSION: cli->version = true; break;
+	}
+	return 0;
+}
+
+static void
+defaults(struct rd_cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->conn.db = -1;
+	cli->ropts.format = RD_FMT_JSON;
+	cli->ropts.latency_samples = 10;
+	cli->ropts.latency_threshold_us = 100000;
+	cli->interval_us = 30 * 1000000LL;
+	cli->fail_after = 2;
+	cli->close_after = -1;
+	cli->redis_version = "7";
+}
+
+/* Joins argv[from..argc) with spaces (explain TEXT given unquoted). */
+static char *
+join(int argc, char **argv, int from)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((s = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = from; i < argc; i++) {
+		if (i > from)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int
+cli_parse(int argc, char **argv, struct rd_cli *cli)
+{
+	struct option lopts[NOPTS + 1];
+	char sopts[NOPTS * 2 + 2], name[32];
+	size_t i, nl = 0, ns = 0;
+	unsigned mask = C_ALL;
+	int c, first = 1;
+
+	defaults(cli);
+
+	/* The subcommand comes first; --help and --version work without it. */
+	if (argc > 1 && argv[1][0] != '-') {
+		for (i = 0; i < NCMDS; i++)
+			if (strcmp(argv[1], cmds[i].name) == 0)
+				break;
+		if (i == NCMDS) {
+			char q[300];
+			quote(argv[1], q, sizeof(q));
+			fprintf(stderr, "redisdiag: unknown command '%s' (try --help)\n", q);
+			return -1;
+		}
+		cli->cmd = cmds[i].cmd;
+		cli->cmd_name = cmds[i].name;
+		mask = cmds[i].mask;
+		first = 2;
+	}
+
+	sopts[ns++] = '+';	/* stop at the first operand: explain TEXT */
+	sopts[ns++] = ':';	/* report a missing argument as ':' */
+	for (i = 0; i < NOPTS; i++) {
+		if (opts[i].name != NULL) {
+			lopts[nl].name = opts[i].name;
+			lopts[nl].has_arg = opts[i].kind == V_NONE ?
+			    no_argument : required_argument;
+			lopts[nl].flag = NULL;
+			lopts[nl].val = opts[i].id;
+			nl++;
+		}
+		if (opts[i].id < 256) {
+			sopts[ns++] = (char)opts[i].id;
+			if (opts[i].kind != V_NONE)
+				sopts[ns++] = ':';
+		}
+	}
+	memset(&lopts[nl], 0, sizeof(lopts[nl]));
+	sopts[ns] = '\0';
+
+	optind = first;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
+		const struct opt *o = NULL;
+
+		if (c == '?' || c == ':') {
+			const char *what = c == '?' ? "unknown option" :
+			    "option needs a value";
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "redisdiag: %s -%c (try --help)\n",
+				    what, optopt);
+			else {
+				char q[300];
+				quote(argv[optind - 1], q, sizeof(q));
+				/* A '--pass=secret' typo must not echo. */
+				char *eq = strchr(q, '=');
+				if (eq != NULL)
+					*eq = '\0';
+				fprintf(stderr, "redisdiag: %s '%s' (try --help)\n",
+				    what, q);
+			}
+			return -1;
+		}
+		for (i = 0; i < NOPTS; i++)
+			if (opts[i].id == c)
+				o = &opts[i];
+		if (!(o->cmds & mask)) {
+			optname(o, name, sizeof(name));
+			fprintf(stderr, "redisdiag: %s is not an option of '%s' (try %s --help)\n",
+			    name, cli->cmd_name ? cli->cmd_name : "redisdiag",
+			    cli->cmd_name ? cli->cmd_name : "");
+			return -1;
+		}
+		if (apply(cli, o, optarg) == -1)
+			return -1;
+	}
+
+	if (cli->help || cli->version)
+		return 0;
+	if (cli->cmd == RD_CMD_NONE) {
+		fprintf(stderr, "redisdiag: no command given (try --help)\n");
+		return -1;
+	}
+
+	/* Operands, and combinations, checked in one place. */
+	switch (cli->cmd) {
+	case RD_CMD_SIMULATE:
+		if (optind < argc)
+			cli->scenario = argv[optind++];
+		if (optind < argc) {
+			fprintf(stderr, "redisdiag: simulate takes one scenario (try simulate --list)\n");
+			return -1;
+		}
+		if (!cli->list && cli->scenario == NULL) {
+			fprintf(stderr, "redisdiag: simulate needs a scenario (try simulate --list)\n");
+			return -1;
+		}
+		if (cli->serve_port != 0 && !cli->serve) {
+			fprintf(stderr, "redisdiag: --listen-port needs --serve\n");
+			return -1;
+		}
+		break;
+	case RD_CMD_EXPLAIN:
+		if (optind < argc) {
+			if (optind == argc - 1 && strcmp(argv[optind], "-") == 0)
+				cli->explain_text = NULL;
+			else {
+				if ((cli->explain_joined = join(argc, argv, optind)) == NULL) {
+					fprintf(stderr, "redisdiag: out of memory\n");
+					return -1;
+				}
+				cli->explain_text = cli->explain_joined;
+			}
+		}
+		break;
+	default:
+		if (optind < argc) {
+			char q[300];
+			quote(argv[optind], q, sizeof(q));
+			fprintf(stderr, "redisdiag: unexpected argument '%s' (try %s --help)\n",
+			    q, cli->cmd_name);
+			return -1;
+		}
+		break;
+	}
+
+	if (cli->conn.sni != NULL && cli->conn.no_sni) {
+		fprintf(stderr, "redisdiag: --sni and --no-sni exclude each other\n");
+		return -1;
+	}
+	if ((cli->conn.cert == NULL) != (cli->conn.key == NULL)) {
+		fprintf(stderr, "redisdiag: --cert and --key go together\n");
+		return -1;
+	}
+	if (cli->conn.family != 0) {
+		/* -4 -6 together: the later one would silently win. */
+		int n4 = 0, n6 = 0, k;
+		for (k = 1; k < argc; k++) {
+			n4 += strcmp(argv[k], "-4") == 0;
+			n6 += strcmp(argv[k], "-6") == 0;
+		}
+		if (n4 && n6) {
+			fprintf(stderr, "redisdiag: -4 and -6 exclude each other\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+cli_free(struct rd_cli *cli)
+{
+	free(cli->explain_joined);
+	cli->explain_joined = NULL;
+}
+
+void
+cli_usage(const struct rd_cli *cli)
+{
+	unsigned mask = C_ALL;
+	char name[32], left[64];
+	size_t i;
+
+	if (cli->cmd == RD_CMD_NONE) {
+		printf("usage: redisdiag COMMAND [options]\n\n"
+		    "Diagnose why an application cannot reach its Redis.\n\n"
+		    "Commands:\n");
+		for (i = 0; i < NCMDS; i++)
+			printf("  %-10s %s\n", cmds[i].name, cmds[i].what);
+		printf("\nredisdiag COMMAND --help shows a command's options.\n"
+		    "Exit status: 0 ok, 1 server refuses service, 2 unreachable, "
+		    "3 bad configuration or usage.\n");
+		return;
+	}
+	for (i = 0; i < NCMDS; i++)
+		if (cmds[i].cmd == cli->cmd) {
+			printf("usage: redisdiag %s %s\n\n%s.\n\nOptions:\n",
+			    cmds[i].name, cmds[i].args, cmds[i].what);
+			mask = cmds[i].mask;
+		}
+	for (i = 0; i < NOPTS; i++) {
+		if (!(opts[i].cmds & mask))
+			continue;
+		optname(&opts[i], name, sizeof(name));
+		snprintf(left, sizeof(left), "%s%s%s", name,
+		    opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		printf("  %-22s %s\n", left, opts[i].help);
+	}
+}

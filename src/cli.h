@@ -1,0 +1,60 @@
+/* cli.h — the parsed command line.
+ *
+ * cli_parse() reads argv through one table of options (cli.c) and checks
+ * option combinations in one place.  It never touches the environment. */
+#ifndef RD_CLI_H
+#define RD_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "report.h"
+
+enum rd_cmd {
+	RD_CMD_NONE, RD_CMD_CHECK, RD_CMD_ENV, RD_CMD_SIMULATE, RD_CMD_WATCH,
+	RD_CMD_EXPLAIN, RD_CMD_SCHEMA
+};
+
+struct rd_cli {
+	enum rd_cmd cmd;
+	const char *cmd_name;
+	bool	 help, version;
+
+	struct rd_connflags conn;
+	struct rd_report_opts ropts;
+	bool	 format_set;		/* --format given; else decided by isatty */
+	bool	 no_color;
+
+	/* watch */
+	int64_t	 interval_us;		/* default 30s */
+	int	 fail_after;		/* default 2 */
+	int	 count;			/* 0 = until interrupted */
+
+	/* simulate */
+	const char *scenario;
+	bool	 list;
+	bool	 serve;
+	int	 serve_port;		/* 0 = kernel's choice */
+	int64_t	 delay_us, jitter_us, reset_after_us;
+	long long close_after;		/* -1 = off */
+	const char *redis_version;	/* reply wording: "7" (default) or "5" */
+
+	/* explain: TEXT words joined by spaces, or "-" for stdin; NULL = stdin */
+	const char *explain_text;
+	char	*explain_joined;	/* owned */
+
+	int	 verbose;
+};
+
+/* Parses argv into *cli.  Returns 0, or -1 after printing one line
+ * "redisdiag: ..." on stderr (the caller exits 3).  A value given to -a or
+ * -u is never echoed in an error message. */
+int	cli_parse(int argc, char **argv, struct rd_cli *cli);
+
+void	cli_free(struct rd_cli *cli);
+
+/* Prints the usage of cli->cmd (or the general usage) to stdout. */
+void	cli_usage(const struct rd_cli *cli);
+
+#endif

@@ -1,0 +1,21 @@
+/* clock.h — one absolute monotonic deadline, passed down to every step.
+ *
+ * Times are int64_t microseconds on CLOCK_MONOTONIC.  A deadline is an
+ * absolute point on that clock; every wait computes what is left of it, so
+ * no step can outlive the run's --timeout. */
+#ifndef RD_CLOCK_H
+#define RD_CLOCK_H
+
+#include <stdint.h>
+
+/* Microseconds on the monotonic clock. */
+int64_t clock_now_us(void);
+
+/* Microseconds left until deadline_us; 0 when it has passed. */
+int64_t clock_left_us(int64_t deadline_us);
+
+/* Milliseconds left for poll(): rounded up so a poll never returns early
+ * with time still on the clock, 0 when the deadline has passed. */
+int clock_left_ms(int64_t deadline_us);
+
+#endif

@@ -1,0 +1,151 @@
+/* config.h — the resolved connection configuration.
+ *
+ * Built once by config_resolve() from command-line flags and an envmap,
+ * following SPEC section 4.  Every field carries its value and its source;
+ * every variable that was set and lost is recorded as shadowed; problems
+ * (bad URL, bad port, conflicts) are recorded as facts for the rules to turn
+ * into findings.  Nothing downstream of this calls getenv(). */
+#ifndef RD_CONFIG_H
+#define RD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "envdetect.h"
+#include "envmap.h"
+
+#define RD_SOURCE_LEN	128
+#define RD_DEFAULT_PORT	6379
+#define RD_DEFAULT_TIMEOUT_US	(5 * 1000000LL)
+
+/* Connection options as given on the command line; NULL/0/-1 = not given. */
+struct rd_connflags {
+	const char *url;		/* -u */
+	const char *host;		/* -h */
+	int	 port;			/* -p, 0 = not given (cli parses strictly) */
+	const char *password;		/* -a */
+	const char *user;		/* --user */
+	int	 db;			/* -n, -1 = not given */
+	bool	 tls;			/* --tls */
+	const char *sni;		/* --sni */
+	bool	 no_sni;		/* --no-sni */
+	const char *cacert, *cacertdir, *cert, *key;
+	bool	 insecure;
+	int	 family;		/* 0, 4 (-4) or 6 (-6) */
+	int64_t	 timeout_us;		/* 0 = default */
+	const char *env_file;		/* --env-file (already merged into the envmap by main) */
+	bool	 all_candidates;
+};
+
+enum rd_field_id {
+	RD_F_HOST, RD_F_PORT, RD_F_TLS, RD_F_SNI, RD_F_USERNAME, RD_F_PASSWORD,
+	RD_F_DB, RD_F__COUNT
+};
+
+/* "host", "port", "tls", "sni", "username", "password", "db" */
+extern const char *const rd_field_names[RD_F__COUNT];
+
+/* One resolved field.  value == NULL means unset.  The password field's
+ * value is the secret itself: renderers print "****" for it, never value. */
+struct rd_field {
+	char	*value;
+	char	 source[RD_SOURCE_LEN];	/* "flag:-h", "env:NF_REDIS_HOST",
+					   "url:REDIS_URL", "env-file:.env:12",
+					   "default" */
+};
+
+struct rd_shadowed {
+	char	 name[64];		/* the variable or flag that lost */
+	char	 reason[256];		/* why; never contains a secret */
+};
+
+enum rd_problem_kind {
+	RD_P_INVALID_URL,		/* config.invalid_url */
+	RD_P_INVALID_PORT,		/* config.invalid_port */
+	RD_P_INVALID_VALUE,		/* another unusable value (REDIS_DB=x, REDIS_TLS=maybe) */
+	RD_P_CONFLICT,			/* config.conflict */
+	RD_P_ENV_FILE			/* --env-file unreadable or malformed */
+};
+
+struct rd_problem {
+	enum rd_problem_kind kind;
+	char	 name[64];		/* variable or flag: "REDIS_URL", "flag:-u" */
+	char	 detail[320];		/* what is wrong and where; never a secret */
+	bool	 fatal;			/* the configuration cannot be used (exit 3) */
+};
+
+/* A query key found in a URL (?ssl=true, ?family=6, ?db=2 ...). */
+struct rd_query_key {
+	char	 from[64];		/* which variable's URL */
+	char	 key[32];
+	char	 value[64];
+	bool	 honoured;		/* changed the resolved configuration */
+	char	 note[128];
+};
+
+/* Another configuration the environment names (REDIS_TLS_URL, KV_URL, the
+ * losing NF_REDIS_URL, ...).  Probed with --all-candidates. */
+struct rd_candidate {
+	char	 name[64];		/* "NF_REDIS_URL" */
+	char	 source[RD_SOURCE_LEN];	/* "env:NF_REDIS_URL" */
+	char	 host[256];
+	int	 port;
+	bool	 tls;
+	bool	 password_set;
+	char	 url_redacted[512];
+	bool	 valid;
+	char	 error[256];		/* why not valid; never a secret */
+	bool	 winner;		/* this is the resolved configuration */
+};
+
+struct rd_config {
+	struct rd_field f[RD_F__COUNT];
+
+	/* Typed view of f[], meaningful when valid. */
+	char	*host;
+	int	 port;
+	bool	 tls;
+	char	*sni;			/* the SNI to send; NULL = none (IP literal or --no-sni) */
+	bool	 sni_explicit;		/* from --sni / REDIS_SNI_SERVERNAME */
+	char	*username;
+	char	*password;		/* the secret; never printed */
+	int	 db;
+
+	char	*cacert, *cacertdir, *cert, *key;
+	bool	 insecure;
+	int	 family;		/* 0, 4, 6 */
+	int64_t	 timeout_us;
+	bool	 all_candidates;
+
+	char	*url_redacted;		/* the URL that won with ":****@", or NULL */
+	char	 source[RD_SOURCE_LEN];	/* where the target (host) came from */
+	bool	 default_used;		/* host and port are the built-in default */
+	bool	 password_on_cmdline;	/* -a was used (main warns) */
+	bool	 valid;			/* false: a fatal problem, exit 3 */
+
+	struct rd_shadowed *shadowed;	size_t nshadowed;
+	struct rd_problem *problems;	size_t nproblems;
+	struct rd_query_key *query;	size_t nquery;
+	struct rd_candidate *cands;	size_t ncands;
+
+	struct rd_envinfo envi;		/* container / platform detection */
+	char	*env_file;		/* path of --env-file, or NULL */
+};
+
+/* Resolves flags + env (SPEC section 4) into *out, which the caller later
+ * releases with config_free().  envi is copied in.  Returns 0 when a usable
+ * configuration resolved, -1 when it did not (out->valid is false and
+ * out->problems says why).  Allocation failure also returns -1. */
+int	config_resolve(const struct rd_connflags *, const struct rd_envmap *,
+	    const struct rd_envinfo *, struct rd_config *out);
+
+void	config_free(struct rd_config *);
+
+/* True when host is a loopback name or address (localhost, 127/8, ::1). */
+bool	config_host_is_loopback(const char *host);
+
+/* True when host is an IPv4 or IPv6 literal. */
+bool	config_host_is_ip(const char *host);
+
+#endif

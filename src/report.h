@@ -1,0 +1,135 @@
+/* report.h — the diagnosis: configuration, observations, findings,
+ * checklist, verdict and exit code, and the renderers that print it.
+ *
+ * rules_eval() turns config + observations into findings; report_finish()
+ * derives checklist, verdict and exit code.  Renderers only read. */
+#ifndef RD_REPORT_H
+#define RD_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "obs.h"
+
+#define RD_SCHEMA_VERSION	"1.0"
+
+enum rd_severity { RD_SEV_INFO, RD_SEV_WARNING, RD_SEV_CRITICAL };
+extern const char *const rd_severity_names[];	/* "info", "warning", "critical" */
+
+#define RD_MAX_REMEDY	4
+
+struct rd_finding {
+	char	 id[48];		/* stable: "tcp.refused" (SPEC section 7) */
+	enum rd_severity sev;
+	char	 title[160];
+	char	 evidence[640];		/* which variables, values, codes; never a secret */
+	char	 remediation[RD_MAX_REMEDY][256];
+	int	 nremedy;
+};
+
+struct rd_findings {
+	struct rd_finding *v;
+	size_t	 n, cap;
+};
+
+/* Appends a finding; returns it (zeroed but for id and sev) or NULL on
+ * allocation failure. */
+struct rd_finding *findings_add(struct rd_findings *, const char *id,
+	    enum rd_severity);
+bool	findings_has(const struct rd_findings *, const char *id);
+void	findings_free(struct rd_findings *);
+
+enum rd_cl_status { RD_CL_SKIP, RD_CL_PASS, RD_CL_FAIL, RD_CL_WARN };
+extern const char *const rd_cl_status_names[];	/* "skip", "pass", "fail", "warn" */
+
+enum rd_cl_id {
+	RD_CL_REMOTE_HOST, RD_CL_PASSWORD, RD_CL_TLS_SCHEME, RD_CL_SNI,
+	RD_CL_CERTIFICATE, RD_CL_ENV_REACHES_APP, RD_CL_DNS, RD_CL_TCP,
+	RD_CL_TLS_HANDSHAKE, RD_CL_AUTH, RD_CL_PING, RD_CL_SERVER_READY,
+	RD_CL_MEMORY_HEADROOM, RD_CL_CLIENT_HEADROOM, RD_CL__COUNT
+};
+
+struct rd_cl_item {
+	const char *id;			/* "remote_host", ... (SPEC section 6 order) */
+	const char *title;
+	enum rd_cl_status status;
+	char	 note[200];
+};
+
+enum rd_verdict {
+	RD_V_OK, RD_V_WARN, RD_V_REJECTING, RD_V_UNREACHABLE, RD_V_NO_ATTEMPT
+};
+extern const char *const rd_verdict_names[];	/* "ok", "warn", "rejecting", "unreachable", "no_attempt" */
+
+/* Exit codes, SPEC section 8. */
+enum {
+	RD_EXIT_OK = 0,			/* PONG (warnings allowed unless --strict) */
+	RD_EXIT_REJECTING = 1,		/* answered but refused, or warnings under --strict */
+	RD_EXIT_UNREACHABLE = 2,	/* no Redis conversation */
+	RD_EXIT_NO_ATTEMPT = 3		/* bad configuration or usage */
+};
+
+enum rd_format {
+	RD_FMT_JSON, RD_FMT_TEXT, RD_FMT_NDJSON, RD_FMT_NAGIOS,
+	RD_FMT_PROMETHEUS, RD_FMT_JUNIT
+};
+
+struct rd_report_opts {
+	enum rd_format format;
+	bool	 strict;
+	bool	 quiet;
+	bool	 color;
+	int64_t	 latency_threshold_us;	/* latency.high above this p99 */
+	int	 latency_samples;
+};
+
+/* The result of probing one further candidate (--all-candidates). */
+struct rd_cand_result {
+	const struct rd_candidate *cand;
+	enum rd_verdict verdict;
+	int	 exit_code;
+	char	 summary[256];
+};
+
+struct rd_report {
+	const char *command;		/* "check", "env", "simulate", "explain", "watch" */
+	const struct rd_config *cfg;	/* never NULL for check/env/simulate */
+	const struct rd_obs *obs;	/* NULL when no network step ran (env) */
+	const char *scenario;		/* simulate: the scenario name, else NULL */
+	struct rd_findings findings;
+	struct rd_cl_item checklist[RD_CL__COUNT];
+	enum rd_verdict verdict;
+	int	 exit_code;
+	char	 summary[256];
+	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
+	size_t	 ncands;
+	struct rd_report_opts opts;
+};
+
+/* Turns config (+ observations when obs != NULL) into findings, running
+ * every rule of the table in rules.c. */
+void	rules_eval(const struct rd_config *, const struct rd_obs *,
+	    const struct rd_report_opts *, struct rd_findings *);
+
+/* Fills checklist, verdict, exit_code and summary from cfg, obs and the
+ * findings already in r. */
+void	report_finish(struct rd_report *r);
+
+void	report_free(struct rd_report *r);
+
+/* Prints r in r->opts.format.  Returns 0, or -1 on a write error. */
+int	report_render(const struct rd_report *r, FILE *out);
+
+/* Renderers, one per file; report_render() dispatches. */
+int	render_json(const struct rd_report *, FILE *, bool pretty);
+int	render_text(const struct rd_report *, FILE *);
+int	render_ndjson(const struct rd_report *, FILE *);
+int	render_nagios(const struct rd_report *, FILE *);
+int	render_prometheus(const struct rd_report *, FILE *);
+int	render_junit(const struct rd_report *, FILE *);
+
+/* The JSON Schema of every report (redisdiag schema). */
+const char *report_schema(void);
+
+#endif

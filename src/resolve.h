@@ -1,0 +1,20 @@
+/* resolve.h — configuration from the real process: environ, --env-file,
+ * container detection under $REDISDIAG_SYSROOT.  The only place besides
+ * main that reads the process environment. */
+#ifndef RD_RESOLVE_H
+#define RD_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/* Builds the envmap from environ, overlays flags->env_file, detects the
+ * environment, and calls config_resolve().  Returns as config_resolve()
+ * does.  Prints nothing. */
+int	resolve_process(const struct rd_connflags *flags, struct rd_config *out);
+
+/* Prints the warnings a person must see on stderr (a password on the
+ * command line), unless quiet. */
+void	resolve_warnings(const struct rd_config *cfg, bool quiet);
+
+#endif
