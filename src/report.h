@@ -92,6 +92,16 @@ struct rd_cand_result {
 	char	 summary[256];
 };
 
+/* explain: one classified line of pasted text or a log. */
+struct rd_explain_line {
+	int	 lineno;
+	char	 id[48];			/* finding id */
+	char	 client[32];		/* "ioredis", "redis-py", ... or "" */
+	char	 host[256];		/* extracted, or "" */
+	int	 port;			/* extracted, or 0 */
+	char	 excerpt[200];		/* the line, URLs redacted */
+};
+
 struct rd_report {
 	const char *command;		/* "check", "env", "simulate", "explain", "watch" */
 	const struct rd_config *cfg;	/* never NULL for check/env/simulate */
@@ -104,12 +114,20 @@ struct rd_report {
 	char	 summary[256];
 	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
 	size_t	 ncands;
+	const struct rd_explain_line *lines;	/* explain, else NULL */
+	size_t	 nlines;
 	struct rd_report_opts opts;
 };
 
 /* Turns config (+ observations when obs != NULL) into findings, running
  * every rule of the table in rules.c. */
 void	rules_eval(const struct rd_config *, const struct rd_obs *,
+	    const struct rd_report_opts *, struct rd_findings *);
+
+/* The configuration half of the rules (rules_config.c): config.* and
+ * provider.* findings.  obs may be NULL (env) or the probe's observations,
+ * which can sharpen severity (loopback in a container that then failed). */
+void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
 /* Fills checklist, verdict, exit_code and summary from cfg, obs and the
@@ -131,5 +149,25 @@ int	render_junit(const struct rd_report *, FILE *);
 
 /* The JSON Schema of every report (redisdiag schema). */
 const char *report_schema(void);
+
+/* watch: one probe, and the summary at the end (render_watch.c). */
+struct rd_watch_event {
+	int64_t	 seq;
+	char	 ts[40];		/* RFC 3339 UTC */
+	const char *state;		/* "up", "down", "recovered" */
+	int	 consecutive_failures;
+	const struct rd_report *r;
+};
+
+struct rd_watch_summary {
+	int64_t	 probes, failures;
+	double	 availability;		/* 0..1 */
+	int64_t	 min_us, p50_us, p99_us, max_us;	/* over successful probes */
+	const char *state;
+	int	 exit_code;
+};
+
+int	render_watch_event(const struct rd_watch_event *, FILE *);
+int	render_watch_summary(const struct rd_watch_summary *, FILE *);
 
 #endif
