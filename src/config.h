@@ -97,6 +97,12 @@ struct rd_candidate {
 	bool	 valid;
 	char	 error[256];		/* why not valid; never a secret */
 	bool	 winner;		/* this is the resolved configuration */
+	/* What --all-candidates needs to probe it like the app would; owned
+	 * by the config (config_free releases them), NULL when none.  The
+	 * password is the secret: never printed. */
+	char	*username;
+	char	*password;
+	int	 db;			/* -1 = not given (0) */
 };
 
 struct rd_config {

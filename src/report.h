@@ -147,6 +147,31 @@ int	render_nagios(const struct rd_report *, FILE *);
 int	render_prometheus(const struct rd_report *, FILE *);
 int	render_junit(const struct rd_report *, FILE *);
 
+/* Presentation helpers shared by every renderer (render.c).  They decide
+ * nothing new: they read r and return the same answer to every format. */
+
+/* The step as renderers show it: obs->steps[id], or for the config step of
+ * a report without observations (env, an invalid configuration) one made
+ * from cfg (ok, or fail with the first fatal problem).  A step that is ok
+ * but has a warning finding of its own (tls.insecure on tls, auth.noperm
+ * on info, config.* on config, ...) is shown as warn. */
+void	report_step(const struct rd_report *, enum rd_step_id, struct rd_step *out);
+
+/* The checklist item's id and title, even when report_finish() left them
+ * NULL (fixed SPEC section 6 table). */
+const char *report_cl_id(const struct rd_report *, enum rd_cl_id);
+const char *report_cl_title(const struct rd_report *, enum rd_cl_id);
+
+/* True when finding id explains checklist item cl (junit failures and the
+ * text checklist name the findings behind an item). */
+bool	report_finding_for_item(const char *id, enum rd_cl_id cl);
+
+/* The report as a cJSON tree (render_json.c), for renderers that embed it
+ * (watch).  The caller frees it with cJSON_Delete().  NULL on allocation
+ * failure. */
+struct cJSON;
+struct cJSON *report_to_cjson(const struct rd_report *);
+
 /* The JSON Schema of every report (redisdiag schema). */
 const char *report_schema(void);
 
