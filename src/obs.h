@@ -114,6 +114,7 @@ struct rd_tls_obs {
 	char	 expected_name[256];	/* the host name or IP checked against */
 	bool	 self_signed;
 	bool	 client_cert_sent;
+	bool	 cert_requested;	/* the server sent a CertificateRequest */
 };
 
 /* The mismatch cross-try (SPEC section 5): after plaintext was dropped
@@ -123,6 +124,7 @@ struct rd_cross_obs {
 	bool	 tried_tls;		/* we tried TLS after plaintext failed */
 	bool	 tried_plain;		/* we tried plaintext after TLS failed */
 	bool	 succeeded;		/* the other protocol worked */
+	bool	 tried_sni;		/* TLS without SNI failed; retried with the host name as SNI */
 	char	 detail[256];		/* "TLS handshake completed (TLSv1.3)" / "-ERR ... reply in plaintext" */
 };
 

@@ -130,6 +130,12 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
+/* The one table of server error replies (rules.c): the finding id a RESP
+ * error text names ("NOAUTH Authentication required." -> "auth.required"),
+ * or NULL when it names none.  A leading '-' and blanks are skipped; explain
+ * reuses it for pasted errors. */
+const char *rules_classify_reply(const char *err_text);
+
 /* Fills checklist, verdict, exit_code and summary from cfg, obs and the
  * findings already in r. */
 void	report_finish(struct rd_report *r);
