@@ -1,0 +1,722 @@
+/* render_json.c — the report as one JSON document (SPEC section 6), and
+ * the ndjson stream made of the same pieces.
+ *
+ * The only renderer that includes cJSON (with render_watch.c and
+ * render_scenarios.c).  Like curl's -w table, every key is always present
+ * and an unknown value is null, never a made-up 0 or "".  The password is
+ * never read here except to say whether one is set: its field prints as
+ * "****". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+#include "version.h"
+
+/* Small adders: NULL or "" strings, negative "unknown" numbers → null. */
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddStringToObject(o, k, v);
+}
+
+static void
+add_num(cJSON *o, const char *k, double v)
+{
+	cJSON_AddNumberToObject(o, k, v);
+}
+
+/* v < 0 means unknown. */
+static void
+add_num_known(cJSON *o, const char *k, int64_t v)
+{
+	if (v < 0)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void
+add_bool(cJSON *o, const char *k, bool v)
+{
+	cJSON_AddBoolToObject(o, k, v);
+}
+
+/* Milliseconds with microsecond precision: 1234 us → 1.234. */
+static double
+us_to_ms(int64_t us)
+{
+	return (double)us / 1000.0;
+}
+
+static cJSON *
+json_tool(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "name", RD_NAME);
+	add_str(o, "version", RD_VERSION);
+	return o;
+}
+
+static cJSON *
+json_environment(const struct rd_envinfo *e)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	int i;
+
+	add_bool(o, "in_container", e->in_container);
+	a = cJSON_AddArrayToObject(o, "container_evidence");
+	for (i = 0; i < e->nevidence && i < RD_MAX_EVIDENCE; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(e->evidence[i]));
+	add_bool(o, "kubernetes", e->kubernetes);
+	add_str(o, "platform", e->platform);
+	return o;
+}
+
+static const char *
+problem_kind_name(enum rd_problem_kind k)
+{
+	switch (k) {
+	case RD_P_INVALID_URL:	return "invalid_url";
+	case RD_P_INVALID_PORT:	return "invalid_port";
+	case RD_P_INVALID_VALUE: return "invalid_value";
+	case RD_P_CONFLICT:	return "conflict";
+	case RD_P_ENV_FILE:	return "env_file";
+	}
+	return "invalid";
+}
+
+/* A query key that can carry a credential prints its value as "****". */
+static bool
+secret_key(const char *k)
+{
+	return strcasestr(k, "pass") != NULL || strcasestr(k, "auth") != NULL ||
+	    strcasestr(k, "token") != NULL || strcasestr(k, "secret") != NULL;
+}
+
+static cJSON *
+json_candidate(const struct rd_candidate *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "name", c->name);
+	add_str(o, "source", c->source);
+	add_str(o, "host", c->host);
+	add_num_known(o, "port", c->port > 0 ? c->port : -1);
+	add_bool(o, "tls", c->tls);
+	add_bool(o, "password_set", c->password_set);
+	add_str(o, "url_redacted", c->url_redacted);
+	add_bool(o, "valid", c->valid);
+	add_str(o, "error", c->error);
+	add_bool(o, "winner", c->winner);
+	return o;
+}
+
+static cJSON *
+json_config(const struct rd_config *cfg)
+{
+	cJSON *o = cJSON_CreateObject(), *fields, *f, *a, *e;
+	bool password_set;
+	size_t i;
+	int k;
+
+	password_set = cfg->password != NULL ||
+	    cfg->f[RD_F_PASSWORD].value != NULL;
+	add_str(o, "host", cfg->host);
+	add_num_known(o, "port", cfg->port > 0 ? cfg->port : -1);
+	add_bool(o, "tls", cfg->tls);
+	add_str(o, "sni", cfg->sni);
+	add_str(o, "username", cfg->username);
+	add_bool(o, "password_set", password_set);
+	add_num_known(o, "db", cfg->db);
+	add_str(o, "url_redacted", cfg->url_redacted);
+	add_str(o, "source", cfg->source);
+
+	fields = cJSON_AddObjectToObject(o, "fields");
+	for (k = 0; k < RD_F__COUNT; k++) {
+		const struct rd_field *fd = &cfg->f[k];
+
+		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
+		if (k == RD_F_PASSWORD)
+			add_str(f, "value", fd->value != NULL ? "****" : NULL);
+		else
+			add_str(f, "value", fd->value);
+		add_str(f, "source", fd->source);
+	}
+
+	a = cJSON_AddArrayToObject(o, "shadowed");
+	for (i = 0; i < cfg->nshadowed; i++) {
+		e = cJSON_CreateObject();
+		add_str(e, "name", cfg->shadowed[i].name);
+		add_str(e, "reason", cfg->shadowed[i].reason);
+		cJSON_AddItemToArray(a, e);
+	}
+	a = cJSON_AddArrayToObject(o, "candidates");
+	for (i = 0; i < cfg->ncands; i++)
+		cJSON_AddItemToArray(a, json_candidate(&cfg->cands[i]));
+
+	/* Added keys (SPEC: add freely). */
+	a = cJSON_AddArrayToObject(o, "problems");
+	for (i = 0; i < cfg->nproblems; i++) {
+		e = cJSON_CreateObject();
+		add_str(e, "kind", problem_kind_name(cfg->problems[i].kind));
+		add_str(e, "name", cfg->problems[i].name);
+		add_str(e, "detail", cfg->problems[i].detail);
+		add_bool(e, "fatal", cfg->problems[i].fatal);
+		cJSON_AddItemToArray(a, e);
+	}
+	a = cJSON_AddArrayToObject(o, "query");
+	for (i = 0; i < cfg->nquery; i++) {
+		const struct rd_query_key *q = &cfg->query[i];
+
+		e = cJSON_CreateObject();
+		add_str(e, "from", q->from);
+		add_str(e, "key", q->key);
+		add_str(e, "value", secret_key(q->key) && q->value[0] != '\0' ?
+		    "****" : q->value);
+		add_bool(e, "honoured", q->honoured);
+		add_str(e, "note", q->note);
+		cJSON_AddItemToArray(a, e);
+	}
+	add_bool(o, "valid", cfg->valid);
+	add_bool(o, "default_used", cfg->default_used);
+	add_num_known(o, "family", cfg->family > 0 ? cfg->family : -1);
+	add_bool(o, "insecure", cfg->insecure);
+	add_str(o, "cacert", cfg->cacert);
+	add_str(o, "cacertdir", cfg->cacertdir);
+	add_str(o, "cert", cfg->cert);
+	add_str(o, "key", cfg->key);
+	if (cfg->timeout_us > 0)
+		add_num(o, "timeout_ms", us_to_ms(cfg->timeout_us));
+	else
+		cJSON_AddNullToObject(o, "timeout_ms");
+	add_str(o, "env_file", cfg->env_file);
+	return o;
+}
+
+static cJSON *
+json_error(const struct rd_err *err)
+{
+	cJSON *o;
+
+	if (!err->set)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_str(o, "code", err->code);
+	if (err->errnum != 0)
+		add_num(o, "errno", err->errnum);
+	else
+		cJSON_AddNullToObject(o, "errno");
+	add_str(o, "name", err->name);
+	add_str(o, "message", err->message);
+	return o;
+}
+
+static cJSON *
+json_steps(const struct rd_report *r)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	struct rd_step st;
+	int i, n;
+
+	/* Without observations only the configuration was looked at. */
+	n = r->obs != NULL ? RD_STEP__COUNT : 1;
+	for (i = 0; i < n; i++) {
+		report_step(r, (enum rd_step_id)i, &st);
+		o = cJSON_CreateObject();
+		add_str(o, "name", rd_step_names[i]);
+		add_str(o, "status", rd_status_names[st.status]);
+		if (st.status == RD_ST_SKIP || (r->obs == NULL && st.us == 0))
+			cJSON_AddNullToObject(o, "duration_ms");
+		else
+			add_num(o, "duration_ms", us_to_ms(st.us));
+		cJSON_AddItemToObject(o, "error", json_error(&st.err));
+		add_str(o, "detail", st.detail);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* A step's time, or null when it did not run. */
+static void
+add_step_ms(cJSON *o, const char *k, const struct rd_obs *obs,
+    enum rd_step_id id)
+{
+	if (obs == NULL || obs->steps[id].status == RD_ST_SKIP)
+		cJSON_AddNullToObject(o, k);
+	else
+		add_num(o, k, us_to_ms(obs->steps[id].us));
+}
+
+static cJSON *
+json_timings(const struct rd_obs *obs)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_step_ms(o, "dns_ms", obs, RD_STEP_DNS);
+	add_step_ms(o, "tcp_ms", obs, RD_STEP_TCP);
+	add_step_ms(o, "tls_ms", obs, RD_STEP_TLS);
+	add_step_ms(o, "auth_ms", obs, RD_STEP_AUTH);
+	add_step_ms(o, "ping_ms", obs, RD_STEP_PING);
+	if (obs != NULL && obs->total_us > 0)
+		add_num(o, "total_ms", us_to_ms(obs->total_us));
+	else
+		cJSON_AddNullToObject(o, "total_ms");
+	return o;
+}
+
+static cJSON *
+json_addr(const struct rd_addr *ad)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_num(o, "family", ad->family);
+	add_str(o, "address", ad->text);
+	return o;
+}
+
+static cJSON *
+json_dns(const struct rd_obs *obs)
+{
+	const struct rd_dns_obs *d;
+	cJSON *o, *a;
+	int i;
+
+	if (obs == NULL || !obs->dns.attempted)
+		return cJSON_CreateNull();
+	d = &obs->dns;
+	o = cJSON_CreateObject();
+	add_bool(o, "literal", d->literal);
+	add_num_known(o, "family_wanted", d->family_wanted > 0 ?
+	    d->family_wanted : -1);
+	a = cJSON_AddArrayToObject(o, "addresses");
+	for (i = 0; i < d->naddr && i < RD_MAX_ADDRS; i++)
+		cJSON_AddItemToArray(a, json_addr(&d->addrs[i]));
+	add_num(o, "filtered", d->nfiltered);
+	if (d->gai_err != 0)
+		add_num(o, "gai_error", d->gai_err);
+	else
+		cJSON_AddNullToObject(o, "gai_error");
+	if (d->gai_errno != 0)
+		add_num(o, "gai_errno", d->gai_errno);
+	else
+		cJSON_AddNullToObject(o, "gai_errno");
+	add_bool(o, "timed_out", d->timed_out);
+	return o;
+}
+
+static cJSON *
+json_tcp(const struct rd_obs *obs)
+{
+	const struct rd_tcp_obs *t;
+	cJSON *o, *a, *e;
+	int i;
+
+	if (obs == NULL || !obs->tcp.attempted)
+		return cJSON_CreateNull();
+	t = &obs->tcp;
+	o = cJSON_CreateObject();
+	a = cJSON_AddArrayToObject(o, "attempts");
+	for (i = 0; i < t->nattempts && i < RD_MAX_ADDRS; i++) {
+		const struct rd_attempt *at = &t->attempts[i];
+
+		e = cJSON_CreateObject();
+		add_num(e, "family", at->addr.family);
+		add_str(e, "address", at->addr.text);
+		add_num(e, "port", at->port);
+		add_num(e, "start_ms", us_to_ms(at->start_us));
+		add_num(e, "duration_ms", us_to_ms(at->us));
+		add_bool(e, "connected", at->connected);
+		add_bool(e, "abandoned", at->abandoned);
+		if (at->errnum != 0)
+			add_num(e, "errno", at->errnum);
+		else
+			cJSON_AddNullToObject(e, "errno");
+		cJSON_AddItemToArray(a, e);
+	}
+	add_num_known(o, "winner", t->winner);
+	add_bool(o, "timed_out", t->timed_out);
+	add_str(o, "local", t->local);
+	add_str(o, "peer", t->peer);
+	return o;
+}
+
+static cJSON *
+json_cross(const struct rd_obs *obs)
+{
+	cJSON *o;
+
+	if (obs == NULL || !obs->cross.attempted)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_bool(o, "tried_tls", obs->cross.tried_tls);
+	add_bool(o, "tried_plain", obs->cross.tried_plain);
+	add_bool(o, "succeeded", obs->cross.succeeded);
+	add_str(o, "detail", obs->cross.detail);
+	return o;
+}
+
+static cJSON *
+json_tls(const struct rd_obs *obs)
+{
+	const struct rd_tls_obs *t;
+	cJSON *o, *a;
+	char buf[32];
+	int i;
+
+	if (obs == NULL || !obs->tls.attempted)
+		return cJSON_CreateNull();
+	t = &obs->tls;
+	o = cJSON_CreateObject();
+	add_bool(o, "ok", t->ok);
+	add_str(o, "version", t->version);
+	add_str(o, "cipher", t->cipher);
+	add_bool(o, "sni_sent", t->sni_sent);
+	add_str(o, "sni", t->sni_sent ? t->sni : NULL);
+	add_bool(o, "insecure", t->insecure);
+	if (t->have_cert || t->verify_code != 0) {
+		add_num(o, "verify_code", (double)t->verify_code);
+	} else
+		cJSON_AddNullToObject(o, "verify_code");
+	add_str(o, "verify_name", t->verify_name);
+	if (t->hostname_match < 0)
+		cJSON_AddNullToObject(o, "hostname_match");
+	else
+		add_bool(o, "hostname_match", t->hostname_match == 1);
+	add_str(o, "expected_name", t->expected_name);
+	add_bool(o, "have_cert", t->have_cert);
+	add_str(o, "subject", t->have_cert ? t->subject : NULL);
+	add_str(o, "issuer", t->have_cert ? t->issuer : NULL);
+	if (t->have_cert) {
+		a = cJSON_AddArrayToObject(o, "sans");
+		for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(t->sans[i]));
+	} else
+		cJSON_AddNullToObject(o, "sans");
+	add_str(o, "not_before", t->have_cert ? t->not_before : NULL);
+	add_str(o, "not_after", t->have_cert ? t->not_after : NULL);
+	if (t->have_cert)
+		add_num(o, "days_left", t->days_left);
+	else
+		cJSON_AddNullToObject(o, "days_left");
+	if (t->have_cert)
+		add_bool(o, "self_signed", t->self_signed);
+	else
+		cJSON_AddNullToObject(o, "self_signed");
+	add_bool(o, "client_cert_sent", t->client_cert_sent);
+	add_num_known(o, "alert", t->alert);
+	add_str(o, "alert_desc", t->alert_desc);
+	add_bool(o, "alert_sent", t->alert >= 0 && t->alert_sent);
+	if (t->lib_err != 0) {
+		snprintf(buf, sizeof(buf), "0x%lx", t->lib_err);
+		add_str(o, "lib_error", buf);
+	} else
+		cJSON_AddNullToObject(o, "lib_error");
+	add_str(o, "lib_reason", t->lib_reason);
+	add_bool(o, "timed_out", t->timed_out);
+	add_bool(o, "peer_closed", t->peer_closed);
+	add_bool(o, "peer_reset", t->peer_reset);
+	add_bool(o, "not_tls", t->not_tls);
+	add_str(o, "peer_first_bytes", t->peer_first_bytes);
+	return o;
+}
+
+static void
+add_status_str(cJSON *o, const char *k, const char *v)
+{
+	add_str(o, k, v);
+}
+
+static cJSON *
+json_server(const struct rd_obs *obs)
+{
+	const struct rd_server_obs *s;
+	cJSON *o;
+
+	if (obs == NULL || (!obs->server.info_ok && !obs->server.info_denied))
+		return cJSON_CreateNull();
+	s = &obs->server;
+	o = cJSON_CreateObject();
+	add_bool(o, "info_ok", s->info_ok);
+	add_bool(o, "info_denied", s->info_denied);
+	if (!s->info_ok) {
+		/* Forbidden INFO: every fact unknown. */
+		static const char *const keys[] = { "version", "mode", "role",
+		    "master_link_status", "used_memory", "used_memory_peak",
+		    "maxmemory", "maxmemory_policy", "connected_clients",
+		    "maxclients", "loading", "rdb_last_bgsave_status",
+		    "aof_enabled", "aof_last_write_status", "keyspace_hits",
+		    "keyspace_misses", "hit_rate", "rejected_connections",
+		    "evicted_keys", "cluster_state", "uptime_s", "os" };
+		size_t i;
+
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			cJSON_AddNullToObject(o, keys[i]);
+		return o;
+	}
+	add_str(o, "version", s->version);
+	add_str(o, "mode", s->mode);
+	add_str(o, "role", s->role);
+	add_str(o, "master_link_status", s->master_link_status);
+	add_num_known(o, "used_memory", s->used_memory);
+	add_num_known(o, "used_memory_peak", s->used_memory_peak);
+	add_num_known(o, "maxmemory", s->maxmemory);
+	add_str(o, "maxmemory_policy", s->maxmemory_policy);
+	add_num_known(o, "connected_clients", s->connected_clients);
+	add_num_known(o, "maxclients", s->maxclients_known ? s->maxclients : -1);
+	if (s->loading < 0)
+		cJSON_AddNullToObject(o, "loading");
+	else
+		add_bool(o, "loading", s->loading != 0);
+	add_status_str(o, "rdb_last_bgsave_status", s->rdb_last_bgsave_status);
+	if (s->aof_enabled < 0)
+		cJSON_AddNullToObject(o, "aof_enabled");
+	else
+		add_bool(o, "aof_enabled", s->aof_enabled != 0);
+	add_status_str(o, "aof_last_write_status", s->aof_last_write_status);
+	add_num_known(o, "keyspace_hits", s->keyspace_hits);
+	add_num_known(o, "keyspace_misses", s->keyspace_misses);
+	if (s->hit_rate < 0 || isnan(s->hit_rate))
+		cJSON_AddNullToObject(o, "hit_rate");
+	else
+		add_num(o, "hit_rate", s->hit_rate);
+	add_num_known(o, "rejected_connections", s->rejected_connections);
+	add_num_known(o, "evicted_keys", s->evicted_keys);
+	add_str(o, "cluster_state", s->cluster_state);
+	add_num_known(o, "uptime_s", s->uptime_s);
+	add_str(o, "os", s->os);
+	return o;
+}
+
+static cJSON *
+json_latency(const struct rd_obs *obs)
+{
+	cJSON *o;
+
+	if (obs == NULL || obs->latency.samples <= 0)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_num(o, "samples", obs->latency.samples);
+	add_num(o, "min_us", (double)obs->latency.min_us);
+	add_num(o, "p50_us", (double)obs->latency.p50_us);
+	add_num(o, "p99_us", (double)obs->latency.p99_us);
+	add_num(o, "max_us", (double)obs->latency.max_us);
+	return o;
+}
+
+static cJSON *
+json_finding(const struct rd_finding *f)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	int i;
+
+	add_str(o, "id", f->id);
+	add_str(o, "severity", rd_severity_names[f->sev]);
+	add_str(o, "title", f->title);
+	add_str(o, "evidence", f->evidence);
+	a = cJSON_AddArrayToObject(o, "remediation");
+	for (i = 0; i < f->nremedy && i < RD_MAX_REMEDY; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(f->remediation[i]));
+	return o;
+}
+
+static cJSON *
+json_cl_item(const struct rd_report *r, enum rd_cl_id i)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str(o, "id", report_cl_id(r, i));
+	add_str(o, "title", report_cl_title(r, i));
+	add_str(o, "status", rd_cl_status_names[r->checklist[i].status]);
+	add_str(o, "note", r->checklist[i].note);
+	return o;
+}
+
+static cJSON *
+json_cand_result(const struct rd_cand_result *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (c->cand != NULL) {
+		add_str(o, "name", c->cand->name);
+		add_str(o, "source", c->cand->source);
+		add_str(o, "host", c->cand->host);
+		add_num_known(o, "port", c->cand->port > 0 ? c->cand->port : -1);
+		add_bool(o, "tls", c->cand->tls);
+		add_str(o, "url_redacted", c->cand->url_redacted);
+	}
+	add_str(o, "verdict", rd_verdict_names[c->verdict]);
+	add_num(o, "exit_code", c->exit_code);
+	add_str(o, "summary", c->summary);
+	return o;
+}
+
+static cJSON *
+json_line(const struct rd_explain_line *l)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_num(o, "lineno", l->lineno);
+	add_str(o, "id", l->id);
+	add_str(o, "client", l->client);
+	add_str(o, "host", l->host);
+	add_num_known(o, "port", l->port > 0 ? l->port : -1);
+	add_str(o, "excerpt", l->excerpt);
+	return o;
+}
+
+cJSON *
+report_to_cjson(const struct rd_report *r)
+{
+	cJSON *o, *a;
+	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	add_str(o, "schema_version", RD_SCHEMA_VERSION);
+	cJSON_AddItemToObject(o, "tool", json_tool());
+	add_str(o, "command", r->command);
+	add_str(o, "verdict", rd_verdict_names[r->verdict]);
+	add_num(o, "exit_code", r->exit_code);
+	add_str(o, "summary", r->summary);
+	if (r->cfg != NULL) {
+		cJSON_AddItemToObject(o, "environment",
+		    json_environment(&r->cfg->envi));
+		cJSON_AddItemToObject(o, "config", json_config(r->cfg));
+	} else {
+		cJSON_AddNullToObject(o, "environment");
+		cJSON_AddNullToObject(o, "config");
+	}
+	cJSON_AddItemToObject(o, "steps", json_steps(r));
+	cJSON_AddItemToObject(o, "timings", json_timings(r->obs));
+	cJSON_AddItemToObject(o, "dns", json_dns(r->obs));
+	cJSON_AddItemToObject(o, "tcp", json_tcp(r->obs));
+	cJSON_AddItemToObject(o, "cross_try", json_cross(r->obs));
+	cJSON_AddItemToObject(o, "tls", json_tls(r->obs));
+	cJSON_AddItemToObject(o, "server", json_server(r->obs));
+	cJSON_AddItemToObject(o, "latency", json_latency(r->obs));
+	a = cJSON_AddArrayToObject(o, "findings");
+	for (i = 0; i < r->findings.n; i++)
+		cJSON_AddItemToArray(a, json_finding(&r->findings.v[i]));
+	a = cJSON_AddArrayToObject(o, "checklist");
+	for (i = 0; i < RD_CL__COUNT; i++)
+		cJSON_AddItemToArray(a, json_cl_item(r, (enum rd_cl_id)i));
+	if (r->cands != NULL) {
+		a = cJSON_AddArrayToObject(o, "candidates_probed");
+		for (i = 0; i < r->ncands; i++)
+			cJSON_AddItemToArray(a, json_cand_result(&r->cands[i]));
+	}
+	if (r->scenario != NULL)
+		add_str(o, "scenario", r->scenario);
+	if (r->lines != NULL || (r->command != NULL &&
+	    strcmp(r->command, "explain") == 0)) {
+		a = cJSON_AddArrayToObject(o, "lines");
+		for (i = 0; i < r->nlines && r->lines != NULL; i++)
+			cJSON_AddItemToArray(a, json_line(&r->lines[i]));
+	}
+	return o;
+}
+
+/* Prints o (and a newline) and frees it. */
+static int
+emit(cJSON *o, FILE *out, bool pretty)
+{
+	char *s;
+	int rc;
+
+	if (o == NULL)
+		return -1;
+	s = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL)
+		return -1;
+	rc = fputs(s, out) == EOF || fputc('\n', out) == EOF ? -1 : 0;
+	cJSON_free(s);
+	return rc;
+}
+
+int
+render_json(const struct rd_report *r, FILE *out, bool pretty)
+{
+	return emit(report_to_cjson(r), out, pretty);
+}
+
+/*
+ * ndjson: an event stream for log pipelines, one compact object per line,
+ * each carrying "type" and the command so a line stands alone:
+ *
+ *   {"type":"step", "name", "status", "duration_ms", "error", "detail"}   per step
+ *   {"type":"finding", "id", "severity", "title", "evidence", "remediation"}
+ *   {"type":"checklist", "id", "title", "status", "note"}                 per item
+ *   {"type":"candidate", ...}                          per --all-candidates probe
+ *   {"type":"line", ...}                               per explained line
+ *   {"type":"report", ...the whole JSON document...}   last line
+ *
+ * The last line is the complete report, so `tail -n1 | jq` gives exactly
+ * what --format json gives, and `jq 'select(.type=="finding")'` the rest.
+ */
+static int
+emit_typed(cJSON *o, const char *type, const char *command, FILE *out)
+{
+	cJSON *t;
+
+	if (o == NULL)
+		return -1;
+	/* "type" and "command" first, then the item's own keys. */
+	t = cJSON_CreateObject();
+	add_str(t, "type", type);
+	add_str(t, "command", command);
+	while (o->child != NULL) {
+		cJSON *c = cJSON_DetachItemViaPointer(o, o->child);
+
+		/* The report's own "command" is already there. */
+		if (c->string == NULL || cJSON_HasObjectItem(t, c->string))
+			cJSON_Delete(c);
+		else
+			cJSON_AddItemToObject(t, c->string, c);
+	}
+	cJSON_Delete(o);
+	return emit(t, out, false);
+}
+
+int
+render_ndjson(const struct rd_report *r, FILE *out)
+{
+	cJSON *doc, *steps, *it;
+	const char *cmd = r->command;
+	size_t i;
+
+	if ((doc = report_to_cjson(r)) == NULL)
+		return -1;
+	steps = cJSON_GetObjectItemCaseSensitive(doc, "steps");
+	cJSON_ArrayForEach(it, steps)
+		if (emit_typed(cJSON_Duplicate(it, true), "step", cmd, out) == -1)
+			goto fail;
+	for (i = 0; i < r->findings.n; i++)
+		if (emit_typed(json_finding(&r->findings.v[i]), "finding", cmd,
+		    out) == -1)
+			goto fail;
+	for (i = 0; i < RD_CL__COUNT; i++)
+		if (emit_typed(json_cl_item(r, (enum rd_cl_id)i), "checklist",
+		    cmd, out) == -1)
+			goto fail;
+	for (i = 0; r->cands != NULL && i < r->ncands; i++)
+		if (emit_typed(json_cand_result(&r->cands[i]), "candidate", cmd,
+		    out) == -1)
+			goto fail;
+	for (i = 0; r->lines != NULL && i < r->nlines; i++)
+		if (emit_typed(json_line(&r->lines[i]), "line", cmd, out) == -1)
+			goto fail;
+	return emit_typed(doc, "report", cmd, out);
+fail:
+	cJSON_Delete(doc);
+	return -1;
+}
