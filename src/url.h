@@ -1,0 +1,67 @@
+/* url.h — redis:// and rediss:// URL parser, and its redaction.
+ *
+ * Pure: bytes in, a parsed URL or an error with what and where (a byte
+ * offset) out.  Nothing allocates: every part has a fixed bound and an
+ * input over a bound is an error, never a truncation.  An error message
+ * never repeats any part of the input, so a password in a malformed URL
+ * cannot leak through it.
+ *
+ *   redis[s]://[user][:password]@host[:port][/db][?key=value&...]
+ *
+ * Scheme case-insensitive; user and password percent-decoded; host a name,
+ * an IPv4 address or a bracketed IPv6 literal; port 1..65535; db a decimal
+ * number.  unix:// and redis+sentinel:// are refused as not supported. */
+#ifndef RD_URL_H
+#define RD_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RD_URL_MAX_LEN		4096	/* longer input is refused */
+#define RD_URL_MAX_QUERY	16
+
+struct rd_url_query {
+	char	 key[32];
+	char	 value[64];	/* "****" for keys that carry a secret */
+	bool	 secret;	/* password, pass, auth, token ... */
+};
+
+struct rd_url {
+	bool	 tls;			/* rediss:// */
+	bool	 has_user, has_password;
+	char	 user[512];		/* decoded; "" when absent */
+	char	 password[1024];	/* decoded; the secret */
+	char	 host[256];		/* without brackets */
+	bool	 host_ipv6;		/* was a [bracketed] literal */
+	int	 port;			/* 0 = not given */
+	int	 db;			/* -1 = not given in the path */
+	struct rd_url_query query[RD_URL_MAX_QUERY];
+	int	 nquery;
+};
+
+struct rd_url_err {
+	size_t	 offset;		/* byte offset of the problem */
+	char	 msg[160];		/* what is wrong; never input text */
+};
+
+/* Parses s.  Returns 0, or -1 with *err filled and *out cleared. */
+int	url_parse(const char *s, struct rd_url *out, struct rd_url_err *err);
+
+/* Checks a bare host (REDIS_HOST, -h): a name, IPv4, or IPv6 literal with
+ * or without brackets.  Returns 0, or -1 with *err (offset into host). */
+int	url_check_host(const char *host, struct rd_url_err *err);
+
+/* The query value of key (case-insensitive), or NULL. */
+const char *url_query(const struct rd_url *, const char *key);
+
+/* Writes scheme://[user][:****]@host[:port][/db] (the password replaced,
+ * the query left out) into buf.  Returns the length it needed (as
+ * snprintf does). */
+int	url_redact(const struct rd_url *, char *buf, size_t len);
+
+/* The same from parts; host in brackets when it holds ':'.  port 0 and
+ * db -1 are left out. */
+int	url_format_redacted(bool tls, const char *user, bool password_set,
+	    const char *host, int port, int db, char *buf, size_t len);
+
+#endif
