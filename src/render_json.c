@@ -359,6 +359,7 @@ json_cross(const struct rd_obs *obs)
 	o = cJSON_CreateObject();
 	add_bool(o, "tried_tls", obs->cross.tried_tls);
 	add_bool(o, "tried_plain", obs->cross.tried_plain);
+	add_bool(o, "tried_sni", obs->cross.tried_sni);
 	add_bool(o, "succeeded", obs->cross.succeeded);
 	add_str(o, "detail", obs->cross.detail);
 	return o;
@@ -412,6 +413,7 @@ json_tls(const struct rd_obs *obs)
 	else
 		cJSON_AddNullToObject(o, "self_signed");
 	add_bool(o, "client_cert_sent", t->client_cert_sent);
+	add_bool(o, "cert_requested", t->cert_requested);
 	add_num_known(o, "alert", t->alert);
 	add_str(o, "alert_desc", t->alert_desc);
 	add_bool(o, "alert_sent", t->alert >= 0 && t->alert_sent);
