@@ -1,0 +1,54 @@
+/* tls.h — the OpenSSL 3 client side of the probe: context, verification,
+ * non-blocking handshake under the deadline, and the facts recorded about
+ * it (version, cipher, SNI, verify code, alerts, library reason, bytes that
+ * were not TLS, the peer certificate). */
+#ifndef RD_TLS_H
+#define RD_TLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "conn.h"
+#include "obs.h"
+
+struct tls_opts {
+	const char	*sni;		/* NULL: send none */
+	const char	*expected_name;	/* verified against the certificate */
+	bool		 name_is_ip;
+	const char	*cacert, *cacertdir;	/* NULL: the system store */
+	const char	*cert, *key;	/* client certificate */
+	bool		 verify;	/* false: --insecure, or the cross-try */
+};
+
+/* Performs a TLS handshake over c->fd (connected, non-blocking) and sets
+ * c->ssl, c->ctx and c->tls_state, which conn_close() releases.  Gives up
+ * at deadline_us, or at stall_us (absolute, 0 for none) when the peer has
+ * not sent a single byte by then.  Records everything into *obs, which must
+ * stay valid while c is open (alerts arriving on later reads are recorded
+ * there too).  Returns 0 on success, -1 with *err describing the failure
+ * by code. */
+int	tls_handshake(struct conn *c, const struct tls_opts *,
+	    int64_t deadline_us, int64_t stall_us, struct rd_tls_obs *obs,
+	    struct rd_err *err);
+
+/* After a failed read or write on a TLS conn: records the library error
+ * (and any alert the callbacks saw) into *obs. */
+void	tls_note_error(struct rd_tls_obs *obs);
+
+/* Certificate facts of x into *obs: subject, issuer, SANs, validity in
+ * ISO 8601 UTC, days_left, self_signed, and hostname_match against
+ * expected_name (an IP literal when name_is_ip; NULL or "": not checked).
+ * Pure and safe on any certificate that parsed.  Returns 0, -1 when x is
+ * NULL. */
+int	tls_cert_facts(X509 *x, const char *expected_name, bool name_is_ip,
+	    struct rd_tls_obs *obs);
+
+/* "X509_V_ERR_CERT_HAS_EXPIRED" for a verify code, "X509_V_OK" for 0. */
+const char *tls_verify_name(long);
+
+/* "certificate_required" for alert 116, "" when unknown. */
+const char *tls_alert_name(int);
+
+#endif
