@@ -1,0 +1,749 @@
+/* report.c — the findings list, the name tables, and report_finish():
+ * from configuration, observations and findings to the checklist of SPEC
+ * section 6, the verdict and the exit code of SPEC section 8.
+ *
+ * Exit codes are decided here and nowhere else:
+ *   0  PONG, authenticated (warnings allowed; --strict makes them 1)
+ *   1  the server answered but refused service (an error reply on the
+ *      greeting, AUTH, SELECT or PING)
+ *   2  no Redis conversation (DNS, TCP, TLS, protocol, timeout)
+ *   3  invalid configuration, or nothing was attempted
+ * env exits 0 when the configuration resolves and 3 when it does not;
+ * explain takes the class of its worst finding.  Pure: no I/O. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report.h"
+
+const char *const rd_severity_names[] = { "info", "warning", "critical" };
+const char *const rd_cl_status_names[] = { "skip", "pass", "fail", "warn" };
+const char *const rd_verdict_names[] = { "ok", "warn", "rejecting",
+    "unreachable", "no_attempt" };
+const char *const rd_step_names[RD_STEP__COUNT] = { "config", "dns", "tcp",
+    "tls", "hello", "auth", "select", "ping", "info", "latency" };
+const char *const rd_status_names[] = { "skip", "ok", "warn", "fail" };
+
+/* ---- findings ---- */
+
+struct rd_finding *
+findings_add(struct rd_findings *fs, const char *id, enum rd_severity sev)
+{
+	struct rd_finding *f;
+
+	if (fs->n == fs->cap) {
+		size_t ncap = fs->cap ? fs->cap * 2 : 8;
+		struct rd_finding *v;
+
+		v = reallocarray(fs->v, ncap, sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		fs->v = v;
+		fs->cap = ncap;
+	}
+	f = &fs->v[fs->n++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	f->sev = sev;
+	return f;
+}
+
+bool
+findings_has(const struct rd_findings *fs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+void
+findings_free(struct rd_findings *fs)
+{
+	free(fs->v);
+	fs->v = NULL;
+	fs->n = fs->cap = 0;
+}
+
+/* Releases what the report owns: its findings and the --all-candidates
+ * results (allocated by whoever filled r->cands).  cfg, obs and lines
+ * belong to the caller. */
+void
+report_free(struct rd_report *r)
+{
+	findings_free(&r->findings);
+	free(r->cands);
+	r->cands = NULL;
+	r->ncands = 0;
+}
+
+/* ---- helpers ---- */
+
+static bool
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static const struct rd_finding *
+finding(const struct rd_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->findings.n; i++)
+		if (strcmp(r->findings.v[i].id, id) == 0)
+			return &r->findings.v[i];
+	return NULL;
+}
+
+/* The first finding whose id starts with prefix (and, when sev >= 0, has
+ * that severity or worse). */
+static const struct rd_finding *
+finding_prefix(const struct rd_report *r, const char *prefix, int sev)
+{
+	size_t i;
+
+	for (i = 0; i < r->findings.n; i++)
+		if (has_prefix(r->findings.v[i].id, prefix) &&
+		    (sev < 0 || (int)r->findings.v[i].sev >= sev))
+			return &r->findings.v[i];
+	return NULL;
+}
+
+static bool
+is_loopback(const char *h)
+{
+	if (h == NULL)
+		return false;
+	return strcasecmp(h, "localhost") == 0 ||
+	    strcasecmp(h, "localhost.") == 0 || has_prefix(h, "127.") ||
+	    strcmp(h, "::1") == 0;
+}
+
+static bool
+is_ip(const char *h)
+{
+	size_t i;
+	bool dots = false;
+
+	if (h == NULL || *h == '\0')
+		return false;
+	if (strchr(h, ':') != NULL)
+		return true;		/* only IPv6 literals hold a colon */
+	for (i = 0; h[i] != '\0'; i++) {
+		if (h[i] == '.')
+			dots = true;
+		else if (h[i] < '0' || h[i] > '9')
+			return false;
+	}
+	return dots;
+}
+
+static void
+hostport(char *buf, size_t sz, const char *host, int port)
+{
+	if (host == NULL)
+		host = "?";
+	if (strchr(host, ':') != NULL)
+		snprintf(buf, sz, "[%s]:%d", host, port);
+	else
+		snprintf(buf, sz, "%s:%d", host, port);
+}
+
+static void sumf(struct rd_report *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Sets the summary, cut to fit. */
+static void
+sumf(struct rd_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->summary, sizeof(r->summary), fmt, ap);
+	va_end(ap);
+}
+
+static void set(struct rd_report *, enum rd_cl_id, enum rd_cl_status,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+set(struct rd_report *r, enum rd_cl_id id, enum rd_cl_status st,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	r->checklist[id].status = st;
+	va_start(ap, fmt);
+	vsnprintf(r->checklist[id].note, sizeof(r->checklist[id].note), fmt, ap);
+	va_end(ap);
+}
+
+/* Marks item id from the first finding among ids (fail when critical,
+ * warn otherwise).  Returns true when one was found. */
+static bool
+from_findings(struct rd_report *r, enum rd_cl_id id, const char *const *ids)
+{
+	const struct rd_finding *f;
+	size_t i;
+
+	for (i = 0; ids[i] != NULL; i++) {
+		f = ids[i][strlen(ids[i]) - 1] == '.' ?
+		    finding_prefix(r, ids[i], RD_SEV_WARNING) : finding(r, ids[i]);
+		if (f == NULL || f->sev == RD_SEV_INFO)
+			continue;
+		set(r, id, f->sev == RD_SEV_CRITICAL ? RD_CL_FAIL : RD_CL_WARN,
+		    "%s", f->id);
+		return true;
+	}
+	return false;
+}
+
+#define IDS(...)	((const char *const []){ __VA_ARGS__, NULL })
+
+static const struct {
+	const char *id, *title;
+} cl_table[RD_CL__COUNT] = {
+	{ "remote_host", "host is not loopback inside a container" },
+	{ "password", "password configured when the server requires one" },
+	{ "tls_scheme", "TLS (rediss://) for a remote endpoint" },
+	{ "sni", "SNI is the remote host name" },
+	{ "certificate", "server certificate verifies" },
+	{ "env_reaches_app", "configuration comes from the environment" },
+	{ "dns", "host name resolves" },
+	{ "tcp", "TCP connection succeeds" },
+	{ "tls_handshake", "TLS handshake succeeds" },
+	{ "auth", "authentication accepted" },
+	{ "ping", "PING answered with PONG" },
+	{ "server_ready", "server ready to serve" },
+	{ "memory_headroom", "memory below maxmemory" },
+	{ "client_headroom", "clients below maxclients" },
+};
+
+static bool
+got_pong(const struct rd_obs *o)
+{
+	return o != NULL && (o->ping.kind == RD_R_STATUS ||
+	    o->ping.kind == RD_R_STRING) && strcasecmp(o->ping.text, "PONG") == 0;
+}
+
+/* A reply slot holding an error the server wrote. */
+static bool
+err_reply(const struct rd_reply_obs *r)
+{
+	return r->kind == RD_R_ERROR;
+}
+
+/* ---- the checklist ---- */
+
+static void
+checklist_config(struct rd_report *r)
+{
+	const struct rd_config *cfg = r->cfg;
+	const struct rd_obs *o = r->obs;
+	bool loop = is_loopback(cfg->host);
+	bool pong = got_pong(o);
+	bool remote = !loop;
+
+	/* remote_host */
+	if (loop && cfg->envi.in_container)
+		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_WARN : RD_CL_FAIL,
+		    "%s inside a container is the container itself%s", cfg->host,
+		    pong ? "; a Redis answered there (a sidecar?)" : "");
+	else if (loop)
+		set(r, RD_CL_REMOTE_HOST, RD_CL_PASS, "loopback %s, not in a "
+		    "container", cfg->host);
+	else
+		set(r, RD_CL_REMOTE_HOST, RD_CL_PASS, "%s", cfg->host);
+
+	/* password */
+	if (!from_findings(r, RD_CL_PASSWORD, IDS("auth.required",
+	    "auth.wrongpass", "auth.no_password_configured",
+	    "config.conflict"))) {
+		if (cfg->password != NULL && pong)
+			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set and accepted");
+		else if (cfg->password != NULL)
+			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set (from %s)",
+			    cfg->f[RD_F_PASSWORD].source);
+		else if (pong)
+			set(r, RD_CL_PASSWORD, RD_CL_PASS, "not set; the server "
+			    "requires none");
+		else if (remote)
+			set(r, RD_CL_PASSWORD, RD_CL_WARN, "not set; remote and "
+			    "managed servers usually require one");
+		else
+			set(r, RD_CL_PASSWORD, RD_CL_SKIP, "not set; unknown "
+			    "whether the server requires one");
+	}
+
+	/* tls_scheme */
+	if (!from_findings(r, RD_CL_TLS_SCHEME, IDS("proto.tls_required",
+	    "tls.plaintext_port", "config.tls_recommended"))) {
+		if (cfg->tls)
+			set(r, RD_CL_TLS_SCHEME, RD_CL_PASS, "TLS on");
+		else if (remote)
+			set(r, RD_CL_TLS_SCHEME, RD_CL_WARN, "plaintext to remote "
+			    "host %s", cfg->host);
+		else
+			set(r, RD_CL_TLS_SCHEME, RD_CL_PASS, "plaintext on "
+			    "loopback");
+	}
+
+	/* sni */
+	if (!cfg->tls)
+		set(r, RD_CL_SNI, RD_CL_SKIP, "TLS off");
+	else if (!from_findings(r, RD_CL_SNI, IDS("tls.sni_required",
+	    "config.sni_ip", "config.sni_mismatch"))) {
+		if (cfg->sni == NULL && is_ip(cfg->host))
+			set(r, RD_CL_SNI, RD_CL_PASS, "none for IP literal %s",
+			    cfg->host);
+		else if (cfg->sni == NULL)
+			set(r, RD_CL_SNI, RD_CL_WARN, "no SNI sent for host %s",
+			    cfg->host);
+		else if (cfg->host != NULL && strcasecmp(cfg->sni, cfg->host) == 0)
+			set(r, RD_CL_SNI, RD_CL_PASS, "%s", cfg->sni);
+		else
+			set(r, RD_CL_SNI, RD_CL_WARN, "%s differs from host %s",
+			    cfg->sni, cfg->host);
+	}
+
+	/* certificate */
+	if (!cfg->tls)
+		set(r, RD_CL_CERTIFICATE, RD_CL_SKIP, "TLS off");
+	else if (!from_findings(r, RD_CL_CERTIFICATE, IDS("tls.cert_untrusted",
+	    "tls.cert_expired", "tls.hostname_mismatch", "tls.insecure",
+	    "tls.cert_expiring"))) {
+		if (cfg->insecure)
+			set(r, RD_CL_CERTIFICATE, RD_CL_WARN, "not verified "
+			    "(--insecure)");
+		else if (o != NULL && o->tls.attempted && o->tls.ok)
+			set(r, RD_CL_CERTIFICATE, RD_CL_PASS, "chain and host "
+			    "name verified");
+		else if (cfg->cacert != NULL || cfg->cacertdir != NULL)
+			set(r, RD_CL_CERTIFICATE, RD_CL_PASS, "CA named: %s",
+			    cfg->cacert ? cfg->cacert : cfg->cacertdir);
+		else
+			set(r, RD_CL_CERTIFICATE, RD_CL_SKIP, "not verified yet; "
+			    "system trust store");
+	}
+
+	/* env_reaches_app */
+	if (!from_findings(r, RD_CL_ENV_REACHES_APP, IDS("config.default_used",
+	    "config.shadowed"))) {
+		if (cfg->default_used || strcmp(cfg->source, "default") == 0)
+			set(r, RD_CL_ENV_REACHES_APP, RD_CL_WARN, "nothing set; "
+			    "built-in default 127.0.0.1:6379");
+		else if (has_prefix(cfg->source, "flag") ||
+		    strstr(cfg->source, ":flag") != NULL)
+			set(r, RD_CL_ENV_REACHES_APP, RD_CL_SKIP, "from %s; the "
+			    "app's environment was not used", cfg->source);
+		else
+			set(r, RD_CL_ENV_REACHES_APP, RD_CL_PASS, "from %s",
+			    cfg->source);
+	}
+}
+
+static void
+checklist_probe(struct rd_report *r)
+{
+	const struct rd_config *cfg = r->cfg;
+	const struct rd_obs *o = r->obs;
+	const struct rd_server_obs *s;
+	bool pong = got_pong(o);
+
+	/* Without observations (env), only what configuration decides. */
+	if (o == NULL) {
+		if (cfg != NULL && cfg->valid && is_ip(cfg->host))
+			set(r, RD_CL_DNS, RD_CL_PASS, "IP literal; no lookup");
+		else
+			set(r, RD_CL_DNS, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_TCP, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_TLS_HANDSHAKE, RD_CL_SKIP, cfg != NULL && cfg->valid &&
+		    !cfg->tls ? "TLS off" : "not probed");
+		set(r, RD_CL_AUTH, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_PING, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_SERVER_READY, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_MEMORY_HEADROOM, RD_CL_SKIP, "not probed");
+		set(r, RD_CL_CLIENT_HEADROOM, RD_CL_SKIP, "not probed");
+		return;
+	}
+	s = &o->server;
+
+	/* dns */
+	if (!from_findings(r, RD_CL_DNS, IDS("dns."))) {
+		if (o->dns.literal)
+			set(r, RD_CL_DNS, RD_CL_PASS, "IP literal; no lookup");
+		else if (o->dns.attempted && o->dns.naddr > 0)
+			set(r, RD_CL_DNS, RD_CL_PASS, "%d address%s, first %s",
+			    o->dns.naddr, o->dns.naddr == 1 ? "" : "es",
+			    o->dns.addrs[0].text);
+		else if (o->steps[RD_STEP_DNS].status == RD_ST_FAIL)
+			set(r, RD_CL_DNS, RD_CL_FAIL, "%s",
+			    o->steps[RD_STEP_DNS].err.code);
+		else
+			set(r, RD_CL_DNS, RD_CL_SKIP, "not reached");
+	}
+
+	/* tcp */
+	if (!from_findings(r, RD_CL_TCP, IDS("tcp."))) {
+		if (o->tcp.attempted && o->tcp.winner >= 0)
+			set(r, RD_CL_TCP, RD_CL_PASS, "connected to %s",
+			    o->tcp.peer);
+		else if (o->steps[RD_STEP_TCP].status == RD_ST_FAIL)
+			set(r, RD_CL_TCP, RD_CL_FAIL, "%s",
+			    o->steps[RD_STEP_TCP].err.code);
+		else
+			set(r, RD_CL_TCP, RD_CL_SKIP, "not reached");
+	}
+
+	/* tls_handshake */
+	if (!from_findings(r, RD_CL_TLS_HANDSHAKE, IDS("proto.tls_required",
+	    "tls.plaintext_port", "tls.handshake_failed",
+	    "tls.client_cert_required", "tls.sni_required",
+	    "tls.cert_untrusted", "tls.cert_expired",
+	    "tls.hostname_mismatch"))) {
+		if (!o->tls.attempted)
+			set(r, RD_CL_TLS_HANDSHAKE, RD_CL_SKIP, cfg != NULL &&
+			    !cfg->tls ? "TLS off" : "not reached");
+		else if (o->tls.ok && o->tls.insecure)
+			set(r, RD_CL_TLS_HANDSHAKE, RD_CL_WARN, "%s, %s, not "
+			    "verified", o->tls.version, o->tls.cipher);
+		else if (o->tls.ok)
+			set(r, RD_CL_TLS_HANDSHAKE, RD_CL_PASS, "%s, %s",
+			    o->tls.version, o->tls.cipher);
+		else
+			set(r, RD_CL_TLS_HANDSHAKE, RD_CL_FAIL, "%s",
+			    o->steps[RD_STEP_TLS].err.code);
+	}
+
+	/* auth */
+	if (!from_findings(r, RD_CL_AUTH, IDS("auth.required", "auth.wrongpass",
+	    "auth.no_password_configured"))) {
+		if (o->auth.sent && o->auth.kind == RD_R_STATUS)
+			set(r, RD_CL_AUTH, RD_CL_PASS, "AUTH %s", o->auth.text);
+		else if (o->auth.sent && err_reply(&o->auth))
+			set(r, RD_CL_AUTH, RD_CL_FAIL, "AUTH refused");
+		else if (!o->auth.sent && pong)
+			set(r, RD_CL_AUTH, RD_CL_PASS, "not required");
+		else if (o->auth.sent && (o->auth.kind == RD_R_NONE))
+			set(r, RD_CL_AUTH, RD_CL_FAIL, "no reply to AUTH");
+		else
+			set(r, RD_CL_AUTH, RD_CL_SKIP, "not reached");
+	}
+
+	/* ping */
+	if (pong)
+		set(r, RD_CL_PING, RD_CL_PASS, "PONG in %.2f ms",
+		    (double)o->steps[RD_STEP_PING].us / 1000.0);
+	else if (o->ping.sent)
+		set(r, RD_CL_PING, RD_CL_FAIL, "%s", o->ping.kind == RD_R_ERROR ?
+		    o->ping.prefix : o->ping.timed_out ? "no reply" :
+		    o->ping.closed ? "closed" : "no PONG");
+	else
+		set(r, RD_CL_PING, RD_CL_SKIP, "not reached");
+
+	/* server_ready */
+	if (!from_findings(r, RD_CL_SERVER_READY, IDS("server.protected_mode",
+	    "server.maxclients", "server.loading", "server.busy",
+	    "server.masterdown", "server.db_out_of_range",
+	    "server.cluster_down", "server.persistence_error",
+	    "server.cluster_mode", "server.readonly_replica", "server.error"))) {
+		if (pong)
+			set(r, RD_CL_SERVER_READY, RD_CL_PASS, "%s%s%s",
+			    s->role[0] ? "role " : "answers",
+			    s->role[0] ? s->role : "", "");
+		else
+			set(r, RD_CL_SERVER_READY, RD_CL_SKIP, "not reached");
+	}
+
+	/* memory_headroom */
+	if (!from_findings(r, RD_CL_MEMORY_HEADROOM, IDS("server.oom_risk",
+	    "server.memory_pressure"))) {
+		if (!s->info_ok)
+			set(r, RD_CL_MEMORY_HEADROOM, RD_CL_SKIP, "INFO %s",
+			    s->info_denied ? "not allowed" : "not read");
+		else if (s->maxmemory <= 0)
+			set(r, RD_CL_MEMORY_HEADROOM, RD_CL_PASS, "no maxmemory "
+			    "limit; used %lld bytes", (long long)s->used_memory);
+		else
+			set(r, RD_CL_MEMORY_HEADROOM, RD_CL_PASS, "%lld of %lld "
+			    "bytes", (long long)s->used_memory,
+			    (long long)s->maxmemory);
+	}
+
+	/* client_headroom */
+	if (!from_findings(r, RD_CL_CLIENT_HEADROOM, IDS("server.maxclients",
+	    "server.client_pressure"))) {
+		if (!s->info_ok || !s->maxclients_known)
+			set(r, RD_CL_CLIENT_HEADROOM, RD_CL_SKIP, "maxclients "
+			    "unknown");
+		else
+			set(r, RD_CL_CLIENT_HEADROOM, RD_CL_PASS, "%lld of %lld",
+			    (long long)s->connected_clients,
+			    (long long)s->maxclients);
+	}
+}
+
+/* Without a configuration (explain), the findings alone decide the items
+ * they name; the rest is skip. */
+static void
+checklist_findings(struct rd_report *r)
+{
+	const char *const *const ids[RD_CL__COUNT] = {
+		[RD_CL_REMOTE_HOST] = IDS("config.localhost_in_container"),
+		[RD_CL_PASSWORD] = IDS("auth.required", "auth.wrongpass",
+		    "auth.no_password_configured"),
+		[RD_CL_TLS_SCHEME] = IDS("proto.tls_required",
+		    "tls.plaintext_port"),
+		[RD_CL_SNI] = IDS("tls.sni_required"),
+		[RD_CL_CERTIFICATE] = IDS("tls.cert_untrusted",
+		    "tls.cert_expired", "tls.hostname_mismatch"),
+		[RD_CL_ENV_REACHES_APP] = IDS("config.default_used"),
+		[RD_CL_DNS] = IDS("dns."),
+		[RD_CL_TCP] = IDS("tcp."),
+		[RD_CL_TLS_HANDSHAKE] = IDS("tls.handshake_failed",
+		    "tls.client_cert_required"),
+		[RD_CL_AUTH] = IDS("auth."),
+		[RD_CL_PING] = IDS("proto."),
+		[RD_CL_SERVER_READY] = IDS("server.protected_mode",
+		    "server.maxclients", "server.loading", "server.busy",
+		    "server.masterdown", "server.db_out_of_range",
+		    "server.cluster_down", "server.persistence_error",
+		    "server.cluster_mode", "server.readonly_replica"),
+		[RD_CL_MEMORY_HEADROOM] = IDS("server.oom_risk",
+		    "server.memory_pressure"),
+		[RD_CL_CLIENT_HEADROOM] = IDS("server.maxclients",
+		    "server.client_pressure"),
+	};
+	size_t i;
+
+	for (i = 0; i < RD_CL__COUNT; i++)
+		if (!from_findings(r, i, ids[i]))
+			set(r, i, RD_CL_SKIP, "not in the text");
+}
+
+/* ---- verdict ---- */
+
+/* The verdict class a finding id stands for when it is critical: the
+ * server answered and refused (auth., server.), or there was no Redis
+ * conversation (dns., tcp., tls., proto.). */
+static enum rd_verdict
+id_class(const char *id)
+{
+	if (has_prefix(id, "auth.") || has_prefix(id, "server."))
+		return RD_V_REJECTING;
+	if (has_prefix(id, "dns.") || has_prefix(id, "tcp.") ||
+	    has_prefix(id, "tls.") || has_prefix(id, "proto."))
+		return RD_V_UNREACHABLE;
+	return RD_V_NO_ATTEMPT;		/* config., provider. */
+}
+
+static int
+verdict_exit(enum rd_verdict v)
+{
+	switch (v) {
+	case RD_V_OK:
+	case RD_V_WARN:		return RD_EXIT_OK;
+	case RD_V_REJECTING:	return RD_EXIT_REJECTING;
+	case RD_V_UNREACHABLE:	return RD_EXIT_UNREACHABLE;
+	case RD_V_NO_ATTEMPT:	break;
+	}
+	return RD_EXIT_NO_ATTEMPT;
+}
+
+static size_t
+count_warnings(const struct rd_report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->findings.n; i++)
+		if (r->findings.v[i].sev >= RD_SEV_WARNING)
+			n++;
+	return n;
+}
+
+/* The finding that explains a failed run best: the first critical one of
+ * the probe (its rules run in pipeline order), else any critical one. */
+static const struct rd_finding *
+culprit(const struct rd_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->findings.n; i++)
+		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
+		    id_class(r->findings.v[i].id) != RD_V_NO_ATTEMPT)
+			return &r->findings.v[i];
+	for (i = 0; i < r->findings.n; i++)
+		if (r->findings.v[i].sev == RD_SEV_CRITICAL)
+			return &r->findings.v[i];
+	return NULL;
+}
+
+static void
+summary_warnings(struct rd_report *r)
+{
+	size_t i, len, n = 0;
+
+	for (i = 0; i < r->findings.n; i++) {
+		if (r->findings.v[i].sev < RD_SEV_WARNING)
+			continue;
+		len = strlen(r->summary);
+		if (len + 2 >= sizeof(r->summary))
+			return;
+		snprintf(r->summary + len, sizeof(r->summary) - len, "%s%s",
+		    n++ ? ", " : "; warnings: ", r->findings.v[i].id);
+	}
+}
+
+static void
+summary_finding(struct rd_report *r, const struct rd_finding *f,
+    const char *fallback)
+{
+	if (f != NULL)
+		sumf(r, "%.*s (%s)",
+		    (int)(sizeof(r->summary) - sizeof(f->id) - 4), f->title,
+		    f->id);
+	else
+		sumf(r, "%s", fallback);
+}
+
+static void
+verdict_env(struct rd_report *r)
+{
+	const struct rd_config *cfg = r->cfg;
+	char hp[300];
+
+	if (cfg == NULL || !cfg->valid) {
+		r->verdict = RD_V_NO_ATTEMPT;
+		r->exit_code = RD_EXIT_NO_ATTEMPT;
+		summary_finding(r, culprit(r), "invalid configuration");
+		return;
+	}
+	r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
+	/* env only resolves: 0 whenever it did (issue 3), --strict or not. */
+	r->exit_code = RD_EXIT_OK;
+	hostport(hp, sizeof(hp), cfg->host, cfg->port);
+	sumf(r, "resolved %s%s from %s", hp,
+	    cfg->tls ? " with TLS" : "", cfg->source[0] ? cfg->source : "?");
+	summary_warnings(r);
+}
+
+static void
+verdict_explain(struct rd_report *r)
+{
+	const struct rd_finding *worst = NULL;
+	size_t i;
+
+	for (i = 0; i < r->findings.n; i++) {
+		const struct rd_finding *f = &r->findings.v[i];
+
+		if (worst == NULL || f->sev > worst->sev ||
+		    (f->sev == worst->sev && f->sev == RD_SEV_CRITICAL &&
+		    verdict_exit(id_class(f->id)) >
+		    verdict_exit(id_class(worst->id))))
+			worst = f;
+	}
+	if (worst == NULL) {
+		r->verdict = RD_V_OK;
+		sumf(r, "no known Redis "
+		    "error recognised");
+	} else if (worst->sev == RD_SEV_CRITICAL &&
+	    id_class(worst->id) != RD_V_NO_ATTEMPT) {
+		r->verdict = id_class(worst->id);
+		summary_finding(r, worst, "");
+	} else {
+		r->verdict = worst->sev == RD_SEV_INFO ? RD_V_OK : RD_V_WARN;
+		summary_finding(r, worst, "");
+	}
+	r->exit_code = verdict_exit(r->verdict);
+	if (r->verdict == RD_V_WARN && r->opts.strict)
+		r->exit_code = RD_EXIT_REJECTING;
+}
+
+static void
+verdict_check(struct rd_report *r)
+{
+	const struct rd_config *cfg = r->cfg;
+	const struct rd_obs *o = r->obs;
+	bool refused, pong;
+	const struct rd_finding *f;
+	char hp[300];
+
+	if (cfg == NULL || !cfg->valid || o == NULL ||
+	    (!o->dns.attempted && !o->dns.literal && !o->tcp.attempted)) {
+		r->verdict = RD_V_NO_ATTEMPT;
+		r->exit_code = RD_EXIT_NO_ATTEMPT;
+		summary_finding(r, culprit(r), cfg != NULL && cfg->valid ?
+		    "no connection was attempted" : "invalid configuration");
+		return;
+	}
+	pong = got_pong(o);
+	/* "Reachable, authenticated, PONG": an error on AUTH or SELECT is a
+	 * refusal even when PING still answers (a password sent to a
+	 * server without one: strict clients fail there). */
+	refused = err_reply(&o->greeting) || err_reply(&o->auth) ||
+	    err_reply(&o->select) || err_reply(&o->ping);
+	if (pong && !err_reply(&o->auth) && !err_reply(&o->select)) {
+		r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
+		r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
+		    RD_EXIT_REJECTING : RD_EXIT_OK;
+		sumf(r, "PONG from %s in "
+		    "%.1f ms", o->tcp.peer[0] ? o->tcp.peer : (hostport(hp,
+		    sizeof(hp), cfg->host, cfg->port), hp),
+		    (double)(o->total_us > 0 ? o->total_us :
+		    o->steps[RD_STEP_PING].us) / 1000.0);
+		summary_warnings(r);
+		return;
+	}
+	if (refused) {
+		r->verdict = RD_V_REJECTING;
+		r->exit_code = RD_EXIT_REJECTING;
+		f = NULL;
+		/* Name the refusal, not a consequence of it. */
+		for (size_t i = 0; i < r->findings.n && f == NULL; i++)
+			if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
+			    id_class(r->findings.v[i].id) == RD_V_REJECTING)
+				f = &r->findings.v[i];
+		summary_finding(r, f != NULL ? f : culprit(r),
+		    "the server refused service");
+		return;
+	}
+	r->verdict = RD_V_UNREACHABLE;
+	r->exit_code = RD_EXIT_UNREACHABLE;
+	summary_finding(r, culprit(r), "no Redis conversation");
+}
+
+void
+report_finish(struct rd_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < RD_CL__COUNT; i++) {
+		r->checklist[i].id = cl_table[i].id;
+		r->checklist[i].title = cl_table[i].title;
+		r->checklist[i].status = RD_CL_SKIP;
+		r->checklist[i].note[0] = '\0';
+	}
+	if (r->cfg == NULL)
+		checklist_findings(r);		/* explain */
+	else if (r->cfg->valid) {
+		checklist_config(r);
+		checklist_probe(r);
+	} else {
+		for (i = 0; i < RD_CL__COUNT; i++)
+			set(r, i, RD_CL_SKIP, "configuration invalid");
+		set(r, RD_CL_ENV_REACHES_APP, RD_CL_FAIL, "configuration "
+		    "invalid");
+	}
+
+	if (r->command != NULL && strcmp(r->command, "env") == 0)
+		verdict_env(r);
+	else if (r->command != NULL && strcmp(r->command, "explain") == 0)
+		verdict_explain(r);
+	else
+		verdict_check(r);
+}
