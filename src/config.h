@@ -148,6 +148,13 @@ int	config_resolve(const struct rd_connflags *, const struct rd_envmap *,
 
 void	config_free(struct rd_config *);
 
+/* Appends a problem (resolve.c adds RD_P_ENV_FILE with it); a fatal one
+ * makes cfg->valid false.  detail must not hold a secret.  Returns 0 or -1
+ * on allocation failure. */
+int	config_add_problem(struct rd_config *, enum rd_problem_kind,
+	    const char *name, bool fatal, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
 /* True when host is a loopback name or address (localhost, 127/8, ::1). */
 bool	config_host_is_loopback(const char *host);
 
