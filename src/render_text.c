@@ -296,6 +296,22 @@ text_checklist(const struct tx *t, const struct rd_report *r)
 		    report_cl_title(r, (enum rd_cl_id)i));
 		if (c->note[0] != '\0')
 			fprintf(t->out, " — %s", c->note);
+		/* Name the findings behind a failed or warned item. */
+		if (c->status == RD_CL_FAIL || c->status == RD_CL_WARN) {
+			const char *sep = " (";
+			size_t k;
+
+			for (k = 0; k < r->findings.n; k++) {
+				if (r->findings.v[k].sev == RD_SEV_INFO ||
+				    !report_finding_for_item(r->findings.v[k].id,
+				    (enum rd_cl_id)i))
+					continue;
+				fprintf(t->out, "%s%s", sep, r->findings.v[k].id);
+				sep = ", ";
+			}
+			if (sep[0] == ',')
+				fputc(')', t->out);
+		}
 		fputc('\n', t->out);
 	}
 }
