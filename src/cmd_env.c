@@ -1,13 +1,37 @@
-/* cmd_env.c — stub; replaced by its owner. */
+/* cmd_env.c — redisdiag env: the resolved configuration, where each
+ * setting came from, and the configuration findings.  No network.
+ *
+ * Exit 0 when a configuration resolves (with or without findings), 3 when
+ * it does not; report_finish() decides, so exit_code in the JSON equals
+ * the status. */
 #include <stdio.h>
 
 #include "commands.h"
 #include "report.h"
+#include "resolve.h"
 
 int
 cmd_env(const struct rd_cli *cli)
 {
-	(void)cli;
-	fprintf(stderr, "redisdiag: %s: not yet available\n", cli->cmd_name);
-	return RD_EXIT_NO_ATTEMPT;
+	struct rd_config cfg;
+	struct rd_report r = { 0 };
+	int rc;
+
+	resolve_process(&cli->conn, &cfg);
+	resolve_warnings(&cfg, cli->ropts.quiet);
+
+	r.command = "env";
+	r.cfg = &cfg;
+	r.obs = NULL;
+	r.opts = cli->ropts;
+	rules_eval(&cfg, NULL, &r.opts, &r.findings);
+	report_finish(&r);
+	rc = r.exit_code;
+	if (!r.opts.quiet && report_render(&r, stdout) == -1) {
+		fprintf(stderr, "redisdiag: env: cannot write the report\n");
+		rc = RD_EXIT_NO_ATTEMPT;
+	}
+	report_free(&r);
+	config_free(&cfg);
+	return rc;
 }

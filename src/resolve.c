@@ -1,0 +1,143 @@
+/* resolve.c — configuration from the real process.
+ *
+ * The only file besides main.c that reads the process environment: it
+ * copies environ into an envmap, overlays --env-file (file values win, with
+ * origin "env-file:PATH:LINE"), detects the container under
+ * $REDISDIAG_SYSROOT (default "/"; the tests' seam) and hands everything to
+ * config_resolve(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dotenv.h"
+#include "envdetect.h"
+#include "resolve.h"
+
+extern char **environ;
+
+/* Reads path whole into a malloc'd buffer (at most RD_DOTENV_MAX_BYTES).
+ * Returns 0, or -1 with *why set to a static phrase. */
+static int
+slurp(const char *path, char **buf, size_t *len, const char **why)
+{
+	struct stat st;
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	*buf = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		*why = errno == ENOENT ? "no such file" : errno == EACCES ?
+		    "permission denied" : "cannot be opened";
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = "not a regular file";
+		return -1;
+	}
+	if (st.st_size > RD_DOTENV_MAX_BYTES) {
+		close(fd);
+		*why = "larger than 1 MiB";
+		return -1;
+	}
+	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		*why = "out of memory";
+		return -1;
+	}
+	while (got < (size_t)st.st_size &&
+	    (r = read(fd, *buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+/* Overlays the env-file on m.  Returns 0, or -1 with detail filled (a
+ * line number and what is wrong, never a value). */
+static int
+overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
+    size_t dlen)
+{
+	struct rd_dotenv d = { 0 };
+	struct rd_dotenv_err err;
+	const char *why;
+	char origin[RD_SOURCE_LEN], *buf;
+	size_t len, i;
+	int rc = 0;
+
+	if (slurp(path, &buf, &len, &why) == -1) {
+		snprintf(detail, dlen, "--env-file %s: %s", path, why);
+		return -1;
+	}
+	if (dotenv_parse(buf, len, &d, &err) == -1) {
+		snprintf(detail, dlen, "--env-file %s: line %d: %s", path,
+		    err.line, err.msg);
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < d.n; i++) {
+		snprintf(origin, sizeof(origin), "env-file:%s:%d", path,
+		    d.v[i].line);
+		if (envmap_set(m, d.v[i].name, d.v[i].value, origin) == -1) {
+			snprintf(detail, dlen, "--env-file %s: out of memory",
+			    path);
+			rc = -1;
+		}
+	}
+	for (i = 0; i < d.n; i++)
+		explicit_bzero(d.v[i].value, strlen(d.v[i].value));
+	dotenv_free(&d);
+	explicit_bzero(buf, len);
+	free(buf);
+	return rc;
+}
+
+int
+resolve_process(const struct rd_connflags *flags, struct rd_config *out)
+{
+	struct rd_envmap m = { 0 };
+	struct rd_envinfo envi;
+	const char *root;
+	char detail[320];
+	bool file_bad = false;
+	int rc;
+
+	if (envmap_from_environ(&m, environ) == -1) {
+		envmap_free(&m);
+		memset(out, 0, sizeof(*out));
+		config_add_problem(out, RD_P_ENV_FILE, "environment", true,
+		    "out of memory reading the environment");
+		return -1;
+	}
+	if (flags->env_file != NULL &&
+	    overlay_env_file(&m, flags->env_file, detail, sizeof(detail)) == -1)
+		file_bad = true;
+	if ((root = getenv("REDISDIAG_SYSROOT")) == NULL || *root == '\0')
+		root = "/";
+	envdetect(root, &m, &envi);
+	rc = config_resolve(flags, &m, &envi, out);
+	envmap_free(&m);
+	/* A file the user named and we could not read is never ignored:
+	 * the configuration it was meant to give is unknown. */
+	if (file_bad) {
+		config_add_problem(out, RD_P_ENV_FILE, "flag:--env-file", true,
+		    "%s", detail);
+		out->valid = false;
+		rc = -1;
+	}
+	return rc;
+}
+
+void
+resolve_warnings(const struct rd_config *cfg, bool quiet)
+{
+	if (quiet || !cfg->password_on_cmdline)
+		return;
+	fprintf(stderr, "Warning: Using a password with '-a' or '-u' option on "
+	    "the command line interface may not be safe.\n");
+}
