@@ -37,40 +37,35 @@ struct pat {
 };
 
 /*
- * 1. Server replies (RESP error prefixes and fixed reply wordings).
- *
- * MERGE NOTE: these rows duplicate the reply classification of the rules
- * (SPEC section 7, "exact server replies").  rules_classify_reply() was
- * not in report.h when this was written; once it is, server_rows can be
- * replaced by a call to it on the text from the error prefix onwards.
+ * 1. Server replies.  The RESP error prefixes and reply wordings are the
+ * rules' one table (rules_classify_reply() in rules.c), tried where a
+ * client puts the server's text: at the start of the line, after ": "
+ * ("ReplyError: NOAUTH ..."), after "(error) " and after "[" (node-redis
+ * "[ErrorReply: ...]").  Not at every word: "the device is BUSY" in a
+ * log is not Redis's BUSY.
  */
+static const char *
+server_reply_id(const char *line)
+{
+	const char *p, *id;
+
+	if ((id = rules_classify_reply(line)) != NULL)
+		return id;
+	for (p = line; *p != '\0'; p++) {
+		if (p[0] == ':' && p[1] == ' ')
+			id = rules_classify_reply(p + 2);
+		else if (p[0] == '[' || (p[0] == ')' && p[1] == ' '))
+			id = rules_classify_reply(p + 1);
+		if (id != NULL)
+			return id;
+	}
+	return NULL;
+}
+
+/* Server refusals as clients reword them, without the RESP prefix. */
 static const struct pat server_rows[] = {
-	{ "NOAUTH", NULL, M_WORD, "auth.required" },
-	{ "WRONGPASS", NULL, M_WORD, "auth.wrongpass" },
-	{ "invalid username-password pair", NULL, M_ICASE, "auth.wrongpass" },
-	{ "ERR invalid password", NULL, M_ICASE, "auth.wrongpass" },
-	/* 6.0+: "ERR AUTH <password> called without any password configured
-	 * for the default user"; before 6.0: "ERR Client sent AUTH, but no
-	 * password is set". */
-	{ "called without any password configured", NULL, M_ICASE,
-	    "auth.no_password_configured" },
-	{ "but no password is set", NULL, M_ICASE, "auth.no_password_configured" },
-	{ "NOPERM", NULL, M_WORD, "auth.noperm" },
-	{ "DENIED", "protected mode", M_WORD, "server.protected_mode" },
-	{ "max number of clients reached", NULL, M_ICASE, "server.maxclients" },
-	{ "LOADING", NULL, M_WORD, "server.loading" },
-	{ "BUSY Redis is busy", NULL, M_WORD, "server.busy" },
-	{ "MASTERDOWN", NULL, M_WORD, "server.masterdown" },
-	{ "CLUSTERDOWN", NULL, M_WORD, "server.cluster_down" },
-	{ "MOVED", NULL, M_WORD | M_NUM_AFTER, "server.cluster_mode" },
-	{ "ASK", NULL, M_WORD | M_NUM_AFTER, "server.cluster_mode" },
-	{ "READONLY", NULL, M_WORD, "server.readonly_replica" },
-	{ "OOM command not allowed", NULL, M_WORD, "server.oom_risk" },
-	{ "MISCONF", NULL, M_WORD, "server.persistence_error" },
-	{ "DB index is out of range", NULL, M_ICASE, "server.db_out_of_range" },
-	{ "invalid DB index", NULL, M_ICASE, "server.db_out_of_range" },
 	/* redis-py turns NOAUTH into AuthenticationError("Authentication
-	 * required."), losing the prefix. */
+	 * required."). */
 	{ "Authentication required", NULL, 0, "auth.required" },
 	{ NULL, NULL, 0, NULL }
 };
@@ -897,7 +892,8 @@ explain_classify(const char *line, const char *prev_client,
 	if (client_seen != NULL && seenlen > 0)
 		snprintf(client_seen, seenlen, "%s", client ? client : "");
 
-	if ((id = match_rows(server_rows, buf)) == NULL &&
+	if ((id = server_reply_id(buf)) == NULL &&
+	    (id = match_rows(server_rows, buf)) == NULL &&
 	    (id = match_rows(tls_rows, buf)) == NULL &&
 	    (id = match_rows(proto_dns_rows, buf)) == NULL &&
 	    (id = match_rows(code_rows, buf)) == NULL &&
