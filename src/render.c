@@ -73,6 +73,20 @@ problem_code(enum rd_problem_kind k)
 	return "invalid";
 }
 
+void
+report_problem_text(const struct rd_problem *p, char *buf, size_t sz)
+{
+	size_t n = strlen(p->name);
+
+	/* The detail often names its variable already ("flag:-u: ..."). */
+	if (n > 0 && strncmp(p->detail, p->name, n) != 0) {
+		/* A long detail is cut; the problems[] list keeps it whole. */
+		if (snprintf(buf, sz, "%s: %s", p->name, p->detail) >= (int)sz)
+			buf[sz - 1] = '\0';
+	} else
+		snprintf(buf, sz, "%s", p->detail);
+}
+
 /* The config step of a report without observations, or whose probe left it
  * unset: the configuration's own verdict. */
 static void
@@ -98,10 +112,8 @@ config_step(const struct rd_report *r, struct rd_step *out)
 		snprintf(out->err.code, sizeof(out->err.code), "%s",
 		    problem_code(cfg->problems[i].kind));
 		/* A long detail is cut; the problems[] list keeps it whole. */
-		if (snprintf(out->err.message, sizeof(out->err.message),
-		    "%s: %s", cfg->problems[i].name,
-		    cfg->problems[i].detail) >= (int)sizeof(out->err.message))
-			out->err.message[sizeof(out->err.message) - 1] = '\0';
+		report_problem_text(&cfg->problems[i], out->err.message,
+		    sizeof(out->err.message));
 		break;
 	}
 }

@@ -383,11 +383,14 @@ json_tls(const struct rd_obs *obs)
 	add_bool(o, "sni_sent", t->sni_sent);
 	add_str(o, "sni", t->sni_sent ? t->sni : NULL);
 	add_bool(o, "insecure", t->insecure);
+	/* No certificate seen and no error: nothing was verified. */
 	if (t->have_cert || t->verify_code != 0) {
 		add_num(o, "verify_code", (double)t->verify_code);
-	} else
+		add_str(o, "verify_name", t->verify_name);
+	} else {
 		cJSON_AddNullToObject(o, "verify_code");
-	add_str(o, "verify_name", t->verify_name);
+		cJSON_AddNullToObject(o, "verify_name");
+	}
 	if (t->hostname_match < 0)
 		cJSON_AddNullToObject(o, "hostname_match");
 	else

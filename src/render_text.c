@@ -127,10 +127,14 @@ text_target(const struct tx *t, const struct rd_report *r)
 	if (cfg->tls && cfg->insecure)
 		fprintf(t->out, "  %sverification disabled (--insecure)%s\n",
 		    co(t, C_YEL), co(t, C_OFF));
-	for (i = 0; i < cfg->nproblems; i++)
-		fprintf(t->out, "  %sproblem%s   %s: %s\n",
+	for (i = 0; i < cfg->nproblems; i++) {
+		char pb[400];
+
+		report_problem_text(&cfg->problems[i], pb, sizeof(pb));
+		fprintf(t->out, "  %sproblem%s   %s\n",
 		    co(t, cfg->problems[i].fatal ? C_RED : C_YEL), co(t, C_OFF),
-		    cfg->problems[i].name, cfg->problems[i].detail);
+		    pb);
+	}
 	for (i = 0; i < cfg->nshadowed; i++)
 		fprintf(t->out, "  shadowed  %s: %s\n", cfg->shadowed[i].name,
 		    cfg->shadowed[i].reason);
@@ -304,7 +308,8 @@ text_checklist(const struct tx *t, const struct rd_report *r)
 			for (k = 0; k < r->findings.n; k++) {
 				if (r->findings.v[k].sev == RD_SEV_INFO ||
 				    !report_finding_for_item(r->findings.v[k].id,
-				    (enum rd_cl_id)i))
+				    (enum rd_cl_id)i) ||
+				    strstr(c->note, r->findings.v[k].id) != NULL)
 					continue;
 				fprintf(t->out, "%s%s", sep, r->findings.v[k].id);
 				sep = ", ";

@@ -163,6 +163,10 @@ int	render_junit(const struct rd_report *, FILE *);
  * on info, config.* on config, ...) is shown as warn. */
 void	report_step(const struct rd_report *, enum rd_step_id, struct rd_step *out);
 
+/* "NAME: detail" for a configuration problem, without naming the
+ * variable twice when the detail already starts with it. */
+void	report_problem_text(const struct rd_problem *, char *buf, size_t sz);
+
 /* The checklist item's id and title, even when report_finish() left them
  * NULL (fixed SPEC section 6 table). */
 const char *report_cl_id(const struct rd_report *, enum rd_cl_id);
