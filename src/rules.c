@@ -118,6 +118,15 @@ has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* How long step ran, or the whole timeout when the probe did not say. */
+static int64_t
+elapsed(const struct rctx *c, enum rd_step_id step)
+{
+	if (c->obs->steps[step].us > 0)
+		return c->obs->steps[step].us;
+	return c->obs->timeout_us;
+}
+
 /* ---- code names ---- */
 
 static const char *
@@ -335,10 +344,9 @@ r_dns(struct rctx *c)
 	if (d->timed_out) {
 		f = emit(c, "dns.timeout", RD_SEV_CRITICAL);
 		TITLE(f, "resolving %s did not finish before the deadline", host);
-		EVID(f, "getaddrinfo(\"%s\") was still running after %s "
-		    "(--timeout %s)", host,
-		    ms(b, sizeof(b), c->obs->steps[RD_STEP_DNS].us),
-		    c->obs->timeout_us > 0 ? "set" : "default");
+		EVID(f, "getaddrinfo(\"%s\") was still running after %s, "
+		    "when the deadline passed", host,
+		    ms(b, sizeof(b), elapsed(c, RD_STEP_DNS)));
 		evid_source(c, f);
 		remedy(f, "check the resolver in /etc/resolv.conf answers "
 		    "(e.g. getent hosts %s)", host);
@@ -364,7 +372,7 @@ r_dns(struct rctx *c)
 		f = emit(c, "dns.nxdomain", RD_SEV_CRITICAL);
 		TITLE(f, "host name %s does not exist", host);
 		EVID(f, "getaddrinfo(\"%s\") returned EAI_NONAME after %s", host,
-		    ms(b, sizeof(b), c->obs->steps[RD_STEP_DNS].us));
+		    ms(b, sizeof(b), elapsed(c, RD_STEP_DNS)));
 		evid_source(c, f);
 		remedy(f, "check the spelling of %s in %s", host,
 		    c->cfg != NULL && c->cfg->source[0] ? c->cfg->source :
@@ -703,8 +711,9 @@ f_verify(struct rctx *c)
 		if (t->not_before[0] != '\0')
 			EVID(f, "; valid from %s", t->not_before);
 		if (t->not_after[0] != '\0')
-			EVID(f, " until %s", t->not_after);
-		if (v == X509_V_ERR_CERT_HAS_EXPIRED && t->have_cert)
+			EVID(f, "; valid until %s", t->not_after);
+		if (v == X509_V_ERR_CERT_HAS_EXPIRED && t->have_cert &&
+		    t->days_left < 0)
 			EVID(f, " (%d days ago)", -t->days_left);
 		EVID(f, "; subject %s", t->subject);
 		remedy(f, "renew the server certificate (tls-cert-file) and "
@@ -831,7 +840,7 @@ r_tls(struct rctx *c)
 		TITLE(f, "%s accepted the connection but did not answer the "
 		    "TLS handshake", c->peer);
 		EVID(f, "no TLS handshake reply within %s",
-		    ms(b, sizeof(b), c->obs->steps[RD_STEP_TLS].us));
+		    ms(b, sizeof(b), elapsed(c, RD_STEP_TLS)));
 		evid_source(c, f);
 		remedy(f, "check that %s is a TLS port of Redis (tls-port)",
 		    c->target);
@@ -1169,9 +1178,11 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 	f = emit(c, id, sev);
 	if (f == NULL)
 		return;
-	EVID(f, "%s %s answered \"%s\"", c->peer, cmd, r->text);
-	if (r->pending_error)
-		EVID(f, " (written on connect, before any command)");
+	if (r->pending_error || step == 0)
+		EVID(f, "%s wrote \"%s\" on connect, before any command",
+		    c->peer, r->text);
+	else
+		EVID(f, "%s answered %s with \"%s\"", c->peer, cmd, r->text);
 
 	if (strcmp(id, "auth.required") == 0) {
 		TITLE(f, "%s requires a password; none was sent", c->peer);
@@ -1327,7 +1338,8 @@ r_replies(struct rctx *c)
 		}
 		f = emit(c, "server.error", RD_SEV_CRITICAL);
 		TITLE(f, "%s answered %s with an error", c->peer, reply_cmd[i]);
-		EVID(f, "%s %s answered \"%s\"", c->peer, reply_cmd[i], r->text);
+		EVID(f, "%s answered %s with \"%s\"", c->peer, reply_cmd[i],
+		    r->text);
 		if (i == 1 && c->cfg != NULL && c->cfg->username)
 			remedy(f, "a server older than 6.0 has no ACL users: "
 			    "drop the username (redis://:PASSWORD@host)");
