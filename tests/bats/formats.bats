@@ -208,3 +208,40 @@ check_closed() {
 	check_closed --format json
 	[ "$(echo "$output" | jq -r .schema_version)" = "$v" ]
 }
+
+# --all-candidates: the resolved configuration loses to a shadowed one
+# that works; the report says which and what to change, and the exit
+# status stays the resolved configuration's.
+@test "check --all-candidates: names the working candidate, keeps exit 2" {
+	local port
+	port=$(fx_redis cand)
+	run --separate-stderr timeout 20 env -i PATH="$PATH" \
+	    REDISDIAG_SYSROOT="$ROOT" REDIS_HOST=127.0.0.1 REDIS_PORT="$CLOSED" \
+	    NF_REDIS_URL="redis://127.0.0.1:$port" \
+	    "$RD" check --all-candidates --timeout 3s --format json
+	[ "$status" -eq 2 ]
+	echo "$output" | jq -e '.exit_code == 2 and .verdict == "unreachable"'
+	echo "$output" | jq -e '.candidates_probed | length == 1'
+	echo "$output" | jq -e '.candidates_probed[0] | .name == "NF_REDIS_URL" and .verdict == "ok" and .exit_code == 0'
+	echo "$output" | jq -e '.findings[] | select(.id == "config.candidate_works") | .remediation | any(test("unset REDIS_HOST"))'
+}
+
+# Every candidate is probed at the same time under the one deadline: three
+# blackholes with --timeout 1s end in about 1 s, not 3 (generous bound).
+@test "check --all-candidates: candidates share the one deadline" {
+	fx_blackhole bh1
+	fx_blackhole bh2
+	fx_blackhole bh3
+	local t0 t1
+	t0=$(date +%s%N)
+	run --separate-stderr timeout 20 env -i PATH="$PATH" \
+	    REDISDIAG_SYSROOT="$ROOT" REDIS_HOST=127.0.0.1 REDIS_PORT="$FX_PORT_bh1" \
+	    NF_REDIS_URL="redis://127.0.0.1:$FX_PORT_bh2" \
+	    KV_URL="redis://127.0.0.1:$FX_PORT_bh3" \
+	    "$RD" check --all-candidates --timeout 1s --format json
+	t1=$(date +%s%N)
+	[ "$status" -eq 2 ]
+	echo "$output" | jq -e '.candidates_probed | length == 2'
+	echo "$output" | jq -e '[.candidates_probed[].exit_code] == [2, 2]'
+	[ $(( (t1 - t0) / 1000000 )) -lt 2500 ]
+}
