@@ -249,6 +249,9 @@ parse_hostport(const char *s, size_t a, size_t b, struct rd_url *u,
 		const char *c = memchr(s + a, ':', b - a);
 
 		he = c ? (size_t)(c - s) : b;
+		if (c != NULL && memchr(c + 1, ':', b - he - 1) != NULL)
+			return fail(e, a, "more than one ':' (an IPv6 address "
+			    "must be in [brackets])");
 		if (check_name(s + a, he - a, a, e) == -1)
 			return -1;
 		memcpy(u->host, s + a, he - a);
