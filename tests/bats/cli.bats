@@ -197,7 +197,7 @@ VALUE_OPTS=(
 	usage_error check --latency-samples 1001
 	usage_error watch --fail-after 0
 	usage_error watch --count 0
-	usage_error simulate healthy --serve --listen-port 65536
+	usage_error simulate --serve --listen-port 65536 healthy
 }
 
 @test "duration options: negative, zero or huge exits 3" {
