@@ -522,6 +522,45 @@ cross_tls(struct probe *p)
 	conn_close(&c);
 }
 
+/* TLS without SNI was refused: does the same handshake with the host
+ * name as SNI get through?  (A proxy routing by SNI, a server requiring
+ * it.) */
+static void
+cross_sni(struct probe *p)
+{
+	struct rd_cross_obs *x = &p->obs->cross;
+	const struct dns_target *dt = winner_target(p);
+	struct conn c = { .fd = -1 };
+	struct rd_tls_obs t;
+	struct rd_err err;
+	struct tls_opts o;
+	char name[256];
+
+	if (dt == NULL || clock_left_us(p->deadline) == 0)
+		return;
+	tls_opts_of(p->cfg, &o, name, sizeof(name));
+	if (o.name_is_ip)
+		return;		/* no name to send */
+	x->attempted = x->tried_sni = true;
+	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
+		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI: "
+		    "connect failed (%s)", tcp_errno_name(errno));
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	memset(&err, 0, sizeof(err));
+	o.sni = name;
+	o.verify = false;
+	if (tls_handshake(&c, &o, p->deadline, 0, &t, &err) == 0) {
+		x->succeeded = true;
+		snprintf(x->detail, sizeof(x->detail), "TLS handshake with SNI "
+		    "%.200s completed (%s)", name, t.version);
+	} else
+		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI "
+		    "failed: %.200s", err.message);
+	conn_close(&c);
+}
+
 /* TLS failed on non-TLS bytes or a close: does the port speak plaintext? */
 static void
 cross_plain(struct probe *p)
@@ -875,7 +914,13 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 		const struct rd_tls_obs *t = &obs->tls;
 
 		conn_close(&p.c);
-		if (!po->no_cross_try && (t->not_tls || t->peer_closed ||
+		if (po->no_cross_try)
+			goto out;
+		if (!t->sni_sent && t->verify_code == 0 && !t->not_tls &&
+		    !t->timed_out && ((t->alert >= 0 && !t->alert_sent) ||
+		    (!t->have_cert && (t->peer_closed || t->peer_reset))))
+			cross_sni(&p);
+		if (!obs->cross.succeeded && (t->not_tls || t->peer_closed ||
 		    t->peer_reset || (t->timed_out &&
 		    clock_left_us(p.deadline) > 0)))
 			cross_plain(&p);

@@ -264,11 +264,12 @@ msg_cb(int write_p, int version, int content_type, const void *buf,
 	struct tls_state *st = state_of(ssl);
 	const unsigned char *p = buf;
 
-	/* A client Certificate message with at least one certificate. */
-	if (st == NULL || !write_p || content_type != SSL3_RT_HANDSHAKE ||
-	    len < 1 || p[0] != SSL3_MT_CERTIFICATE)
+	if (st == NULL || content_type != SSL3_RT_HANDSHAKE || len < 1)
 		return;
-	if (st->want_cert && len > 10)
+	if (!write_p && p[0] == SSL3_MT_CERTIFICATE_REQUEST)
+		st->obs->cert_requested = true;
+	/* A client Certificate message with at least one certificate. */
+	if (write_p && p[0] == SSL3_MT_CERTIFICATE && st->want_cert && len > 10)
 		st->obs->client_cert_sent = true;
 }
 
