@@ -687,7 +687,15 @@ verdict_check(struct rd_report *r)
 	 * server without one: strict clients fail there). */
 	refused = err_reply(&o->greeting) || err_reply(&o->auth) ||
 	    err_reply(&o->select) || err_reply(&o->ping);
-	if (pong && !err_reply(&o->auth) && !err_reply(&o->select)) {
+	/* A critical refusal found beside the PONG (cluster_state:fail:
+	 * PING works, every key command fails with CLUSTERDOWN) is still a
+	 * refusal of service. */
+	f = NULL;
+	for (size_t i = 0; i < r->findings.n && f == NULL; i++)
+		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
+		    id_class(r->findings.v[i].id) == RD_V_REJECTING)
+			f = &r->findings.v[i];
+	if (pong && !err_reply(&o->auth) && !err_reply(&o->select) && f == NULL) {
 		r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
 		r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
 		    RD_EXIT_REJECTING : RD_EXIT_OK;
@@ -699,15 +707,10 @@ verdict_check(struct rd_report *r)
 		summary_warnings(r);
 		return;
 	}
-	if (refused) {
+	if (refused || (pong && f != NULL)) {
 		r->verdict = RD_V_REJECTING;
 		r->exit_code = RD_EXIT_REJECTING;
-		f = NULL;
 		/* Name the refusal, not a consequence of it. */
-		for (size_t i = 0; i < r->findings.n && f == NULL; i++)
-			if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
-			    id_class(r->findings.v[i].id) == RD_V_REJECTING)
-				f = &r->findings.v[i];
 		summary_finding(r, f != NULL ? f : culprit(r),
 		    "the server refused service");
 		return;

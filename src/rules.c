@@ -318,7 +318,9 @@ remedy_target(struct rctx *c, struct rd_finding *f)
 
 	if (f == NULL || cfg == NULL)
 		return;
-	if (is_loopback(cfg->host) && cfg->envi.in_container)
+	/* rules_config's config.localhost_in_container already says it. */
+	if (is_loopback(cfg->host) && cfg->envi.in_container &&
+	    !findings_has(c->fs, "config.localhost_in_container"))
 		remedy(f, "inside a container %s is the container itself: set "
 		    "REDIS_URL to the Redis service's address (and unset "
 		    "REDIS_HOST)", cfg->host);

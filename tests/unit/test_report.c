@@ -168,6 +168,12 @@ static void s_maxclients(struct fx *x)
 static void s_loading(struct fx *x) { stop_after_connect(x); err(&x->obs.ping, "LOADING Redis is loading the dataset in memory"); }
 static void s_busy(struct fx *x) { stop_after_connect(x); err(&x->obs.ping, "BUSY Redis is busy running a script."); }
 static void s_masterdown(struct fx *x) { stop_after_connect(x); err(&x->obs.ping, "MASTERDOWN Link with MASTER is down"); }
+static void s_cluster_fail(struct fx *x)
+{
+	/* PING answers, but every key command would get CLUSTERDOWN. */
+	snprintf(x->obs.server.mode, 16, "cluster");
+	snprintf(x->obs.server.cluster_state, 16, "fail");
+}
 static void s_select(struct fx *x)
 {
 	stop_after_connect(x);
@@ -276,6 +282,7 @@ static const struct vcase {
 	{ "check BUSY", "check", s_busy, false, RD_V_REJECTING, 1 },
 	{ "check MASTERDOWN", "check", s_masterdown, false, RD_V_REJECTING, 1 },
 	{ "check SELECT out of range", "check", s_select, false, RD_V_REJECTING, 1 },
+	{ "check cluster_state:fail with PONG", "check", s_cluster_fail, false, RD_V_REJECTING, 1 },
 	{ "check refused", "check", s_refused, false, RD_V_UNREACHABLE, 2 },
 	{ "check refused --strict", "check", s_refused, true, RD_V_UNREACHABLE, 2 },
 	{ "check nxdomain", "check", s_nxdomain, false, RD_V_UNREACHABLE, 2 },
