@@ -216,8 +216,12 @@ text_facts(const struct tx *t, const struct rd_obs *obs)
 	if (obs->cross.attempted && obs->cross.detail[0] != '\0')
 		fprintf(t->out, "\ncross-try: %s\n", obs->cross.detail);
 	if (tl->attempted && (tl->version[0] != '\0' || tl->have_cert)) {
-		fprintf(t->out, "\ntls: %s %s, sni %s, verify %s",
-		    or_dash(tl->version), or_dash(tl->cipher),
+		if (tl->version[0] != '\0')
+			fprintf(t->out, "\ntls: %s %s", tl->version,
+			    or_dash(tl->cipher));
+		else
+			fprintf(t->out, "\ntls: no session");
+		fprintf(t->out, ", sni %s, verify %s",
 		    tl->sni_sent ? tl->sni : "(none)",
 		    tl->insecure ? "disabled" : or_dash(tl->verify_name));
 		if (tl->hostname_match >= 0)
@@ -368,7 +372,8 @@ render_text(const struct rd_report *r, FILE *out)
 		fprintf(out, "scenario %s\n", r->scenario);
 	if (r->cfg != NULL)
 		text_target(&t, r);
-	if (r->cfg != NULL || r->obs != NULL)
+	/* explain has lines, not steps: nothing was run. */
+	if (r->obs != NULL || (r->cfg != NULL && r->lines == NULL))
 		text_steps(&t, r);
 	if (r->obs != NULL)
 		text_facts(&t, r->obs);
