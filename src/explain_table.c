@@ -333,32 +333,43 @@ is_word(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-/* Finds s1 in line under flags; returns where, or NULL. */
-static const char *
-find(const char *line, const char *s, unsigned flags)
-{
-	const char *p = line;
-	size_t n = strlen(s);
+/* A line and its lower-case copy: case-insensitive rows search the copy
+ * with strstr, which is several times faster than strcasestr over a
+ * million-line log. */
+struct txt {
+	const char *s;
+	const char *low;
+};
 
-	for (;;) {
-		p = (flags & M_ICASE) ? strcasestr(p, s) : strstr(p, s);
-		if (p == NULL)
+/* Finds needle in t under flags; returns where in t->s, or NULL. */
+static const char *
+find(const struct txt *t, const char *needle, unsigned flags)
+{
+	char nb[128];
+	const char *hay = t->s, *p, *q;
+	size_t n = strlen(needle), i;
+
+	if ((flags & M_ICASE) && n < sizeof(nb)) {
+		for (i = 0; i <= n; i++)
+			nb[i] = (char)tolower((unsigned char)needle[i]);
+		needle = nb;
+		hay = t->low;
+	}
+	for (p = hay;; p++) {
+		if ((p = strstr(p, needle)) == NULL)
 			return NULL;
+		q = t->s + (p - hay);
 		if (flags & M_WORD) {
-			if ((p > line && is_word(p[-1])) || is_word(p[n]) ||
-			    (p > line && p[-1] == '-' && p - 1 > line &&
-			    is_word(p[-2]))) {
-				p++;
+			if ((q > t->s && is_word(q[-1])) || is_word(q[n]) ||
+			    (q > t->s && q[-1] == '-' && q - 1 > t->s &&
+			    is_word(q[-2])))
 				continue;
-			}
 		}
 		if (flags & M_NUM_AFTER) {
-			if (p[n] != ' ' || !isdigit((unsigned char)p[n + 1])) {
-				p++;
+			if (q[n] != ' ' || !isdigit((unsigned char)q[n + 1]))
 				continue;
-			}
 		}
-		return p;
+		return q;
 	}
 }
 
@@ -380,7 +391,7 @@ proto_byte_id(const char *at)
 }
 
 static const char *
-match_rows(const struct pat *rows, const char *line)
+match_rows(const struct pat *rows, const struct txt *line)
 {
 	const char *at;
 	size_t i;
@@ -650,13 +661,14 @@ extract_target(const char *line, char *host, size_t hostlen, int *port)
 	char h2[256];
 	int p2;
 	size_t i;
+	struct txt t = { line, line };	/* case-sensitive finds only */
 
 	host[0] = '\0';
 	*port = 0;
 
 	/* MOVED 3999 127.0.0.1:6381: the node the key lives on. */
-	if ((p = find(line, "MOVED", M_WORD | M_NUM_AFTER)) != NULL ||
-	    (p = find(line, "ASK", M_WORD | M_NUM_AFTER)) != NULL) {
+	if ((p = find(&t, "MOVED", M_WORD | M_NUM_AFTER)) != NULL ||
+	    (p = find(&t, "ASK", M_WORD | M_NUM_AFTER)) != NULL) {
 		p = strchr(p + 4, ' ');
 		if (p != NULL && parse_addr(p + 1, false, true, host, hostlen, port))
 			return;
@@ -877,13 +889,17 @@ bool
 explain_classify(const char *line, const char *prev_client,
     struct rd_explain_line *out, char *client_seen, size_t seenlen)
 {
-	char buf[EXPLAIN_LINE_MAX + 1], red[EXPLAIN_LINE_MAX + 64];
+	char buf[EXPLAIN_LINE_MAX + 1], low[EXPLAIN_LINE_MAX + 1];
+	char red[EXPLAIN_LINE_MAX + 64];
+	struct txt t = { buf, low };
 	const char *id, *client;
-	size_t n;
+	size_t n, i;
 
 	n = strnlen(line, EXPLAIN_LINE_MAX);
 	memcpy(buf, line, n);
 	buf[n] = '\0';
+	for (i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)buf[i]);
 
 	client = client_of(buf);
 	if (client == NULL && prev_client != NULL && prev_client[0] != '\0' &&
@@ -893,12 +909,12 @@ explain_classify(const char *line, const char *prev_client,
 		snprintf(client_seen, seenlen, "%s", client ? client : "");
 
 	if ((id = server_reply_id(buf)) == NULL &&
-	    (id = match_rows(server_rows, buf)) == NULL &&
-	    (id = match_rows(tls_rows, buf)) == NULL &&
-	    (id = match_rows(proto_dns_rows, buf)) == NULL &&
-	    (id = match_rows(code_rows, buf)) == NULL &&
+	    (id = match_rows(server_rows, &t)) == NULL &&
+	    (id = match_rows(tls_rows, &t)) == NULL &&
+	    (id = match_rows(proto_dns_rows, &t)) == NULL &&
+	    (id = match_rows(code_rows, &t)) == NULL &&
 	    (id = match_errno(buf)) == NULL &&
-	    (id = match_rows(text_rows, buf)) == NULL)
+	    (id = match_rows(text_rows, &t)) == NULL)
 		return false;
 
 	memset(out, 0, sizeof(*out));
