@@ -213,13 +213,12 @@ check_all(const struct rd_config *cfg, const struct rd_report_opts *ro,
 	for (i = 0; i < cfg->ncands; i++)
 		if (cfg->cands[i].valid && !cfg->cands[i].winner)
 			n++;
-	if (n > 0 && (jobs = calloc(n, sizeof(*jobs))) == NULL)
+	/* r->cands is set even when there is nothing to probe, so the report
+	 * says "probed none" (an empty candidates_probed) rather than
+	 * leaving the key out. */
+	if ((r->cands = calloc(n > 0 ? n : 1, sizeof(*r->cands))) == NULL ||
+	    (n > 0 && (jobs = calloc(n, sizeof(*jobs))) == NULL))
 		n = 0;
-	if (n > 0 && (r->cands = calloc(n, sizeof(*r->cands))) == NULL) {
-		free(jobs);
-		jobs = NULL;
-		n = 0;
-	}
 	for (i = 0, n = 0; jobs != NULL && i < cfg->ncands; i++) {
 		struct cand_job *j;
 
