@@ -1,13 +1,263 @@
-/* watch.c — stub; replaced by its owner. */
+/* watch.c — `redisdiag watch`: a heartbeat for the resolved connection.
+ *
+ * The configuration is resolved once; then every --interval (default 30s)
+ * one full check_run() under its own --timeout deadline, and one JSON line
+ * per probe (render_watch.c), flushed.
+ *
+ * State is debounced the way monitoring plugins debounce soft states: it
+ * starts "up"; a failed probe (exit status other than 0) counts towards
+ * --fail-after (default 2) consecutive failures, and only then is the state
+ * "down"; the first success after "down" is "recovered", the next "up".
+ * Each line also carries the probe's own verdict and exit_code, so a
+ * consumer that wants every failure does not have to wait for "down".
+ *
+ * --count N stops after N probes.  SIGINT/SIGTERM stop at the next moment
+ * that is safe: during the wait at once, during a probe when it ends (a
+ * probe is bounded by --timeout).  The signals are blocked while probing
+ * and unblocked only inside ppoll(), so a signal cannot slip in between
+ * the check of the flag and the wait, and the probe's own syscalls never
+ * see EINTR.  Then a summary line (probes, failures, availability, latency
+ * percentiles over the successful probes) and the exit status of the last
+ * probe. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "check.h"
+#include "clock.h"
 #include "commands.h"
 #include "report.h"
+#include "resolve.h"
+
+/* Latency samples kept for the summary: the most recent ones (a ring). */
+#define WATCH_MAX_SAMPLES	100000
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct ring {
+	int64_t	*v;
+	size_t	 n, next;
+};
+
+static void
+ring_add(struct ring *g, int64_t us)
+{
+	if (g->v == NULL)
+		return;
+	g->v[g->next] = us;
+	g->next = (g->next + 1) % WATCH_MAX_SAMPLES;
+	if (g->n < WATCH_MAX_SAMPLES)
+		g->n++;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[n], n > 0. */
+static int64_t
+pct(const int64_t *v, size_t n, int p)
+{
+	size_t k = ((size_t)p * n + 99) / 100;
+
+	return v[k > 0 ? k - 1 : 0];
+}
+
+static void
+summarise(const struct ring *g, struct rd_watch_summary *s)
+{
+	s->min_us = s->p50_us = s->p99_us = s->max_us = -1;
+	if (g->n == 0 || g->v == NULL)
+		return;
+	qsort(g->v, g->n, sizeof(g->v[0]), cmp_i64);
+	s->min_us = g->v[0];
+	s->p50_us = pct(g->v, g->n, 50);
+	s->p99_us = pct(g->v, g->n, 99);
+	s->max_us = g->v[g->n - 1];
+}
+
+/* RFC 3339 UTC with milliseconds. */
+static void
+now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char b[24];
+	int ms;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+	ms = (int)((ts.tv_nsec / 1000000L) % 1000);
+	snprintf(buf, len, "%.23s.%03dZ", b, ms);
+}
+
+/* The latency of one successful probe: its median PING round trip, or
+ * the PING step when no latency samples were taken. */
+static int64_t
+probe_latency(const struct rd_obs *o)
+{
+	if (o->latency.samples > 0)
+		return o->latency.p50_us;
+	return o->steps[RD_STEP_PING].us;
+}
+
+/* Waits until deadline_us or a signal; SIGINT/SIGTERM are unblocked only
+ * inside ppoll.  Never busy: each ppoll sleeps for what is left. */
+static void
+wait_until(int64_t deadline_us, const sigset_t *waitmask)
+{
+	struct timespec ts;
+	int64_t left;
+
+	while (!stop_signal && (left = clock_left_us(deadline_us)) > 0) {
+		ts.tv_sec = (time_t)(left / 1000000);
+		ts.tv_nsec = (long)(left % 1000000) * 1000;
+		if (ppoll(NULL, 0, &ts, waitmask) == -1 && errno != EINTR)
+			break;
+	}
+}
 
 int
 cmd_watch(const struct rd_cli *cli)
 {
-	(void)cli;
-	fprintf(stderr, "redisdiag: %s: not yet available\n", cli->cmd_name);
-	return RD_EXIT_NO_ATTEMPT;
+	struct rd_config cfg;
+	struct rd_obs *obs;
+	struct rd_report r;
+	struct rd_watch_event ev;
+	struct rd_watch_summary sum;
+	struct sigaction sa, old_int, old_term;
+	sigset_t block, oldmask;
+	struct ring lat = { NULL, 0, 0 };
+	const char *state = "up";
+	int64_t seq = 0, failures = 0, start;
+	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT;
+	bool quiet = cli->ropts.quiet, out_ok = true;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if ((obs = calloc(1, sizeof(*obs))) == NULL ||
+	    (lat.v = calloc(WATCH_MAX_SAMPLES, sizeof(int64_t))) == NULL) {
+		fprintf(stderr, "redisdiag: watch: out of memory\n");
+		free(obs);
+		return RD_EXIT_NO_ATTEMPT;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART: ppoll must return */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	/* The mask inside ppoll: what we had, with our two signals open. */
+	sigset_t waitmask = oldmask;
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+
+	if (resolve_process(&cli->conn, &cfg) == -1 || !cfg.valid) {
+		/* Nothing to probe: one line that says why, and the summary. */
+		memset(&r, 0, sizeof(r));
+		r.command = "watch";
+		r.opts = cli->ropts;
+		r.cfg = &cfg;
+		rules_config(&cfg, NULL, &cli->ropts, &r.findings);
+		report_finish(&r);
+		r.verdict = RD_V_NO_ATTEMPT;
+		r.exit_code = RD_EXIT_NO_ATTEMPT;
+		resolve_warnings(&cfg, quiet);
+		seq = 1;
+		failures = 1;
+		consec = 1;
+		state = "down";
+		last_rc = RD_EXIT_NO_ATTEMPT;
+		if (!quiet) {
+			memset(&ev, 0, sizeof(ev));
+			ev.seq = seq;
+			now_rfc3339(ev.ts, sizeof(ev.ts));
+			ev.state = state;
+			ev.consecutive_failures = consec;
+			ev.r = &r;
+			out_ok = render_watch_event(&ev, stdout) == 0;
+		}
+		report_free(&r);
+		goto summary;
+	}
+	resolve_warnings(&cfg, quiet);
+
+	for (;;) {
+		start = clock_now_us();
+		memset(obs, 0, sizeof(*obs));
+		memset(&r, 0, sizeof(r));
+		r.command = "watch";
+		last_rc = check_run(&cfg, &cli->ropts, NULL, obs, &r);
+		seq++;
+
+		if (last_rc == RD_EXIT_OK) {
+			state = strcmp(state, "down") == 0 ? "recovered" : "up";
+			consec = 0;
+			ring_add(&lat, probe_latency(obs));
+		} else {
+			failures++;
+			consec++;
+			if (consec >= cli->fail_after)
+				state = "down";
+			else if (strcmp(state, "recovered") == 0)
+				state = "up";
+		}
+
+		if (!quiet && out_ok) {
+			memset(&ev, 0, sizeof(ev));
+			ev.seq = seq;
+			now_rfc3339(ev.ts, sizeof(ev.ts));
+			ev.state = state;
+			ev.consecutive_failures = consec;
+			ev.r = &r;
+			/* A reader that went away (EPIPE) ends the watch. */
+			out_ok = render_watch_event(&ev, stdout) == 0;
+		}
+		report_free(&r);
+
+		if (!out_ok || stop_signal ||
+		    (cli->count > 0 && seq >= cli->count))
+			break;
+		wait_until(start + cli->interval_us, &waitmask);
+		if (stop_signal)
+			break;
+	}
+
+summary:
+	memset(&sum, 0, sizeof(sum));
+	sum.probes = seq;
+	sum.failures = failures;
+	sum.availability = seq > 0 ? (double)(seq - failures) / (double)seq : 0;
+	summarise(&lat, &sum);
+	sum.state = state;
+	sum.exit_code = last_rc;
+	if (!quiet && out_ok)
+		(void)render_watch_summary(&sum, stdout);
+
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	free(lat.v);
+	free(obs);
+	config_free(&cfg);
+	return last_rc;
 }

@@ -1,0 +1,124 @@
+/* render_watch.c — the lines `redisdiag watch` prints: one compact JSON
+ * object per probe and one summary object at the end, each on its own
+ * line and flushed, so a log shipper or `jq --unbuffered` sees every probe
+ * as it happens.  Readers only: the state machine lives in watch.c.
+ *
+ *   {"type":"probe","ts":..,"seq":1,"state":"up","verdict":"ok",
+ *    "exit_code":0,"summary":..,"target":"127.0.0.1:6379","total_ms":1.234,
+ *    "latency":{"p50_us":..,"p99_us":..}|null,"findings":["..."],
+ *    "consecutive_failures":0}
+ *   {"type":"summary","probes":3,"failures":0,"availability":1,
+ *    "latency":{"min_us":..,"p50_us":..,"p99_us":..,"max_us":..}|null,
+ *    "state":"up","exit_code":0} */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "report.h"
+
+/* Prints o compactly on one line and frees it.  Returns 0 or -1. */
+static int
+emit(cJSON *o, FILE *out)
+{
+	char *s;
+	int rc = 0;
+
+	if (o == NULL)
+		return -1;
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL)
+		return -1;
+	if (fputs(s, out) == EOF || fputc('\n', out) == EOF ||
+	    fflush(out) == EOF)
+		rc = -1;
+	cJSON_free(s);
+	return rc;
+}
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v == NULL || v[0] == '\0')
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddStringToObject(o, k, v);
+}
+
+int
+render_watch_event(const struct rd_watch_event *ev, FILE *out)
+{
+	const struct rd_report *r = ev->r;
+	const struct rd_obs *obs = r != NULL ? r->obs : NULL;
+	const struct rd_config *cfg = r != NULL ? r->cfg : NULL;
+	cJSON *o, *a, *l;
+	char target[300];
+	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(o, "type", "probe");
+	add_str(o, "ts", ev->ts);
+	cJSON_AddNumberToObject(o, "seq", (double)ev->seq);
+	add_str(o, "state", ev->state);
+	if (r != NULL) {
+		cJSON_AddStringToObject(o, "verdict", rd_verdict_names[r->verdict]);
+		cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+		add_str(o, "summary", r->summary);
+	} else {
+		cJSON_AddNullToObject(o, "verdict");
+		cJSON_AddNullToObject(o, "exit_code");
+		cJSON_AddNullToObject(o, "summary");
+	}
+	if (cfg != NULL && cfg->host != NULL) {
+		snprintf(target, sizeof(target), strchr(cfg->host, ':') != NULL ?
+		    "[%s]:%d" : "%s:%d", cfg->host, cfg->port);
+		cJSON_AddStringToObject(o, "target", target);
+	} else
+		cJSON_AddNullToObject(o, "target");
+	/* Milliseconds with microsecond precision, as in the report. */
+	if (obs != NULL && obs->total_us > 0)
+		cJSON_AddNumberToObject(o, "total_ms",
+		    (double)obs->total_us / 1000.0);
+	else
+		cJSON_AddNullToObject(o, "total_ms");
+	if (obs != NULL && obs->latency.samples > 0) {
+		l = cJSON_AddObjectToObject(o, "latency");
+		cJSON_AddNumberToObject(l, "samples", obs->latency.samples);
+		cJSON_AddNumberToObject(l, "p50_us", (double)obs->latency.p50_us);
+		cJSON_AddNumberToObject(l, "p99_us", (double)obs->latency.p99_us);
+	} else
+		cJSON_AddNullToObject(o, "latency");
+	a = cJSON_AddArrayToObject(o, "findings");
+	for (i = 0; r != NULL && a != NULL && i < r->findings.n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(r->findings.v[i].id));
+	cJSON_AddNumberToObject(o, "consecutive_failures",
+	    ev->consecutive_failures);
+	return emit(o, out);
+}
+
+int
+render_watch_summary(const struct rd_watch_summary *s, FILE *out)
+{
+	cJSON *o, *l;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(o, "type", "summary");
+	cJSON_AddNumberToObject(o, "probes", (double)s->probes);
+	cJSON_AddNumberToObject(o, "failures", (double)s->failures);
+	cJSON_AddNumberToObject(o, "availability", s->availability);
+	if (s->p50_us >= 0) {
+		l = cJSON_AddObjectToObject(o, "latency");
+		cJSON_AddNumberToObject(l, "min_us", (double)s->min_us);
+		cJSON_AddNumberToObject(l, "p50_us", (double)s->p50_us);
+		cJSON_AddNumberToObject(l, "p99_us", (double)s->p99_us);
+		cJSON_AddNumberToObject(l, "max_us", (double)s->max_us);
+	} else
+		cJSON_AddNullToObject(o, "latency");
+	add_str(o, "state", s->state);
+	cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
+	return emit(o, out);
+}
