@@ -218,6 +218,16 @@ render_prometheus(const struct rd_report *r, FILE *out)
 	prom_head(out, "redisdiag_finding", "gauge",
 	    "1 for each finding, by id and severity.");
 	for (i = 0; i < r->findings.n; i++) {
+		size_t j;
+
+		/* One series per id and severity: a repeated id (one line
+		 * per shadowed variable, say) would be a duplicate sample. */
+		for (j = 0; j < i; j++)
+			if (strcmp(r->findings.v[j].id, r->findings.v[i].id) == 0 &&
+			    r->findings.v[j].sev == r->findings.v[i].sev)
+				break;
+		if (j < i)
+			continue;
 		fprintf(out, "redisdiag_finding{id=");
 		prom_label(out, r->findings.v[i].id);
 		fprintf(out, ",severity=");

@@ -827,6 +827,16 @@ test_nagios(void **state)
 	free(x);
 }
 
+static int
+count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s++)
+		n++;
+	return n;
+}
+
 /* Every non-comment line is NAME{labels} VALUE with a well-formed value. */
 static void
 assert_prom_wellformed(const char *s)
@@ -861,7 +871,9 @@ test_prometheus(void **state)
 	char *s;
 
 	x->r.scenario = "a\"b\\c\nd";
+	add(x, "tcp.refused", RD_SEV_CRITICAL, "the same id again");
 	s = render(x, RD_FMT_PROMETHEUS);
+	assert_int_equal(count(s, "redisdiag_finding{id=\"tcp.refused\""), 1);
 	assert_no_secret(s);
 	assert_prom_wellformed(s);
 	assert_non_null(strstr(s, "\nredisdiag_up 0\n"));
@@ -890,16 +902,6 @@ test_prometheus(void **state)
 	assert_null(strstr(s, "redisdiag_up"));		/* no probe, no up */
 	free(s);
 	free(x);
-}
-
-static int
-count(const char *s, const char *needle)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, needle)) != NULL; s++)
-		n++;
-	return n;
 }
 
 static void
