@@ -140,6 +140,8 @@ const char *rules_classify_reply(const char *err_text);
  * findings already in r. */
 void	report_finish(struct rd_report *r);
 
+/* Frees the findings and r->cands (malloc'd by whoever filled them);
+ * cfg, obs and lines stay the caller's. */
 void	report_free(struct rd_report *r);
 
 /* Prints r in r->opts.format.  Returns 0, or -1 on a write error. */
