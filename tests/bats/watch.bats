@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# watch.bats — `redisdiag watch` against a real redis-server on loopback and
+# a closed port: one JSON line per probe, the debounced state (up, down
+# after --fail-after, recovered), the summary line, the exit status of the
+# last probe, and SIGTERM in the middle of a run.  Every wait is bounded;
+# background runs have a timeout guard and close bats' fd 3.
+
+bats_require_minimum_version 1.5.0
+
+load '../lib/fixtures'
+
+setup_file() {
+	fx_init
+	fx_redis plain >/dev/null
+	CLOSED=$(fx_port)
+	ROOT="$BATS_FILE_TMPDIR/sysroot"
+	mkdir -p "$ROOT"
+	export CLOSED ROOT
+}
+
+teardown_file() {
+	fx_teardown
+}
+
+# rd ARGS...: the binary with an empty environment (no REDIS_*, no
+# container evidence), bounded; stdout in $output, stderr apart.
+rd() {
+	run --separate-stderr timeout 30 env -i PATH="$PATH" \
+	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
+}
+
+# Every line of $output parses as JSON.
+all_lines_parse() {
+	local l
+	while IFS= read -r l; do
+		jq -e . >/dev/null <<<"$l" || { echo "not JSON: $l"; return 1; }
+	done <<<"$output"
+}
+
+# bg OUT ARGS...: watch in the background, stdout to OUT; sets BG_PID.
+bg() {
+	local out=$1
+	shift
+	timeout 30 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" "$RD" watch "$@" \
+	    >"$out" 2>"$out.err" </dev/null 3>&- &
+	BG_PID=$!
+}
+
+# wait_lines FILE N: until FILE has N lines (at most 15 s).
+wait_lines() {
+	local i
+	for ((i = 0; i < 150; i++)); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for $2 lines in $1"
+	return 1
+}
+
+@test "watch --count 3 against a healthy server: 3 probe lines (up) + summary, exit 0" {
+	rd watch -h 127.0.0.1 -p "$FX_PORT_plain" --interval 100ms --count 3
+	[ "$status" -eq 0 ]
+	all_lines_parse
+	[ "$(wc -l <<<"$output")" -eq 4 ]
+	probes=$(grep '"type":"probe"' <<<"$output")
+	[ "$(wc -l <<<"$probes")" -eq 3 ]
+	[ "$(jq -r .state <<<"$probes" | sort -u)" = up ]
+	[ "$(jq -r .exit_code <<<"$probes" | sort -u)" = 0 ]
+	[ "$(jq -r .seq <<<"$probes" | tr '\n' ,)" = "1,2,3," ]
+	[ "$(jq -r .consecutive_failures <<<"$probes" | sort -u)" = 0 ]
+	[ "$(jq -r .target <<<"$probes" | sort -u)" = "127.0.0.1:$FX_PORT_plain" ]
+	jq -e '.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")' <<<"$(head -n1 <<<"$probes")"
+	jq -e '.total_ms > 0 and .latency.p50_us >= 0 and .latency.p99_us >= .latency.p50_us' \
+	    <<<"$(head -n1 <<<"$probes")"
+	jq -e '.verdict == "ok" or .verdict == "warn"' <<<"$(head -n1 <<<"$probes")"
+	jq -e '.findings | type == "array"' <<<"$(head -n1 <<<"$probes")"
+	summary=$(tail -n1 <<<"$output")
+	jq -e '.type == "summary" and .probes == 3 and .failures == 0 and .availability == 1' <<<"$summary"
+	jq -e '.state == "up" and .exit_code == 0' <<<"$summary"
+	jq -e '.latency.min_us <= .latency.p50_us and .latency.p50_us <= .latency.p99_us and .latency.p99_us <= .latency.max_us' <<<"$summary"
+}
+
+@test "watch a closed port with --fail-after 2: down on the 2nd probe, exit 2" {
+	rd watch -h 127.0.0.1 -p "$CLOSED" --interval 100ms --count 3 --fail-after 2
+	[ "$status" -eq 2 ]
+	all_lines_parse
+	probes=$(grep '"type":"probe"' <<<"$output")
+	[ "$(jq -r .state <<<"$probes" | tr '\n' ,)" = "up,down,down," ]
+	[ "$(jq -r .consecutive_failures <<<"$probes" | tr '\n' ,)" = "1,2,3," ]
+	[ "$(jq -r .exit_code <<<"$probes" | sort -u)" = 2 ]
+	jq -e '.findings | index("tcp.refused") != null' <<<"$(head -n1 <<<"$probes")"
+	jq -e '.verdict == "unreachable" and .latency == null' <<<"$(head -n1 <<<"$probes")"
+	summary=$(tail -n1 <<<"$output")
+	jq -e '.type == "summary" and .probes == 3 and .failures == 3 and .availability == 0' <<<"$summary"
+	jq -e '.state == "down" and .exit_code == 2 and .latency == null' <<<"$summary"
+}
+
+@test "watch --fail-after 1: down on the first failure" {
+	rd watch -h 127.0.0.1 -p "$CLOSED" --interval 100ms --count 1 --fail-after 1
+	[ "$status" -eq 2 ]
+	[ "$(head -n1 <<<"$output" | jq -r .state)" = down ]
+}
+
+@test "watch SIGTERM mid-run: summary line, exit status of the last probe" {
+	out="$BATS_TEST_TMPDIR/term.out"
+	bg "$out" -h 127.0.0.1 -p "$FX_PORT_plain" --interval 200ms
+	wait_lines "$out" 2
+	kill -TERM "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" -eq 0 ]
+	output=$(cat "$out")
+	all_lines_parse
+	summary=$(tail -n1 "$out")
+	jq -e '.type == "summary" and .probes >= 2 and .failures == 0 and .exit_code == 0' <<<"$summary"
+	[ "$(grep -c '"type":"probe"' "$out")" -eq "$(jq -r .probes <<<"$summary")" ]
+
+	# Against a closed port the last probe failed: exit 2.
+	bg "$out" -h 127.0.0.1 -p "$CLOSED" --interval 200ms
+	wait_lines "$out" 1
+	kill -INT "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" -eq 2 ]
+	jq -e '.type == "summary" and .exit_code == 2' <<<"$(tail -n1 "$out")"
+}
+
+@test "watch SIGTERM during a long interval ends at once, not at the next probe" {
+	out="$BATS_TEST_TMPDIR/long.out"
+	bg "$out" -h 127.0.0.1 -p "$FX_PORT_plain" --interval 1h
+	wait_lines "$out" 1
+	kill -TERM "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	# 124 would be the timeout guard: the interval was not interrupted.
+	[ "$rc" -eq 0 ]
+	jq -e '.type == "summary" and .probes == 1' <<<"$(tail -n1 "$out")"
+}
+
+@test "watch recovered: down while the server is stopped, recovered once it starts" {
+	port=$(fx_port)
+	out="$BATS_TEST_TMPDIR/rec.out"
+	bg "$out" -h 127.0.0.1 -p "$port" --interval 200ms --fail-after 2 --count 40
+	wait_lines "$out" 2
+	[ "$(sed -n 2p "$out" | jq -r .state)" = down ]
+	# The fixture's starter on the port we reserved (it waits until ready).
+	_fx_start late 0 "$port" >/dev/null
+	# Bounded: at most 40 probes at 200 ms.
+	for ((i = 0; i < 150; i++)); do
+		grep -q '"state":"recovered"' "$out" && break
+		sleep 0.1
+	done
+	grep -q '"state":"recovered"' "$out"
+	kill -TERM "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" -eq 0 ]
+	output=$(cat "$out")
+	all_lines_parse
+	states=$(grep '"type":"probe"' "$out" | jq -r .state | tr '\n' ' ')
+	# up (1st failure), down..., recovered, then up.
+	[[ $states == "up down "* ]]
+	[[ $states == *"down recovered"* ]]
+	after=$(grep '"type":"probe"' "$out" | jq -r .state | sed -n '/recovered/,$p' | sed 1d | sort -u)
+	[ -z "$after" ] || [ "$after" = up ]
+	jq -e '.type == "summary" and .failures >= 2 and .availability > 0 and .availability < 1' \
+	    <<<"$(tail -n1 "$out")"
+}
+
+@test "watch --quiet prints nothing; exit status of the last probe" {
+	rd watch --quiet -h 127.0.0.1 -p "$CLOSED" --interval 100ms --count 2
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+}
+
+@test "watch with an invalid configuration: one line, summary, exit 3" {
+	rd watch -u 'redis://[::1' --interval 100ms --count 2
+	[ "$status" -eq 3 ]
+	all_lines_parse
+	jq -e '.type == "probe" and .verdict == "no_attempt" and .exit_code == 3' <<<"$(head -n1 <<<"$output")"
+	jq -e '.type == "summary" and .exit_code == 3' <<<"$(tail -n1 <<<"$output")"
+}
