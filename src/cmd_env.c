@@ -3,12 +3,25 @@
  *
  * Exit 0 when a configuration resolves (with or without findings), 3 when
  * it does not; report_finish() decides, so exit_code in the JSON equals
- * the status. */
+ * the status.  An --env-file that cannot be read or parsed is a usage
+ * error like a bad option: one line on stderr, no report, exit 3. */
 #include <stdio.h>
 
 #include "commands.h"
 #include "report.h"
 #include "resolve.h"
+
+/* The env-file problem, or NULL. */
+static const struct rd_problem *
+env_file_problem(const struct rd_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nproblems; i++)
+		if (cfg->problems[i].kind == RD_P_ENV_FILE)
+			return &cfg->problems[i];
+	return NULL;
+}
 
 int
 cmd_env(const struct rd_cli *cli)
@@ -17,7 +30,14 @@ cmd_env(const struct rd_cli *cli)
 	struct rd_report r = { 0 };
 	int rc;
 
+	const struct rd_problem *p;
+
 	resolve_process(&cli->conn, &cfg);
+	if ((p = env_file_problem(&cfg)) != NULL) {
+		fprintf(stderr, "redisdiag: %s\n", p->detail);
+		config_free(&cfg);
+		return RD_EXIT_NO_ATTEMPT;
+	}
 	resolve_warnings(&cfg, cli->ropts.quiet);
 
 	r.command = "env";
