@@ -161,10 +161,9 @@ const struct rd_scenario rd_scenarios[] = {
 	    REDIS(FS_CLUSTER), 0, 0, "server.cluster_mode", RD_EXIT_OK, "warn" },
 	{ "cluster-down", "a cluster node with cluster_state:fail (CLUSTERDOWN)",
 	    /* PING still answers on a failed cluster (Redis skips the slot
-	     * check for keyless commands), so the check has its PONG: the
-	     * critical finding comes with exit 0 unless --strict. */
-	    REDIS(FS_CLUSTER_DOWN), 0, 0, "server.cluster_down", RD_EXIT_OK,
-	    "warn" },
+	     * check for keyless commands); CLUSTER INFO says fail. */
+	    REDIS(FS_CLUSTER_DOWN), 0, 0, "server.cluster_down",
+	    RD_EXIT_REJECTING, "rejecting" },
 
 	/* The environment: synthetic, the caller's is never read. */
 	{ "localhost-in-container", "REDIS_HOST=127.0.0.1 inside a container: nothing listens there",
