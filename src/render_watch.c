@@ -8,8 +8,11 @@
  *    "latency":{"p50_us":..,"p99_us":..}|null,"findings":["..."],
  *    "consecutive_failures":0}
  *   {"type":"summary","probes":3,"failures":0,"availability":1,
- *    "latency":{"min_us":..,"p50_us":..,"p99_us":..,"max_us":..}|null,
- *    "state":"up","exit_code":0} */
+ *    "min_us":..,"p50_us":..,"p99_us":..,"max_us":.. (null when no probe
+ *    succeeded),"state":"up","exit_code":0}
+ *
+ * Field names follow the watch_event and watch_summary definitions of
+ * `redisdiag schema` (schema.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,15 @@ add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 	else
 		cJSON_AddStringToObject(o, k, v);
+}
+
+static void
+num_or_null(cJSON *o, const char *k, int64_t v)
+{
+	if (v < 0)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)v);
 }
 
 int
@@ -102,7 +114,7 @@ render_watch_event(const struct rd_watch_event *ev, FILE *out)
 int
 render_watch_summary(const struct rd_watch_summary *s, FILE *out)
 {
-	cJSON *o, *l;
+	cJSON *o;
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return -1;
@@ -110,14 +122,12 @@ render_watch_summary(const struct rd_watch_summary *s, FILE *out)
 	cJSON_AddNumberToObject(o, "probes", (double)s->probes);
 	cJSON_AddNumberToObject(o, "failures", (double)s->failures);
 	cJSON_AddNumberToObject(o, "availability", s->availability);
-	if (s->p50_us >= 0) {
-		l = cJSON_AddObjectToObject(o, "latency");
-		cJSON_AddNumberToObject(l, "min_us", (double)s->min_us);
-		cJSON_AddNumberToObject(l, "p50_us", (double)s->p50_us);
-		cJSON_AddNumberToObject(l, "p99_us", (double)s->p99_us);
-		cJSON_AddNumberToObject(l, "max_us", (double)s->max_us);
-	} else
-		cJSON_AddNullToObject(o, "latency");
+	/* Flat, as the schema's watch_summary has them; null when no probe
+	 * succeeded. */
+	num_or_null(o, "min_us", s->min_us);
+	num_or_null(o, "p50_us", s->p50_us);
+	num_or_null(o, "p99_us", s->p99_us);
+	num_or_null(o, "max_us", s->max_us);
 	add_str(o, "state", s->state);
 	cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
 	return emit(o, out);
