@@ -50,10 +50,12 @@ $(LIB): $(OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(OBJS)
 
-$(B):
-	mkdir -p $(B) $(B)/unit
+# Each directory its own order-only target: a build/ that exists already
+# (made by a script) must not hide a missing build/unit/.
+$(B) $(B)/unit:
+	mkdir -p $@
 
-$(B)/unit/%: tests/unit/%.c $(LIB) | $(B)
+$(B)/unit/%: tests/unit/%.c $(LIB) | $(B)/unit
 	$(CC) $(RD_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) $(LDFLAGS) \
 		-o $@ $< $(LIB) $(RD_LIBS) $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
@@ -98,4 +100,4 @@ install: redisdiag
 clean:
 	rm -rf build redisdiag
 
--include $(OBJS:.o=.d) $(B)/main.d
+-include $(OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d)
