@@ -262,8 +262,16 @@ VALUE_OPTS=(
 	[ "$status" -le 3 ]
 }
 
-@test "a missing --env-file exits 3 with one line" {
-	usage_error env --env-file /nonexistent/redisdiag.env
+@test "a missing --env-file exits 3: one line on stderr, at most a report saying so" {
+	run --separate-stderr timeout 10 "$RD" env --env-file /nonexistent/redisdiag.env --format json
+	[ "$status" -eq 3 ]
+	[ -n "$stderr" ]
+	[[ $stderr != *$'\n'* ]]
+	# A report on stdout is allowed (configuration errors are reported),
+	# and then says the same exit code.
+	if [ -n "$output" ]; then
+		[ "$(jq -r .exit_code <<<"$output")" = 3 ]
+	fi
 }
 
 @test "a closed stdout does not kill the process with SIGPIPE" {
