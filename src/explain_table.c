@@ -17,6 +17,7 @@
  * answered, so the network is fine), TLS before TCP (a TLS failure often
  * ends in a reset), DNS lookups before the TCP timeouts they contain. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,18 +342,46 @@ struct txt {
 	const char *low;
 };
 
+/* The lower-case form of a table needle.  The rows are string literals,
+ * so their lower-case copies are made once and remembered by address (a
+ * million-line log would otherwise redo them for every line); a needle
+ * that does not fit the memo is lowered into buf. */
+static const char *
+lowered(const char *needle, size_t n, char *buf)
+{
+	static struct {
+		const char *src;
+		char	 low[64];
+	} memo[512];
+	size_t h = ((uintptr_t)needle >> 3) % 512, k, i;
+
+	for (k = 0; k < 512; k++, h = (h + 1) % 512) {
+		if (memo[h].src == needle)
+			return memo[h].low;
+		if (memo[h].src == NULL && n < sizeof(memo[h].low)) {
+			for (i = 0; i <= n; i++)
+				memo[h].low[i] = (char)tolower((unsigned char)needle[i]);
+			memo[h].src = needle;
+			return memo[h].low;
+		}
+		if (memo[h].src == NULL)
+			break;
+	}
+	for (i = 0; i <= n; i++)
+		buf[i] = (char)tolower((unsigned char)needle[i]);
+	return buf;
+}
+
 /* Finds needle in t under flags; returns where in t->s, or NULL. */
 static const char *
 find(const struct txt *t, const char *needle, unsigned flags)
 {
 	char nb[128];
 	const char *hay = t->s, *p, *q;
-	size_t n = strlen(needle), i;
+	size_t n = strlen(needle);
 
 	if ((flags & M_ICASE) && n < sizeof(nb)) {
-		for (i = 0; i <= n; i++)
-			nb[i] = (char)tolower((unsigned char)needle[i]);
-		needle = nb;
+		needle = lowered(needle, n, nb);
 		hay = t->low;
 	}
 	for (p = hay;; p++) {
