@@ -246,6 +246,7 @@ nx_resolve(void *ctx, const char *host, const char *service,
 static pthread_mutex_t stall_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stall_cv = PTHREAD_COND_INITIALIZER;
 static bool stall_released;
+static int stall_active;		/* resolvers inside stall_resolve() */
 
 /* Blocks until scenario_release_stall(), at most a minute: far beyond any
  * deadline, yet a thread the probe abandons still ends by itself. */
@@ -260,9 +261,12 @@ stall_resolve(void *ctx, const char *host, const char *service,
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 60;
 	pthread_mutex_lock(&stall_mu);
+	stall_active++;
 	while (!stall_released)
 		if (pthread_cond_timedwait(&stall_cv, &stall_mu, &until) == ETIMEDOUT)
 			break;
+	stall_active--;
+	pthread_cond_broadcast(&stall_cv);
 	pthread_mutex_unlock(&stall_mu);
 	return EAI_AGAIN;
 }
@@ -278,9 +282,22 @@ seam_free(void *ctx, struct addrinfo *ai)
 void
 scenario_release_stall(void)
 {
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200 * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&stall_mu);
 	stall_released = true;
 	pthread_cond_broadcast(&stall_cv);
+	/* Let the abandoned lookups leave (bounded), so their threads can
+	 * end before the process does. */
+	while (stall_active > 0)
+		if (pthread_cond_timedwait(&stall_cv, &stall_mu, &until) == ETIMEDOUT)
+			break;
 	pthread_mutex_unlock(&stall_mu);
 }
 

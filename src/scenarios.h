@@ -81,7 +81,8 @@ int	scenario_client(const struct rd_scenario *sc, int port, int dead_port,
 	    struct sc_client *out);
 void	scenario_client_free(struct sc_client *);
 
-/* Wakes every resolver stalled by dns-stall so its thread can end. */
+/* Wakes every resolver stalled by dns-stall so its thread can end, and
+ * waits (at most 200 ms) until they have returned. */
 void	scenario_release_stall(void);
 
 /* --list: text (render_scenarios.c has the JSON). */
