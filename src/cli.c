@@ -150,6 +150,41 @@ bad_value(const struct opt *o, const char *val, const char *why)
 	return -1;
 }
 
+/* True when s is well-formed UTF-8 (no overlongs, no surrogates). */
+static int
+valid_utf8(const unsigned char *s)
+{
+	while (*s != '0') {
+		static const unsigned int min[] = { 0, 0x80, 0x800, 0x10000 };
+		int n, len;
+		unsigned int cp;
+
+		if (*s < 0x80) {
+			s++;
+			continue;
+		} else if ((*s & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *s & 0x1f;
+		} else if ((*s & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *s & 0x0f;
+		} else if ((*s & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *s & 0x07;
+		} else
+			return 0;
+		len = n;
+		for (s++; n > 0; n--, s++) {
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (*s & 0x3f);
+		}
+		if (cp < min[len] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+	}
+	return 1;
+}
+
 /* Checks a string value's shape; returns 0 or prints and returns -1. */
 static int
 check_string(const struct opt *o, const char *val)
@@ -160,6 +195,8 @@ check_string(const struct opt *o, const char *val)
 		return bad_value(o, NULL, "empty value");
 	if ((long long)n > o->max)
 		return bad_value(o, NULL, "value too long");
+	if (!valid_utf8((const unsigned char *)val))
+		return bad_value(o, NULL, "value is not valid UTF-8");
 	if (o->kind == V_SECRET)
 		return 0;
 	for (i = 0; i < n; i++) {
