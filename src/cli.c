@@ -359,7 +359,6 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 		first = 2;
 	}
 
-	sopts[ns++] = '+';	/* stop at the first operand: explain TEXT */
 	sopts[ns++] = ':';	/* report a missing argument as ':' */
 	for (i = 0; i < NOPTS; i++) {
 		if (opts[i].name != NULL) {
