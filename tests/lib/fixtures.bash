@@ -78,6 +78,16 @@
 #	A listener (perl) that accepts and never writes a byte.
 #	Sets FX_PORT_NAME.
 #
+#   fx_track PID COMM   (also _fx_track)
+#	Have fx_teardown stop a process the test started itself (an openssl
+#	s_server, ...).  COMM is its /proc/PID/comm, checked before the kill
+#	so that a reused pid is never hit.
+#
+#   _fx_start NAME TLS PORT [args...]
+#	The worker behind fx_redis: start redis-server NAME on a given PORT
+#	(from fx_port), TLS 0 or 1.  For a server that must come up late on a
+#	port chosen earlier.
+#
 #   fx_teardown
 #	Call from teardown_file.  Stops every server and helper (TERM, then
 #	KILL after 3 s), releases ports, removes $FX_DIR.  Nothing survives.
@@ -252,6 +262,7 @@ fx_port() {
 _fx_track() {
 	echo "$1 $2" >>"$FX_DIR/pids"
 }
+fx_track() { _fx_track "$@"; }
 
 _fx_alive() {
 	local st
