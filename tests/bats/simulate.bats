@@ -431,3 +431,41 @@ stop_serve() {
 	[[ $output == *"Connection refused"* ]]
 	stop_serve TERM
 }
+
+@test "SPEC order: options after the scenario name work too" {
+	run --separate-stderr timeout 30 "$RD" simulate noauth --format json
+	[ "$status" -eq 1 ]
+	echo "$output" | jq -e 'any(.findings[]; .id == "auth.required")' >/dev/null
+	serve_after() {
+		SERVE_OUT="$BATS_TEST_TMPDIR/serve.out"
+		timeout 60 "$RD" simulate healthy --serve >"$SERVE_OUT" 2>/dev/null </dev/null 3>&- &
+		SERVE_PID=$!
+		local i
+		for ((i = 0; i < 100; i++)); do
+			grep -q '://' "$SERVE_OUT" && break
+			sleep 0.1
+		done
+		SERVE_URL=$(sed -n 1p "$SERVE_OUT")
+		SERVE_CA=
+	}
+	serve_after
+	run timeout 5 redis-cli -u "$SERVE_URL" PING
+	[ "$output" = PONG ]
+	stop_serve TERM
+}
+
+@test "--reset-after with --delay: the connection is reset before the reply" {
+	sim healthy --reset-after 50ms --delay 100ms
+	[ "$status" -eq 2 ]
+	has tcp.reset
+}
+
+@test "--serve blackhole: a client's connect does not complete" {
+	serve blackhole
+	# redis-cli's own connect timeout (-t) ends it: no PONG, no refusal.
+	run timeout 10 redis-cli -t 1 -u "$SERVE_URL" PING
+	[[ $output != *PONG* ]]
+	[[ $output != *refused* ]]
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID"
+}
