@@ -754,9 +754,12 @@ resolve_tls(struct ctx *x)
 	const char *key;
 	int tv = tls_var(x);
 
+	/* An unreadable REDIS_TLS only matters when nothing higher decides. */
 	if (tv == -2)
 		x->v[V_TLS].problem = problem(x, RD_P_INVALID_VALUE, "REDIS_TLS",
-		    true, "REDIS_TLS is not one of true/1/yes or false/0/no");
+		    !(x->fl->tls || (lu != NULL && (lu->u.tls ||
+		    query_true(lu, &key)))),
+		    "REDIS_TLS is not one of true/1/yes/on or false/0/no/off");
 	if (x->fl->tls)
 		set_field(x, RD_F_TLS, "true", "flag:--tls");
 	else if (lu != NULL && lu->u.tls)

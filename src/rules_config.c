@@ -330,81 +330,87 @@ static const struct provider {
 	const char *id;
 	const char *suffix;		/* host suffix, or NULL */
 	const char *prefix;		/* host prefix, or NULL */
-	const char *platform;		/* or the detected platform */
+	const char *platform;		/* only on this platform, or NULL */
+	int	 max_labels;		/* host has at most this many labels; 0 any */
 	enum pcheck check;
 	const char *title;
 	const char *fix;
 } providers[] = {
-	{ "provider.northflank", ".addon.code.run", NULL, NULL, P_NEEDS_TLS,
+	{ "provider.northflank", ".addon.code.run", NULL, NULL, 0, P_NEEDS_TLS,
 	  "Northflank addon",
 	  "use the addon's connection string: REDIS_URL set to the value of "
 	  "NF_REDIS_URL (rediss://...addon.code.run:6379 when TLS is enabled)" },
-	{ "provider.elasticache", ".cache.amazonaws.com", NULL, NULL, P_NONE,
+	{ "provider.elasticache", ".cache.amazonaws.com", NULL, NULL, 0, P_NONE,
 	  "AWS ElastiCache",
 	  "reachable only from inside its VPC (security group allowing the "
 	  "port from the app); with in-transit encryption use rediss://" },
-	{ "provider.azure", ".redis.cache.windows.net", NULL, NULL, P_AZURE,
+	{ "provider.azure", ".redis.cache.windows.net", NULL, NULL, 0, P_AZURE,
 	  "Azure Cache for Redis",
 	  "use rediss://:ACCESS_KEY@NAME.redis.cache.windows.net:6380 (the "
 	  "non-TLS port 6379 is disabled by default)" },
-	{ "provider.azure", ".redis.azure.net", NULL, NULL, P_NEEDS_TLS,
+	{ "provider.azure", ".redis.azure.net", NULL, NULL, 0, P_NEEDS_TLS,
 	  "Azure Managed Redis",
 	  "use rediss://:ACCESS_KEY@NAME.REGION.redis.azure.net:10000" },
-	{ "provider.upstash", ".upstash.io", NULL, NULL, P_NEEDS_TLS,
+	{ "provider.upstash", ".upstash.io", NULL, NULL, 0, P_NEEDS_TLS,
 	  "Upstash Redis",
 	  "Upstash requires TLS: use rediss://default:TOKEN@HOST:6379 "
 	  "(UPSTASH_REDIS_URL)" },
-	{ "provider.railway", ".railway.internal", NULL, NULL, P_IPV6_ONLY,
+	{ "provider.railway", ".railway.internal", NULL, NULL, 0, P_IPV6_ONLY,
 	  "Railway private network",
 	  "the private network is IPv6 in older environments: ioredis needs "
 	  "family: 6 (REDIS_URL=...?family=6); from outside Railway use "
 	  "REDIS_PUBLIC_URL" },
-	{ "provider.railway", ".proxy.rlwy.net", NULL, NULL, P_NONE,
+	{ "provider.railway", ".proxy.rlwy.net", NULL, NULL, 0, P_NONE,
 	  "Railway public TCP proxy",
 	  "inside Railway prefer the private REDIS_URL (*.railway.internal); "
 	  "the proxy port is not 6379" },
-	{ "provider.fly", ".flycast", NULL, NULL, P_IPV6_ONLY,
+	{ "provider.fly", ".flycast", NULL, NULL, 0, P_IPV6_ONLY,
 	  "Fly.io Flycast (private IPv6)",
 	  "Fly's private network (6PN) is IPv6-only: set family=6 "
 	  "(REDIS_URL=...?family=6, redisdiag -6)" },
-	{ "provider.fly", ".internal", NULL, NULL, P_IPV6_ONLY,
+	{ "provider.fly", ".internal", NULL, "fly", 0, P_IPV6_ONLY,
 	  "Fly.io .internal (private IPv6)",
 	  "Fly's private network (6PN) is IPv6-only: set family=6 "
 	  "(REDIS_URL=...?family=6, redisdiag -6)" },
-	{ "provider.render", ".render.com", NULL, NULL, P_NEEDS_TLS,
+	/* <app>.internal; not host.docker.internal or GCP's long names */
+	{ "provider.fly", ".internal", NULL, NULL, 2, P_IPV6_ONLY,
+	  "Fly.io .internal (private IPv6)",
+	  "Fly's private network (6PN) is IPv6-only: set family=6 "
+	  "(REDIS_URL=...?family=6, redisdiag -6)" },
+	{ "provider.render", ".render.com", NULL, NULL, 0, P_NEEDS_TLS,
 	  "Render Key Value (external URL)",
 	  "the external URL needs rediss:// and an allowed source IP; inside "
 	  "Render use the internal URL (redis://red-...:6379)" },
-	{ "provider.render", NULL, "red-", NULL, P_NONE,
+	{ "provider.render", NULL, "red-", NULL, 1, P_NONE,
 	  "Render Key Value (internal host)",
 	  "red-* hosts resolve only for services in the same Render region "
 	  "and workspace; elsewhere use the external rediss:// URL" },
-	{ "provider.memorystore", ".memorystore.googleapis.com", NULL, NULL,
+	{ "provider.memorystore", ".memorystore.googleapis.com", NULL, NULL, 0,
 	  P_NONE, "Google Cloud Memorystore",
 	  "reachable only over the VPC (Cloud Run: Direct VPC egress or a "
 	  "connector); in-transit encryption uses port 6378 and the server CA" },
-	{ "provider.memorystore", NULL, "10.", "cloudrun", P_NONE,
+	{ "provider.memorystore", NULL, "10.", "cloudrun", 0, P_NONE,
 	  "Google Cloud Memorystore (private IP)",
 	  "reachable only over the VPC (Direct VPC egress or a Serverless VPC "
 	  "Access connector); with in-transit encryption use rediss:// on 6378 "
 	  "and --cacert server-ca.pem" },
-	{ "provider.rediscloud", ".redis-cloud.com", NULL, NULL, P_NONE,
+	{ "provider.rediscloud", ".redis-cloud.com", NULL, NULL, 0, P_NONE,
 	  "Redis Cloud",
 	  "use the endpoint's port (not 6379) and the default user's "
 	  "password; if TLS is enabled on the database use rediss://" },
-	{ "provider.rediscloud", ".redislabs.com", NULL, NULL, P_NONE,
+	{ "provider.rediscloud", ".redislabs.com", NULL, NULL, 0, P_NONE,
 	  "Redis Cloud (redislabs.com)",
 	  "use the endpoint's port (not 6379) and the default user's "
 	  "password; if TLS is enabled on the database use rediss://" },
-	{ "provider.digitalocean", ".db.ondigitalocean.com", NULL, NULL, P_DO,
+	{ "provider.digitalocean", ".db.ondigitalocean.com", NULL, NULL, 0, P_DO,
 	  "DigitalOcean Managed Caching",
 	  "use rediss://default:PASSWORD@HOST:25061 (TLS is required)" },
-	{ "provider.heroku", ".compute-1.amazonaws.com", NULL, NULL, P_HEROKU,
+	{ "provider.heroku", ".compute-1.amazonaws.com", NULL, NULL, 0, P_HEROKU,
 	  "Heroku Key-Value Store",
 	  "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// "
 	  "and turn verification off in the client (ioredis tls: "
 	  "{ rejectUnauthorized: false }; redisdiag --insecure)" },
-	{ "provider.heroku", ".compute.amazonaws.com", NULL, "heroku", P_HEROKU,
+	{ "provider.heroku", ".compute.amazonaws.com", NULL, "heroku", 0, P_HEROKU,
 	  "Heroku Key-Value Store",
 	  "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// "
 	  "and turn verification off in the client (ioredis tls: "
@@ -414,9 +420,14 @@ static const struct provider {
 static bool
 provider_match(const struct provider *p, const struct rd_config *cfg)
 {
-	const char *h = cfg->host;
+	const char *h = cfg->host, *q;
+	int labels = 1;
 
 	if (p->platform != NULL && strcmp(cfg->envi.platform, p->platform) != 0)
+		return false;
+	for (q = h; *q; q++)
+		labels += *q == '.';
+	if (p->max_labels > 0 && labels > p->max_labels)
 		return false;
 	if (p->suffix != NULL)
 		return ends_with(h, p->suffix) && strlen(h) > strlen(p->suffix);
