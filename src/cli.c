@@ -154,7 +154,7 @@ bad_value(const struct opt *o, const char *val, const char *why)
 static int
 valid_utf8(const unsigned char *s)
 {
-	while (*s != '0') {
+	while (*s != '\0') {
 		static const unsigned int min[] = { 0, 0x80, 0x800, 0x10000 };
 		int n, len;
 		unsigned int cp;
