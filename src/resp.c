@@ -383,6 +383,12 @@ resp_nread(const struct resp_reader *r)
 	return r->nread;
 }
 
+bool
+resp_pending(const struct resp_reader *r)
+{
+	return r->in_reply;
+}
+
 long
 resp_format(char **out, int argc, const char **argv)
 {

@@ -53,6 +53,9 @@ const char *resp_why(const struct resp_reader *);
 const char *resp_first_bytes(const struct resp_reader *);
 /* Bytes fed so far. */
 uint64_t resp_nread(const struct resp_reader *);
+/* True while a top-level reply is partly read (the guard is inside it):
+ * the stream ended mid-reply if it ends now. */
+bool	resp_pending(const struct resp_reader *);
 
 /* Formats a command with hiredis; returns its length and *out (free with
  * resp_free_cmd(), which wipes it: AUTH carries the password), or -1. */

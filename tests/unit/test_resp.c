@@ -230,6 +230,29 @@ test_format_and_printable(void **state)
 	assert_string_equal(out, "abc");
 }
 
+/* resp_pending(): inside a reply until its last byte, at rest between. */
+static void
+test_pending(void **state)
+{
+	struct resp_reader *r = resp_reader_new(NULL);
+	redisReply *rep;
+
+	(void)state;
+	assert_false(resp_pending(r));
+	resp_feed(r, "*2\r\n$3\r\nab", 10);
+	assert_true(resp_pending(r));
+	resp_feed(r, "c\r\n:1\r", 6);
+	assert_true(resp_pending(r));
+	assert_int_equal(resp_get(r, &rep), 0);
+	resp_feed(r, "\n+", 2);
+	assert_true(resp_pending(r));
+	assert_int_equal(resp_get(r, &rep), 1);
+	freeReplyObject(rep);
+	resp_feed(r, "OK\r\n", 4);
+	assert_false(resp_pending(r));
+	resp_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -238,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_long_line_stops_early),
 		cmocka_unit_test(test_custom_limits),
 		cmocka_unit_test(test_format_and_printable),
+		cmocka_unit_test(test_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
