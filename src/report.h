@@ -155,6 +155,11 @@ int	render_nagios(const struct rd_report *, FILE *);
 int	render_prometheus(const struct rd_report *, FILE *);
 int	render_junit(const struct rd_report *, FILE *);
 
+/* --verbose: the run as a trace of "* " lines (render_trace.c), for
+ * stderr.  Reads r only; never prints a secret.  Returns 0 or -1 on a
+ * write error. */
+int	render_trace(const struct rd_report *, FILE *);
+
 /* Presentation helpers shared by every renderer (render.c).  They decide
  * nothing new: they read r and return the same answer to every format. */
 
