@@ -299,6 +299,8 @@ cmd_check(const struct rd_cli *cli)
 		check_run(&cfg, &cli->ropts, NULL, obs, &r);
 out:
 	rc = r.exit_code;
+	if (cli->verbose)
+		(void)render_trace(&r, stderr);
 	/* A failed write is main's business (fflush); the status is the
 	 * diagnosis, which the JSON states too. */
 	(void)report_render(&r, stdout);
