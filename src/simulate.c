@@ -179,6 +179,8 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 	/* The server stops before printing: nothing outlives the check. */
 	faultsrv_stop(srv);
 	scenario_release_stall();
+	if (cli->verbose)
+		(void)render_trace(&r, stderr);
 	rc = r.exit_code;
 	(void)report_render(&r, stdout);
 	report_free(&r);
