@@ -187,6 +187,8 @@ cmd_watch(const struct rd_cli *cli)
 		consec = 1;
 		state = "down";
 		last_rc = RD_EXIT_NO_ATTEMPT;
+		if (cli->verbose)
+			(void)render_trace(&r, stderr);
 		if (!quiet) {
 			memset(&ev, 0, sizeof(ev));
 			ev.seq = seq;
@@ -222,6 +224,10 @@ cmd_watch(const struct rd_cli *cli)
 				state = "up";
 		}
 
+		if (cli->verbose) {
+			fprintf(stderr, "* probe %lld\n", (long long)seq);
+			(void)render_trace(&r, stderr);
+		}
 		if (!quiet && out_ok) {
 			memset(&ev, 0, sizeof(ev));
 			ev.seq = seq;
