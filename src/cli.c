@@ -150,6 +150,42 @@ bad_value(const struct opt *o, const char *val, const char *why)
 	return -1;
 }
 
+/* The name of an unknown long option, for its error message, and nothing
+ * that may be a secret glued to it: "--pass=s3cret", "--pass s3cret" (one
+ * quoted word, explain text pasted as an argument) and "--passs3cret"
+ * print as "--pass..." at most. */
+static void
+optword(const char *arg, char *buf, size_t len)
+{
+	char name[72];
+	size_t i, n = strcspn(arg, "= \t\r\n");
+	bool cut = arg[n] != '\0' && arg[n] != '=';
+
+	if (n > 64) {
+		n = 64;
+		cut = true;
+	}
+	for (i = 0; i < NOPTS; i++) {
+		size_t k;
+
+		if (opts[i].kind != V_SECRET || opts[i].name == NULL)
+			continue;
+		k = strlen(opts[i].name);
+		if (strncmp(arg, "--", 2) == 0 && n > k + 2 &&
+		    strncmp(arg + 2, opts[i].name, k) == 0) {
+			n = k + 2;
+			cut = true;
+		}
+	}
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	quote(name, buf, len > 3 ? len - 3 : len);
+	if (cut) {
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "...");
+	}
+}
+
 /* True when s is well-formed UTF-8 (no overlongs, no surrogates). */
 static int
 valid_utf8(const unsigned char *s)
@@ -391,11 +427,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 				    what, optopt);
 			else {
 				char q[300];
-				quote(argv[optind - 1], q, sizeof(q));
-				/* A '--pass=secret' typo must not echo. */
-				char *eq = strchr(q, '=');
-				if (eq != NULL)
-					*eq = '\0';
+				optword(argv[optind - 1], q, sizeof(q));
 				fprintf(stderr, "redisdiag: %s '%s' (try --help)\n",
 				    what, q);
 			}
