@@ -154,29 +154,61 @@ elem_done(struct resp_reader *r)
 	}
 }
 
-/* Parses a $ or * length: -1 or more; -2 when it is not a number. */
-static int64_t
-parse_len(const char *s, size_t n)
+/* A decimal as hiredis's string2ll takes it: "0" or -?[1-9][0-9]*, no
+ * '+', no spaces, no leading zeros.  Returns 0 and *v, with *big set (and
+ * *v INT64_MAX) when it is positive past INT64_MAX; -1 when it is not such
+ * a number or is negative past INT64_MIN.  Anything looser would reach
+ * hiredis, which refuses it with an error of its own. */
+static int
+parse_dec(const char *s, size_t n, int64_t *v, bool *big)
 {
-	int64_t v = 0;
+	uint64_t u = 0;
 	size_t i = 0;
 	bool neg = false;
 
+	*big = false;
 	if (n > 0 && s[0] == '-') {
 		neg = true;
 		i = 1;
 	}
 	if (i == n || n > 20)
-		return -2;
+		return -1;
+	if (s[i] == '0' && (neg || n - i > 1))
+		return -1;	/* "-0", "007" */
 	for (; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
 		if (s[i] < '0' || s[i] > '9')
-			return -2;
-		if (v > (INT64_MAX - 9) / 10)
-			return INT64_MAX;	/* far over any limit */
-		v = v * 10 + (s[i] - '0');
+			return -1;
+		if (u > (UINT64_MAX - d) / 10)
+			*big = true;
+		else
+			u = u * 10 + d;
 	}
-	if (neg)
-		return v == 1 ? -1 : -2;
+	if (neg) {
+		if (*big || u > (uint64_t)INT64_MAX + 1)
+			return -1;
+		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+		return 0;
+	}
+	if (*big || u > (uint64_t)INT64_MAX) {
+		*big = true;
+		*v = INT64_MAX;
+	} else
+		*v = (int64_t)u;
+	return 0;
+}
+
+/* Parses a $ or * length: -1 or more (INT64_MAX when past it: far over
+ * any limit); -2 when it is not a number. */
+static int64_t
+parse_len(const char *s, size_t n)
+{
+	int64_t v;
+	bool big;
+
+	if (parse_dec(s, n, &v, &big) == -1 || v < -1)
+		return -2;
 	return v;
 }
 
@@ -187,6 +219,18 @@ line_done(struct resp_reader *r)
 	int64_t n;
 	size_t nn = r->nnum;
 
+	if (r->type == ':') {
+		int64_t v;
+		bool big;
+
+		/* hiredis fails on an integer string2ll does not take. */
+		if (r->linelen - 1 > sizeof(r->num) - 1 ||
+		    parse_dec(r->num, nn - 1, &v, &big) == -1 || big) {
+			refuse(r, RESP_HOSTILE, "integer is not a 64-bit "
+			    "decimal");
+			return -1;
+		}
+	}
 	if (r->type != '$' && r->type != '*') {
 		elem_done(r);
 		return 0;

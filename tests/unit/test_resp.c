@@ -68,6 +68,23 @@ static const struct rcase cases[] = {
 	  NULL, 0, 0, NULL },
 	{ "reply then bad", "+OK\r\n$-7\r\n", 0, W_HOSTILE, 1,
 	  REDIS_REPLY_STATUS, "OK", 0, 0, NULL },
+	/* Numbers hiredis's string2ll refuses are the guard's to refuse
+	 * (found by fuzz_resp: hiredis failed on "$0003" only when fed in
+	 * pieces, so the classification depended on the splits). */
+	{ "bulk length 0003 then not RESP", "$0003\r\nabc\r\nX", 0,
+	  W_HOSTILE, 0, 0, NULL, 0, 0, NULL },
+	{ "array length 002", "*002\r\n:1\r\n:2\r\n", 0, W_HOSTILE, 0, 0,
+	  NULL, 0, 0, NULL },
+	{ "bulk -01", "$-01\r\n", 0, W_HOSTILE, 0, 0, NULL, 0, 0, NULL },
+	{ "integer not a number", ":abc\r\n", 0, W_HOSTILE, 0, 0, NULL, 0, 0, NULL },
+	{ "integer -0", ":-0\r\n", 0, W_HOSTILE, 0, 0, NULL, 0, 0, NULL },
+	{ "integer +1", ":+1\r\n", 0, W_HOSTILE, 0, 0, NULL, 0, 0, NULL },
+	{ "integer 2^63", ":9223372036854775808\r\n", 0, W_HOSTILE, 0, 0,
+	  NULL, 0, 0, NULL },
+	{ "integer -2^63", ":-9223372036854775808\r\n", 0, W_OK, 1,
+	  REDIS_REPLY_INTEGER, NULL, INT64_MIN, 0, NULL },
+	{ "integer in an array, bad", "*2\r\n:1\r\n:1x\r\n", 0, W_HOSTILE,
+	  0, 0, NULL, 0, 0, NULL },
 
 	{ "HTTP", "HTTP/1.1 400 Bad Request\r\n\r\n", 0, W_NOT_RESP, 0, 0,
 	  NULL, 0, 0, "HTTP/1.1 400" },
