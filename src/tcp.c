@@ -279,6 +279,18 @@ done:
 }
 
 int
+tcp_start_one(const struct dns_target *t, bool *connected)
+{
+	return start(t, connected);
+}
+
+int
+tcp_so_error(int fd)
+{
+	return so_error(fd);
+}
+
+int
 tcp_connect_one(const struct dns_target *t, int64_t deadline_us)
 {
 	struct pollfd pfd;

@@ -5,6 +5,7 @@
 #ifndef RD_TCP_H
 #define RD_TCP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dns.h"
@@ -22,6 +23,15 @@ int	tcp_connect(const struct dns_result *res, int64_t deadline_us,
 /* Connects to one known address (the cross-try's second connection);
  * returns the socket or -1 with errno set (ETIMEDOUT at the deadline). */
 int	tcp_connect_one(const struct dns_target *, int64_t deadline_us);
+
+/* Starts a connect to one address without waiting, for a caller that
+ * polls several sockets.  Returns the socket, connecting (POLLOUT says
+ * when it is done) or already connected (*connected), or -1 with errno. */
+int	tcp_start_one(const struct dns_target *, bool *connected);
+
+/* The outcome of a finished non-blocking connect: 0 connected, else its
+ * errno. */
+int	tcp_so_error(int fd);
 
 /* "ECONNREFUSED" for an errno value, "" for 0, "E?" when unknown. */
 const char *tcp_errno_name(int);

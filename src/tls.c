@@ -28,6 +28,9 @@ struct tls_state {
 	uint64_t	 rx;		/* raw bytes read from the socket */
 	X509		*leaf;		/* seen by the verify callback; ref held */
 	bool		 want_cert;	/* a client certificate is configured */
+	int		 result;	/* 0 under way, 1 done, -1 failed or stopped */
+	int		 ssl_err;	/* SSL_get_error() of the failure; -1 stopped */
+	int		 fail_errno;	/* errno at the failure */
 };
 
 static int state_idx = -1;
@@ -406,15 +409,12 @@ looks_tls(const struct tls_state *st)
 }
 
 int
-tls_handshake(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
-    int64_t stall_us, struct rd_tls_obs *obs, struct rd_err *err)
+tls_begin(struct conn *c, const struct tls_opts *o, struct rd_tls_obs *obs,
+    struct rd_err *err)
 {
 	struct tls_state *st;
 	X509_VERIFY_PARAM *vp;
-	X509 *peer;
 	BIO *rb;
-	char msg[256];
-	int r, e = 0, fail_errno = 0;
 
 	obs->attempted = true;
 	obs->alert = -1;
@@ -457,40 +457,63 @@ tls_handshake(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
 		else
 			X509_VERIFY_PARAM_set1_host(vp, o->expected_name, 0);
 	}
+	return 0;
+}
 
-	for (;;) {
-		struct pollfd p;
-		int64_t until;
+int
+tls_advance(struct conn *c, short *events)
+{
+	struct tls_state *st = c->tls_state;
+	int r, e;
 
-		ERR_clear_error();
-		errno = 0;
-		if ((r = SSL_connect(c->ssl)) == 1)
-			break;
-		e = SSL_get_error(c->ssl, r);
-		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
-			fail_errno = errno;
-			break;
-		}
-		until = deadline_us;
-		if (stall_us > 0 && st->rx == 0 && stall_us < until)
-			until = stall_us;
-		p.fd = c->fd;
-		p.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-		p.revents = 0;
-		r = poll(&p, 1, clock_left_ms(until));
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == 0) {
-			obs->timed_out = true;
-			e = -1;
-			break;
-		}
-		if (r == -1) {
-			e = SSL_ERROR_SYSCALL;
-			fail_errno = errno;
-			break;
-		}
+	ERR_clear_error();
+	errno = 0;
+	if ((r = SSL_connect(c->ssl)) == 1) {
+		st->result = 1;
+		return 1;
 	}
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		*events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return 0;
+	}
+	st->ssl_err = e;
+	st->fail_errno = errno;
+	st->result = -1;
+	return -1;
+}
+
+void
+tls_stop(struct conn *c, int errnum)
+{
+	struct tls_state *st = c->tls_state;
+
+	st->result = -1;
+	if (errnum == 0) {
+		st->obs->timed_out = true;
+		st->ssl_err = -1;
+	} else {
+		st->ssl_err = SSL_ERROR_SYSCALL;
+		st->fail_errno = errnum;
+	}
+}
+
+bool
+tls_peer_answered(const struct conn *c)
+{
+	const struct tls_state *st = c->tls_state;
+
+	return st != NULL && st->rx > 0 && looks_tls(st);
+}
+
+int
+tls_end(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
+    struct rd_tls_obs *obs, struct rd_err *err)
+{
+	struct tls_state *st = c->tls_state;
+	X509 *peer;
+	char msg[256];
+	int e = st->ssl_err, fail_errno = st->fail_errno;
 
 	/* Whatever happened, say what we learnt about the certificate. */
 	peer = SSL_get1_peer_certificate(c->ssl);
@@ -508,7 +531,7 @@ tls_handshake(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
 	snprintf(obs->verify_name, sizeof(obs->verify_name), "%s",
 	    tls_verify_name(obs->verify_code));
 
-	if (r == 1) {
+	if (st->result == 1) {
 		obs->ok = true;
 		snprintf(obs->version, sizeof(obs->version), "%s",
 		    SSL_get_version(c->ssl));
@@ -576,4 +599,27 @@ tls_handshake(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
 		    "alert %d (%s)", obs->alert, obs->alert_desc);
 	set_err(err, "tls_error", (int)ERR_GET_REASON(obs->lib_err), "", msg);
 	return -1;
+}
+
+int
+tls_handshake(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
+    struct rd_tls_obs *obs, struct rd_err *err)
+{
+	struct pollfd p;
+	int r;
+
+	if (tls_begin(c, o, obs, err) == -1)
+		return -1;
+	while (tls_advance(c, &p.events) == 0) {
+		p.fd = c->fd;
+		p.revents = 0;
+		r = poll(&p, 1, clock_left_ms(deadline_us));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			tls_stop(c, r == 0 ? 0 : errno);
+			break;
+		}
+	}
+	return tls_end(c, o, deadline_us, obs, err);
 }

@@ -24,14 +24,33 @@ struct tls_opts {
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets
  * c->ssl, c->ctx and c->tls_state, which conn_close() releases.  Gives up
- * at deadline_us, or at stall_us (absolute, 0 for none) when the peer has
- * not sent a single byte by then.  Records everything into *obs, which must
- * stay valid while c is open (alerts arriving on later reads are recorded
- * there too).  Returns 0 on success, -1 with *err describing the failure
- * by code. */
+ * at deadline_us.  Records everything into *obs, which must stay valid
+ * while c is open (alerts arriving on later reads are recorded there
+ * too).  Returns 0 on success, -1 with *err describing the failure by
+ * code.  It is tls_begin, tls_advance until done, tls_end. */
 int	tls_handshake(struct conn *c, const struct tls_opts *,
-	    int64_t deadline_us, int64_t stall_us, struct rd_tls_obs *obs,
-	    struct rd_err *err);
+	    int64_t deadline_us, struct rd_tls_obs *obs, struct rd_err *err);
+
+/* The same handshake in steps, for a caller that waits on more than this
+ * socket (the probe races a plaintext PING against a silent peer).
+ * tls_begin sets up c->ssl (0, or -1 with *err; then do not call the
+ * others).  tls_advance never waits: 1 handshake done, 0 it wants
+ * *events (POLLIN or POLLOUT) on c->fd, -1 failed.  tls_stop ends a
+ * handshake the caller gave up on: errnum 0 when it stopped waiting
+ * (obs->timed_out), else the errno of its failed poll.  tls_end records
+ * the certificate facts and classifies the outcome exactly as
+ * tls_handshake does (deadline_us only tells a stall from the deadline);
+ * 0 when the handshake completed, else -1 with *err. */
+int	tls_begin(struct conn *c, const struct tls_opts *,
+	    struct rd_tls_obs *obs, struct rd_err *err);
+int	tls_advance(struct conn *c, short *events);
+void	tls_stop(struct conn *c, int errnum);
+int	tls_end(struct conn *c, const struct tls_opts *, int64_t deadline_us,
+	    struct rd_tls_obs *obs, struct rd_err *err);
+
+/* True once the peer has sent bytes that could begin a TLS record: it
+ * speaks TLS, whatever it says next. */
+bool	tls_peer_answered(const struct conn *c);
 
 /* After a failed read or write on a TLS conn: records the library error
  * (and any alert the callbacks saw) into *obs. */
