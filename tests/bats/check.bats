@@ -195,6 +195,115 @@ step() {
 	[ "$(echo "$output" | jq -r .cross_try.succeeded)" = true ]
 }
 
+@test "rediss:// to a silent plaintext Redis: proven by a raced PING, long before the deadline" {
+	local t0 t1
+	t0=$(date +%s%N)
+	chk -u "rediss://127.0.0.1:$FX_PORT_plain" --timeout 10s
+	t1=$(date +%s%N)
+	[ "$status" -eq 2 ]
+	has tls.plaintext_port
+	[ "$(echo "$output" | jq -r .cross_try.tried_plain)" = true ]
+	[ "$(echo "$output" | jq -r .cross_try.succeeded)" = true ]
+	# Redis waits for a newline the ClientHello may lack (the race
+	# proves it: no_tls_answer) or answers -ERR at once (not_tls).
+	[[ $(echo "$output" | jq -r '.steps[] | select(.name == "tls") | .error.code') =~ ^(no_tls_answer|not_tls)$ ]]
+	# Not half the deadline (5 s) as before the race: generous bound.
+	[ $(((t1 - t0) / 1000000)) -lt 3000 ]
+}
+
+# _conns NAME: total_connections_received of a fixture server.
+_conns() {
+	fx_cli "$1" INFO stats | tr -d '\r' | sed -n 's/^total_connections_received://p'
+}
+
+@test "a healthy TLS server sees exactly one connection (no plaintext side)" {
+	local before after
+	before=$(_conns tls)
+	chk -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA"
+	[ "$status" -eq 0 ]
+	after=$(_conns tls)
+	# The check's connection and the second INFO's own.
+	[ $((after - before)) -eq 2 ]
+	[ "$(echo "$output" | jq -r .cross_try)" = null ]
+}
+
+@test "a TLS server that answers late still passes; the plaintext side is dropped" {
+	local port log="$FX_DIR/slowtls.log"
+	port=$(fx_port)
+	# A loopback proxy that holds each chunk from the TLS server 400 ms:
+	# the ServerHello arrives after the plaintext race has started.
+	timeout 60 perl -MIO::Socket::INET -MIO::Select -e '
+		my ($lp, $up) = @ARGV;
+		my $ls = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+		    LocalPort => $lp, Listen => 8, ReuseAddr => 1) or die;
+		print STDOUT "ready\n"; STDOUT->flush;
+		$SIG{CHLD} = "IGNORE";
+		while (my $c = $ls->accept) {
+			next if fork;
+			my $u = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+			    PeerPort => $up) or exit 1;
+			my $sel = IO::Select->new($c, $u);
+			for (1 .. 200) {
+				for my $r ($sel->can_read(0.5)) {
+					sysread($r, my $b, 65536) or exit 0;
+					if ($r == $u) { select(undef, undef, undef, 0.4); syswrite($c, $b) }
+					else { syswrite($u, $b) }
+				}
+			}
+			exit 0;
+		}' "$port" "$FX_PORT_tls" </dev/null >"$log" 2>&1 3>&- &
+	_fx_track "$!" perl
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$log" && break
+		sleep 0.05
+	done
+	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 15s \
+	    --latency-samples 1
+	[ "$status" -eq 0 ]
+	[ "$(step tls)" = ok ]
+	[ "$(step ping)" = ok ]
+	hasnt tls.plaintext_port
+	[ "$(echo "$output" | jq -r .cross_try.tried_plain)" = true ]
+	[ "$(echo "$output" | jq -r .cross_try.succeeded)" = false ]
+}
+
+# _silent_listener LOG: accepts connections and never writes (its own:
+# fixtures' fx_silent drops what it accepts).  Prints its port.
+_silent_listener() {
+	local port i
+	port=$(fx_port) || return 1
+	timeout 30 perl -MIO::Socket::INET -e '
+		my $ls = IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+		    LocalPort => $ARGV[0], Listen => 8, ReuseAddr => 1) or die;
+		print STDOUT "ready\n"; STDOUT->flush;
+		my @keep;
+		while (my $c = $ls->accept) { push @keep, $c }' "$port" \
+	    </dev/null >"$1" 2>&1 3>&- &
+	_fx_track "$!" perl
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$1" 2>/dev/null && break
+		sleep 0.05
+	done
+	echo "$port"
+}
+
+@test "TLS to a port that accepts and never speaks: proto.timeout at --timeout 1s" {
+	local t0 t1 port
+	port=$(_silent_listener "$FX_DIR/silent.log")
+	t0=$(date +%s%N)
+	chk -h 127.0.0.1 -p "$port" --tls --timeout 1s
+	t1=$(date +%s%N)
+	[ "$status" -eq 2 ]
+	has proto.timeout
+	hasnt tls.plaintext_port
+	# The raced plaintext PING got nothing either.
+	[ "$(echo "$output" | jq -r .cross_try.tried_plain)" = true ]
+	[ "$(echo "$output" | jq -r .cross_try.succeeded)" = false ]
+	[ $(((t1 - t0) / 1000000)) -lt 5000 ]
+	[ $(((t1 - t0) / 1000000)) -ge 900 ]
+}
+
 @test "closed port: tcp.refused, exit 2" {
 	chk -h 127.0.0.1 -p "$FX_PORT_closed"
 	[ "$status" -eq 2 ]
