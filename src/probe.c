@@ -379,6 +379,10 @@ step_dns(struct probe *p)
 		set_err(s, dns_eai_name(d->gai_err), d->gai_err,
 		    dns_eai_name(d->gai_err), "resolving %s: %s", cfg->host,
 		    gai_strerror(d->gai_err));
+	else if (d->literal)
+		set_err(s, "no_address", 0, "", "%s is an IPv%d literal but "
+		    "-%d was given", cfg->host, cfg->family == 6 ? 4 : 6,
+		    cfg->family);
 	else
 		set_err(s, "no_address", 0, "", "%s has no IPv%d address "
 		    "(%d dropped by -%d)", cfg->host, cfg->family,

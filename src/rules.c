@@ -332,17 +332,56 @@ remedy_target(struct rctx *c, struct rd_finding *f)
 
 /* ---- dns ---- */
 
+/* host without the brackets of an IPv6 literal ("[::1]" -> "::1"). */
+static const char *
+f_bare(const char *host, char *buf, size_t sz)
+{
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sz) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		return buf;
+	}
+	return host;
+}
+
+/* An IP literal of one family while -4/-6 asked for the other. */
+static void
+f_literal_family(struct rctx *c, const char *lit)
+{
+	const struct rd_dns_obs *d = &c->obs->dns;
+	int want = d->family_wanted == 6 ? 6 : 4, has = want == 6 ? 4 : 6;
+	struct rd_finding *f;
+
+	f = emit(c, "dns.no_address", RD_SEV_CRITICAL);
+	TITLE(f, "%s is an IPv%d address but IPv%d was asked for", lit, has,
+	    want);
+	EVID(f, "%s is an IPv%d literal but -%d was given", lit, has, want);
+	evid_source(c, f);
+	remedy(f, "drop -%d (or the ?family= URL key): %s can only be "
+	    "reached over IPv%d", want, lit, has);
+	remedy(f, "or give an IPv%d address (or a host name with one) "
+	    "instead of %s", want, lit);
+}
+
 static void
 r_dns(struct rctx *c)
 {
 	const struct rd_dns_obs *d = &c->obs->dns;
 	const char *host = c->cfg != NULL && c->cfg->host ? c->cfg->host : "?";
 	struct rd_finding *f;
-	char b[32];
+	char b[32], b2[256];
 	int e = d->gai_err;
 
-	if (!d->attempted || d->literal)
+	if (!d->attempted)
 		return;
+	if (d->literal) {
+		/* No lookup, but -4/-6 can still leave nothing to use. */
+		if (d->naddr == 0 && d->nfiltered > 0)
+			f_literal_family(c, f_bare(host, b2, sizeof(b2)));
+		return;
+	}
 	if (d->timed_out) {
 		f = emit(c, "dns.timeout", RD_SEV_CRITICAL);
 		TITLE(f, "resolving %s did not finish before the deadline", host);

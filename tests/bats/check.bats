@@ -333,10 +333,23 @@ _silent_listener() {
 	hasnt proto.closed
 }
 
-@test "-6 with an IPv4 literal: dns fails with no address, exit 2" {
+@test "-6 with an IPv4 literal: dns.no_address, exit 2" {
 	chk -h 127.0.0.1 -6 -p "$FX_PORT_plain"
 	[ "$status" -eq 2 ]
 	[ "$(step dns)" = fail ]
+	[ "$(step tcp)" = skip ]
+	[ "$(echo "$output" | jq -r .dns.filtered)" = 1 ]
+	[ "$(echo "$output" | jq -r .dns.literal)" = true ]
+	has dns.no_address
+	[ "$(echo "$output" | jq -r '.findings[] | select(.id == "dns.no_address") | .severity')" = critical ]
+	[ "$(echo "$output" | jq -r .verdict)" = unreachable ]
+}
+
+@test "-4 with an IPv6 literal: dns.no_address, exit 2" {
+	chk -h ::1 -4 -p "$FX_PORT_plain"
+	[ "$status" -eq 2 ]
+	[ "$(step dns)" = fail ]
+	has dns.no_address
 	[ "$(echo "$output" | jq -r .dns.filtered)" = 1 ]
 }
 

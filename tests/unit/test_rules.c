@@ -215,6 +215,24 @@ static void c_dns_filtered(struct fixture *x)
 	x->obs.dns.family_wanted = 6;
 	x->obs.dns.nfiltered = 2;
 }
+/* -6 with an IPv4 literal: no lookup, nothing left to connect to. */
+static void c_dns_literal_family(struct fixture *x)
+{
+	dns_fail(x, 0);
+	x->cfg.host = (char *)"127.0.0.1";
+	x->obs.dns.literal = true;
+	x->obs.dns.family_wanted = 6;
+	x->obs.dns.nfiltered = 1;
+}
+/* -4 with a bracketed IPv6 literal. */
+static void c_dns_literal_family6(struct fixture *x)
+{
+	dns_fail(x, 0);
+	x->cfg.host = (char *)"[::1]";
+	x->obs.dns.literal = true;
+	x->obs.dns.family_wanted = 4;
+	x->obs.dns.nfiltered = 1;
+}
 static void c_refused(struct fixture *x) { tcp_fail(x, ECONNREFUSED); }
 static void c_refused_two(struct fixture *x)
 {
@@ -607,6 +625,10 @@ static const struct rcase cases[] = {
 	{ "dns.no_address/EAI_NODATA", c_dns_nodata, "dns.no_address", RD_SEV_CRITICAL, "EAI_NODATA" },
 	{ "dns.no_address/EAI_ADDRFAMILY", c_dns_addrfamily, "dns.no_address", RD_SEV_CRITICAL, "EAI_ADDRFAMILY" },
 	{ "dns.no_address/filtered", c_dns_filtered, "dns.no_address", RD_SEV_CRITICAL, "-6" },
+	{ "dns.no_address/literal", c_dns_literal_family, "dns.no_address", RD_SEV_CRITICAL,
+	    "127.0.0.1 is an IPv4 literal but -6 was given" },
+	{ "dns.no_address/literal6", c_dns_literal_family6, "dns.no_address", RD_SEV_CRITICAL,
+	    "::1 is an IPv6 literal but -4 was given" },
 	{ "tcp.refused", c_refused, "tcp.refused", RD_SEV_CRITICAL, "127.0.0.1:6379 refused the connection (ECONNREFUSED)" },
 	{ "tcp.refused/every-attempt", c_refused_two, "tcp.refused", RD_SEV_CRITICAL, "[::1]:6379: ENETUNREACH" },
 	{ "tcp.timeout", c_tcp_timeout, "tcp.timeout", RD_SEV_CRITICAL, "10.255.255.1:6379" },
