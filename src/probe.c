@@ -447,6 +447,7 @@ tls_opts_of(const struct rd_config *cfg, struct tls_opts *o, char *name,
 	o->cert = cfg->cert;
 	o->key = cfg->key;
 	o->verify = !cfg->insecure;
+	o->need_trust = true;	/* --insecure still says what it found */
 }
 
 /* The dns target the tcp step connected to. */
@@ -490,6 +491,7 @@ cross_tls(struct probe *p)
 	memset(&err, 0, sizeof(err));
 	tls_opts_of(p->cfg, &o, name, sizeof(name));
 	o.verify = false;	/* the proof needs a handshake, not trust */
+	o.need_trust = false;
 	o.cert = o.key = NULL;
 	o.cacert = o.cacertdir = NULL;
 	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
@@ -531,6 +533,7 @@ cross_sni(struct probe *p)
 	memset(&err, 0, sizeof(err));
 	o.sni = name;
 	o.verify = false;
+	o.need_trust = false;
 	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
 		x->succeeded = true;
 		snprintf(x->detail, sizeof(x->detail), "TLS handshake with SNI "

@@ -20,6 +20,9 @@ struct tls_opts {
 	const char	*cacert, *cacertdir;	/* NULL: the system store */
 	const char	*cert, *key;	/* client certificate */
 	bool		 verify;	/* false: --insecure, or the cross-try */
+	bool		 need_trust;	/* load the system store when no CA is
+					 * given; the cross-try's proof needs
+					 * a handshake, not trust */
 };
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets

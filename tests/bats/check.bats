@@ -141,6 +141,43 @@ step() {
 	[ "$(echo "$output" | jq -r .tls.issuer)" = "CN=redisdiag test CA" ]
 }
 
+# chk_env VAR=VALUE... -- ARGS...: chk with OpenSSL's trust-store
+# variables set (they are OpenSSL's, not redisdiag's configuration).
+chk_env() {
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	run --separate-stderr env -i PATH="$PATH" HOME="${HOME:-/}" "${envs[@]}" \
+	    timeout 30 "$RD" check --format json "$@"
+	echo "status=$status" >&2
+	[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
+}
+
+@test "system trust: the CA in a bundle file (SSL_CERT_FILE) is found when the directory has nothing" {
+	cat "$FX_OTHER_CA" "$FX_CA" >"$FX_DIR/bundle.pem"
+	mkdir -p "$FX_DIR/emptydir"
+	chk_env SSL_CERT_FILE="$FX_DIR/bundle.pem" SSL_CERT_DIR="$FX_DIR/emptydir" -- \
+	    -h localhost -p "$FX_PORT_tls" --tls
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .tls.verify_code)" = 0 ]
+	# Neither has it: untrusted, as before.
+	chk_env SSL_CERT_FILE="$FX_OTHER_CA" SSL_CERT_DIR="$FX_DIR/emptydir" -- \
+	    -h localhost -p "$FX_PORT_tls" --tls
+	[ "$status" -eq 2 ]
+	has tls.cert_untrusted
+}
+
+@test "system trust: the CA in a hashed directory (SSL_CERT_DIR) is found without a bundle" {
+	command -v openssl >/dev/null || skip "openssl not installed"
+	mkdir -p "$FX_DIR/hashdir"
+	cp "$FX_CA" "$FX_DIR/hashdir/ca.pem"
+	openssl rehash "$FX_DIR/hashdir" >/dev/null 2>&1 || skip "openssl rehash failed"
+	chk_env SSL_CERT_FILE="$FX_DIR/no-such-bundle.pem" SSL_CERT_DIR="$FX_DIR/hashdir" -- \
+	    -h localhost -p "$FX_PORT_tls" --tls
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .tls.verify_code)" = 0 ]
+}
+
 @test "--insecure: connects, tls.insecure, still says what verification found" {
 	chk -h localhost -p "$FX_PORT_tls" --tls --insecure
 	[ "$status" -eq 0 ]
