@@ -2,6 +2,7 @@
  * tells about the peer. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,19 +386,36 @@ lazy_bundle_lookup(X509_LOOKUP *lk, X509_LOOKUP_TYPE type,
 	return 1;
 }
 
+/* The lazy lookup method, made once for the process: --all-candidates
+ * probes in threads that may all get here at the same time.  Freed at
+ * exit, after every context that used it (conn_close frees them). */
+static X509_LOOKUP_METHOD *lazy;
+static pthread_once_t lazy_once = PTHREAD_ONCE_INIT;
+
+static void
+lazy_free(void)
+{
+	X509_LOOKUP_meth_free(lazy);
+	lazy = NULL;
+}
+
+static void
+lazy_init(void)
+{
+	if ((lazy = X509_LOOKUP_meth_new("redisdiag lazy bundle")) == NULL)
+		return;
+	X509_LOOKUP_meth_set_get_by_subject(lazy, lazy_bundle_lookup);
+	atexit(lazy_free);
+}
+
 static int
 system_trust(SSL_CTX *ctx)
 {
-	static X509_LOOKUP_METHOD *lazy;
 	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 	X509_LOOKUP *dir, *lz, *file, *uri;
 
-	if (lazy == NULL) {
-		if ((lazy = X509_LOOKUP_meth_new("redisdiag lazy bundle")) ==
-		    NULL)
-			return -1;
-		X509_LOOKUP_meth_set_get_by_subject(lazy, lazy_bundle_lookup);
-	}
+	if (pthread_once(&lazy_once, lazy_init) != 0 || lazy == NULL)
+		return -1;
 	/* In lookup order: the directory, the bundle when that missed, the
 	 * store URI; the plain file lookup only holds what the lazy one
 	 * loads into it. */
