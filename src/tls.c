@@ -35,6 +35,15 @@ struct tls_state {
 };
 
 static int state_idx = -1;
+static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+
+/* Once per process: --all-candidates runs probes in threads, and two
+ * indexes would leave each thread's callbacks reading the other's. */
+static void
+state_idx_init(void)
+{
+	state_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 struct code_name {
 	long		 code;
@@ -504,8 +513,7 @@ tls_begin(struct conn *c, const struct tls_opts *o, struct rd_tls_obs *obs,
 	obs->alert = -1;
 	obs->hostname_match = -1;
 	obs->insecure = !o->verify;
-	if (state_idx < 0)
-		state_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	pthread_once(&state_once, state_idx_init);
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		set_err(err, "tls_setup", ENOMEM, "ENOMEM", "out of memory");
 		return -1;
