@@ -2,9 +2,11 @@
  *
  * Reads top to bottom: parse, decide format and colour, run the command,
  * return its exit status (SPEC section 8).  Usage errors exit 3. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -16,7 +18,7 @@ int
 main(int argc, char **argv)
 {
 	struct rd_cli cli;
-	int rc;
+	int rc, werr;
 
 	/* A closed stdout or peer must give EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
@@ -25,15 +27,13 @@ main(int argc, char **argv)
 		cli_free(&cli);
 		return RD_EXIT_NO_ATTEMPT;
 	}
-	if (cli.version) {
-		printf("%s %s\n", RD_NAME, RD_VERSION);
-		cli_free(&cli);
-		return 0;
-	}
-	if (cli.help) {
-		cli_usage(&cli);
-		cli_free(&cli);
-		return 0;
+	if (cli.version || cli.help) {
+		if (cli.version)
+			printf("%s %s\n", RD_NAME, RD_VERSION);
+		else
+			cli_usage(&cli);
+		rc = 0;
+		goto out;
 	}
 
 	if (!cli.format_set)
@@ -48,14 +48,33 @@ main(int argc, char **argv)
 	case RD_CMD_WATCH:	rc = cmd_watch(&cli); break;
 	case RD_CMD_EXPLAIN:	rc = cmd_explain(&cli); break;
 	case RD_CMD_SCHEMA:
-		rc = fputs(report_schema(), stdout) == EOF ? 1 : 0;
+		(void)fputs(report_schema(), stdout);	/* checked below */
+		rc = 0;
 		break;
 	default:
 		rc = RD_EXIT_NO_ATTEMPT;
 		break;
 	}
-	if (fflush(stdout) == EOF && rc == 0)
-		rc = RD_EXIT_NO_ATTEMPT;
+	/* A report that did not reach stdout is not a success (curl and
+	 * coreutils fail too): a write error -- a reader that went away
+	 * (EPIPE), a full disk, a closed descriptor -- turns exit 0 into 3,
+	 * the one status that claims nothing about the server.  A failed
+	 * diagnosis keeps its own status.  The renderers have flushed
+	 * already, so the error is in ferror(), not only in this fflush();
+	 * a reader that closed the pipe chose to, and is not told.  errno
+	 * is the failed write's unless this fflush() failed anew. */
+out:
+	werr = errno;
+	if (fflush(stdout) == EOF)
+		werr = errno;
+	if (ferror(stdout)) {
+		if (werr != EPIPE)
+			fprintf(stderr, "redisdiag: cannot write to standard "
+			    "output%s%s\n", werr != 0 ? ": " : "",
+			    werr != 0 ? strerror(werr) : "");
+		if (rc == 0)
+			rc = RD_EXIT_NO_ATTEMPT;
+	}
 	cli_free(&cli);
 	return rc;
 }
