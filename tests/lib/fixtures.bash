@@ -443,7 +443,7 @@ _fx_perl_listener() {
 			if ($mode eq "silent") {
 				my $sel = IO::Select->new($s);
 				if ($sel->can_read(1)) {
-					accept(my $c, $s) and push @keep, $c;
+					my $c; push @keep, $c if accept($c, $s);
 				}
 			} else {
 				sleep 1;
