@@ -146,41 +146,6 @@ report_step(const struct rd_report *r, enum rd_step_id id, struct rd_step *out)
 	}
 }
 
-static const struct {
-	const char *id, *title;
-} cl_names[RD_CL__COUNT] = {
-	{ "remote_host", "host is not loopback inside a container" },
-	{ "password", "password configured when the server requires one" },
-	{ "tls_scheme", "TLS (rediss://) for a remote endpoint" },
-	{ "sni", "SNI is the remote host name" },
-	{ "certificate", "server certificate verifies" },
-	{ "env_reaches_app", "configuration comes from the environment" },
-	{ "dns", "host name resolves" },
-	{ "tcp", "TCP connection succeeds" },
-	{ "tls_handshake", "TLS handshake succeeds" },
-	{ "auth", "authentication accepted" },
-	{ "ping", "PING answered with PONG" },
-	{ "server_ready", "server ready to serve" },
-	{ "memory_headroom", "memory below maxmemory" },
-	{ "client_headroom", "clients below maxclients" },
-};
-
-const char *
-report_cl_id(const struct rd_report *r, enum rd_cl_id cl)
-{
-	if (r->checklist[cl].id != NULL)
-		return r->checklist[cl].id;
-	return cl_names[cl].id;
-}
-
-const char *
-report_cl_title(const struct rd_report *r, enum rd_cl_id cl)
-{
-	if (r->checklist[cl].title != NULL)
-		return r->checklist[cl].title;
-	return cl_names[cl].title;
-}
-
 bool
 report_finding_for_item(const char *id, enum rd_cl_id cl)
 {

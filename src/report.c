@@ -224,6 +224,24 @@ static const struct {
 	{ "client_headroom", "clients below maxclients" },
 };
 
+/* The table, for renderers of a report report_finish() has not filled
+ * (its ids and titles are the same for every report). */
+const char *
+report_cl_id(const struct rd_report *r, enum rd_cl_id cl)
+{
+	if (r->checklist[cl].id != NULL)
+		return r->checklist[cl].id;
+	return cl_table[cl].id;
+}
+
+const char *
+report_cl_title(const struct rd_report *r, enum rd_cl_id cl)
+{
+	if (r->checklist[cl].title != NULL)
+		return r->checklist[cl].title;
+	return cl_table[cl].title;
+}
+
 static bool
 got_pong(const struct rd_obs *o)
 {
