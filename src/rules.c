@@ -26,6 +26,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report.h"
+#include "tls.h"
 
 struct rctx {
 	const struct rd_config *cfg;
@@ -173,31 +174,14 @@ errno_name(int e, char *buf, size_t sz)
 	return buf;
 }
 
+/* The alert names are tls.c's; an alert it does not name is "unknown" in
+ * a finding rather than an empty word. */
 static const char *
 alert_name(int a)
 {
-	static const struct { int a; const char *n; } t[] = {
-		{ 0, "close_notify" }, { 10, "unexpected_message" },
-		{ 20, "bad_record_mac" }, { 22, "record_overflow" },
-		{ 40, "handshake_failure" }, { 42, "bad_certificate" },
-		{ 43, "unsupported_certificate" }, { 44, "certificate_revoked" },
-		{ 45, "certificate_expired" }, { 46, "certificate_unknown" },
-		{ 47, "illegal_parameter" }, { 48, "unknown_ca" },
-		{ 49, "access_denied" }, { 50, "decode_error" },
-		{ 51, "decrypt_error" }, { 70, "protocol_version" },
-		{ 71, "insufficient_security" }, { 80, "internal_error" },
-		{ 86, "inappropriate_fallback" }, { 90, "user_canceled" },
-		{ 109, "missing_extension" }, { 110, "unsupported_extension" },
-		{ 112, "unrecognized_name" }, { 113, "bad_certificate_status_response" },
-		{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
-		{ 120, "no_application_protocol" },
-	};
-	size_t i;
+	const char *n = tls_alert_name(a);
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].a == a)
-			return t[i].n;
-	return "unknown";
+	return n[0] != '\0' ? n : "unknown";
 }
 
 /* ---- the reply table ---- */
