@@ -25,7 +25,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "dns.h"
 #include "report.h"
+#include "tcp.h"
 #include "tls.h"
 
 struct rctx {
@@ -130,46 +132,16 @@ elapsed(const struct rctx *c, enum rd_step_id step)
 
 /* ---- code names ---- */
 
-static const char *
-eai_name(int e)
-{
-	switch (e) {
-	case EAI_NONAME:	return "EAI_NONAME";
-	case EAI_AGAIN:		return "EAI_AGAIN";
-	case EAI_FAIL:		return "EAI_FAIL";
-	case EAI_SYSTEM:	return "EAI_SYSTEM";
-	case EAI_FAMILY:	return "EAI_FAMILY";
-	case EAI_MEMORY:	return "EAI_MEMORY";
-	case EAI_SERVICE:	return "EAI_SERVICE";
-	case EAI_BADFLAGS:	return "EAI_BADFLAGS";
-#ifdef EAI_NODATA
-	case EAI_NODATA:	return "EAI_NODATA";
-#endif
-#ifdef EAI_ADDRFAMILY
-	case EAI_ADDRFAMILY:	return "EAI_ADDRFAMILY";
-#endif
-	}
-	return "EAI_?";
-}
-
+/* The errno names are tcp.c's (EAI_* names dns.c's, dns_eai_name()); an
+ * errno it does not name reads "errno N" in a finding, where its number
+ * is all there is to go on. */
 static const char *
 errno_name(int e, char *buf, size_t sz)
 {
-	static const struct { int e; const char *n; } t[] = {
-		{ ECONNREFUSED, "ECONNREFUSED" }, { ETIMEDOUT, "ETIMEDOUT" },
-		{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENETUNREACH, "ENETUNREACH" },
-		{ ECONNRESET, "ECONNRESET" }, { ECONNABORTED, "ECONNABORTED" },
-		{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
-		{ ENETDOWN, "ENETDOWN" }, { EHOSTDOWN, "EHOSTDOWN" },
-		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { EPIPE, "EPIPE" },
-		{ EINPROGRESS, "EINPROGRESS" }, { EMFILE, "EMFILE" },
-		{ ENFILE, "ENFILE" }, { ENOBUFS, "ENOBUFS" },
-	};
-	size_t i;
+	const char *n = tcp_errno_name(e);
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].e == e)
-			return t[i].n;
+	if (n[0] != '\0' && strcmp(n, "E?") != 0)
+		return n;
 	snprintf(buf, sz, "errno %d", e);
 	return buf;
 }
@@ -422,7 +394,7 @@ r_dns(struct rctx *c)
 			goto noaddr;
 		f = emit(c, "dns.temporary", RD_SEV_CRITICAL);
 		TITLE(f, "the resolver failed to look up %s", host);
-		EVID(f, "getaddrinfo(\"%s\") returned %s", host, eai_name(e));
+		EVID(f, "getaddrinfo(\"%s\") returned %s", host, dns_eai_name(e));
 		if (e == EAI_SYSTEM && d->gai_errno != 0)
 			EVID(f, " (%s)", errno_name(d->gai_errno, b, sizeof(b)));
 		EVID(f, "; the name server could not be reached or failed "
@@ -438,7 +410,7 @@ r_dns(struct rctx *c)
 noaddr:
 	f = emit(c, "dns.no_address", RD_SEV_CRITICAL);
 	TITLE(f, "%s exists but has no usable address", host);
-	EVID(f, "getaddrinfo(\"%s\") returned %s", host, eai_name(e));
+	EVID(f, "getaddrinfo(\"%s\") returned %s", host, dns_eai_name(e));
 	if (d->family_wanted)
 		EVID(f, " for IPv%d", d->family_wanted);
 	evid_source(c, f);

@@ -30,6 +30,7 @@ tcp_errno_name(int e)
 	case EACCES:		return "EACCES";
 	case EPERM:		return "EPERM";
 	case EPIPE:		return "EPIPE";
+	case EINPROGRESS:	return "EINPROGRESS";
 	case EMFILE:		return "EMFILE";
 	case ENFILE:		return "ENFILE";
 	case ENOBUFS:		return "ENOBUFS";
