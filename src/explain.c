@@ -28,6 +28,7 @@
 #include "config.h"
 #include "explain.h"
 #include "report.h"
+#include "strutil.h"
 
 #define EXPLAIN_MAX_LINES	1000000L
 #define EXPLAIN_MAX_KEPT	10000
@@ -294,22 +295,17 @@ synth_free(struct rd_config *cfg)
 static void
 summary_counts(const struct scan *s, struct rd_report *r)
 {
-	size_t len, i;
+	size_t i;
 
-	len = strlen(r->summary);
-	snprintf(r->summary + len, sizeof(r->summary) - len,
+	rd_appendf(r->summary, sizeof(r->summary),
 	    "; %ld of %ld line%s classified", s->nclassified, s->nread,
 	    s->nread == 1 ? "" : "s");
-	for (i = 0; i < s->nids; i++) {
-		len = strlen(r->summary);
-		snprintf(r->summary + len, sizeof(r->summary) - len, "%s%s x%ld",
+	for (i = 0; i < s->nids; i++)
+		rd_appendf(r->summary, sizeof(r->summary), "%s%s x%ld",
 		    i ? ", " : ": ", s->ids[i].id, s->ids[i].count);
-	}
-	if (s->stopped) {
-		len = strlen(r->summary);
-		snprintf(r->summary + len, sizeof(r->summary) - len,
+	if (s->stopped)
+		rd_appendf(r->summary, sizeof(r->summary),
 		    "; input cut after %ld lines", EXPLAIN_MAX_LINES);
-	}
 }
 
 int

@@ -23,6 +23,7 @@
 #include "info.h"
 #include "probe.h"
 #include "resp.h"
+#include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
 
@@ -41,20 +42,6 @@ struct probe {
 	int			 ncmds;	/* commands sent so far */
 };
 
-/* strlcpy, which glibc 2.36 lacks. */
-static void
-scopy(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (sz == 0)
-		return;
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void
 set_err(struct rd_step *s, const char *code, int errnum, const char *name,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -66,9 +53,9 @@ set_err(struct rd_step *s, const char *code, int errnum, const char *name,
 	va_list ap;
 
 	s->err.set = true;
-	scopy(s->err.code, sizeof(s->err.code), code);
+	rd_scopy(s->err.code, sizeof(s->err.code), code);
 	s->err.errnum = errnum;
-	scopy(s->err.name, sizeof(s->err.name), name);
+	rd_scopy(s->err.name, sizeof(s->err.name), name);
 	va_start(ap, fmt);
 	vsnprintf(s->err.message, sizeof(s->err.message), fmt, ap);
 	va_end(ap);
@@ -132,7 +119,7 @@ bare_host(const char *h, char *out, size_t outsz)
 		memcpy(out, h + 1, n - 2);
 		out[n - 2] = '\0';
 	} else
-		scopy(out, outsz, h);
+		rd_scopy(out, outsz, h);
 }
 
 static void
@@ -203,10 +190,10 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 				ro->not_resp = true;
 			else {
 				ro->hostile = true;
-				scopy(ro->hostile_why, sizeof(ro->hostile_why),
+				rd_scopy(ro->hostile_why, sizeof(ro->hostile_why),
 				    resp_why(p->rr));
 			}
-			scopy(ro->first_bytes, sizeof(ro->first_bytes),
+			rd_scopy(ro->first_bytes, sizeof(ro->first_bytes),
 			    resp_first_bytes(p->rr));
 			p->dead = true;
 			return NULL;
@@ -230,7 +217,7 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 			ro->closed = true;
 		}
 		if (resp_nread(p->rr) > 0 && ro->first_bytes[0] == '\0')
-			scopy(ro->first_bytes, sizeof(ro->first_bytes),
+			rd_scopy(ro->first_bytes, sizeof(ro->first_bytes),
 			    resp_first_bytes(p->rr));
 		p->dead = true;
 		return NULL;
@@ -356,11 +343,9 @@ step_dns(struct probe *p)
 	    p->deadline, d, &p->dres);
 	if (r == 0) {
 		list[0] = '\0';
-		for (i = 0; i < d->naddr; i++) {
-			size_t l = strlen(list);
-			snprintf(list + l, sizeof(list) - l, "%s%s",
-			    i ? ", " : "", d->addrs[i].text);
-		}
+		for (i = 0; i < d->naddr; i++)
+			rd_appendf(list, sizeof(list), "%s%s", i ? ", " : "",
+			    d->addrs[i].text);
 		snprintf(s->detail, sizeof(s->detail), "%s%s", list,
 		    d->literal ? " (IP literal, no lookup)" : "");
 		step_done(p, RD_STEP_DNS, RD_ST_OK, t0);
@@ -437,7 +422,7 @@ tls_opts_of(const struct rd_config *cfg, struct tls_opts *o, char *name,
 	memset(o, 0, sizeof(*o));
 	o->sni = cfg->sni;
 	if (cfg->sni_explicit && cfg->sni != NULL && cfg->sni[0] != '\0')
-		scopy(name, namesz, cfg->sni);
+		rd_scopy(name, namesz, cfg->sni);
 	else
 		bare_host(cfg->host, name, namesz);
 	o->expected_name = name;
@@ -913,7 +898,7 @@ step_auth(struct probe *p)
 	redisReply *rep;
 
 	if (cfg->password == NULL || cfg->password[0] == '\0') {
-		scopy(s->detail, sizeof(s->detail), "no password configured");
+		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
 		return 0;
 	}
 	argv[argc++] = "AUTH";
@@ -949,7 +934,7 @@ step_select(struct probe *p)
 	int ret = -1;
 
 	if (p->cfg->db <= 0) {
-		scopy(s->detail, sizeof(s->detail), "database 0");
+		rd_scopy(s->detail, sizeof(s->detail), "database 0");
 		return 0;
 	}
 	snprintf(db, sizeof(db), "%d", p->cfg->db);
@@ -982,7 +967,7 @@ step_ping(struct probe *p)
 	adopt_greeting(p, ro);
 	if (rep != NULL && ro->kind == RD_R_STATUS &&
 	    strcmp(rep->str, "PONG") == 0) {
-		scopy(s->detail, sizeof(s->detail), "PONG");
+		rd_scopy(s->detail, sizeof(s->detail), "PONG");
 		ret = 0;
 	} else if (ro->kind != RD_R_NONE)
 		server_error(s, ro, "PING");
@@ -1181,7 +1166,7 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 	info_init(&obs->server);
 	for (i = 0; i < RD_STEP__COUNT; i++)
 		obs->steps[i].status = RD_ST_SKIP;
-	scopy(obs->steps[RD_STEP_HELLO].detail,
+	rd_scopy(obs->steps[RD_STEP_HELLO].detail,
 	    sizeof(obs->steps[RD_STEP_HELLO].detail), "not needed (RESP2)");
 
 	if (!cfg->valid || cfg->host == NULL) {

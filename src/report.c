@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "report.h"
+#include "strutil.h"
 
 const char *const rd_severity_names[] = { "info", "warning", "critical" };
 const char *const rd_cl_status_names[] = { "skip", "pass", "fail", "warn" };
@@ -604,15 +605,14 @@ culprit(const struct rd_report *r)
 static void
 summary_warnings(struct rd_report *r)
 {
-	size_t i, len, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < r->findings.n; i++) {
 		if (r->findings.v[i].sev < RD_SEV_WARNING)
 			continue;
-		len = strlen(r->summary);
-		if (len + 2 >= sizeof(r->summary))
+		if (strlen(r->summary) + 2 >= sizeof(r->summary))
 			return;
-		snprintf(r->summary + len, sizeof(r->summary) - len, "%s%s",
+		rd_appendf(r->summary, sizeof(r->summary), "%s%s",
 		    n++ ? ", " : "; warnings: ", r->findings.v[i].id);
 	}
 }

@@ -48,41 +48,6 @@ struct resp_reader {
 	bool		 in_reply;
 };
 
-void
-rd_printable(const void *buf, size_t len, char *out, size_t outsz)
-{
-	const unsigned char *p = buf;
-	size_t o = 0, i;
-	char tmp[8];
-
-	if (outsz == 0)
-		return;
-	for (i = 0; i < len; i++) {
-		unsigned char c = p[i];
-		size_t n;
-
-		if (c == '\r')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\r");
-		else if (c == '\n')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\n");
-		else if (c == '\t')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\t");
-		else if (c == '\\')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\\\");
-		else if (c >= 0x20 && c < 0x7f) {
-			tmp[0] = (char)c;
-			tmp[1] = '\0';
-			n = 1;
-		} else
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", c);
-		if (o + n >= outsz)
-			break;
-		memcpy(out + o, tmp, n);
-		o += n;
-	}
-	out[o] = '\0';
-}
-
 struct resp_reader *
 resp_reader_new(const struct resp_limits *lim)
 {

@@ -17,6 +17,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "strutil.h"
+
 struct resp_limits {
 	size_t	 max_line;		/* one +, -, :, $ or * line, CRLF excluded */
 	int64_t	 max_bulk;		/* one $ bulk string */
@@ -62,8 +64,6 @@ bool	resp_pending(const struct resp_reader *);
 long	resp_format(char **out, int argc, const char **argv);
 void	resp_free_cmd(char *, long len);
 
-/* Renders bytes for a person: printable ASCII kept, \r \n \t escaped,
- * others as \xNN; always NUL-terminated, truncated to fit. */
-void	rd_printable(const void *buf, size_t len, char *out, size_t outsz);
+/* rd_printable(), the rendering of bytes for a person, is in strutil.h. */
 
 #endif

@@ -27,6 +27,7 @@
 
 #include "dns.h"
 #include "report.h"
+#include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
 
@@ -41,25 +42,8 @@ struct rctx {
 
 /* ---- small text helpers ---- */
 
-static void app(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Appends to a NUL-terminated buffer, silently truncating. */
-static void
-app(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, sz - len, fmt, ap);
-	va_end(ap);
-}
-
 #define APP(f, field, ...)	do { if ((f) != NULL) \
-	app((f)->field, sizeof((f)->field), __VA_ARGS__); } while (0)
+	rd_appendf((f)->field, sizeof((f)->field), __VA_ARGS__); } while (0)
 #define TITLE(f, ...)		APP(f, title, __VA_ARGS__)
 #define EVID(f, ...)		APP(f, evidence, __VA_ARGS__)
 
@@ -848,13 +832,13 @@ r_tls(struct rctx *c)
 	if (t->cert_requested && !t->client_cert_sent &&
 	    (peer_alert || t->peer_closed || t->peer_reset)) {
 		why[0] = '\0';
-		app(why, sizeof(why), "the server asked for a client "
+		rd_appendf(why, sizeof(why), "the server asked for a client "
 		    "certificate, none was sent, and it then ");
 		if (peer_alert)
-			app(why, sizeof(why), "sent alert %d %s", t->alert,
+			rd_appendf(why, sizeof(why), "sent alert %d %s", t->alert,
 			    t->alert_desc[0] ? t->alert_desc : alert_name(t->alert));
 		else
-			app(why, sizeof(why), "closed the connection");
+			rd_appendf(why, sizeof(why), "closed the connection");
 		f_client_cert(c, why);
 		return;
 	}

@@ -11,21 +11,13 @@
 #include <strings.h>
 
 #include "report.h"
+#include "strutil.h"
 
 struct rc {
 	const struct rd_config *cfg;
 	const struct rd_obs *obs;
 	struct rd_findings *fs;
 };
-
-static void
-vput(char *dst, size_t cap, const char *fmt, va_list ap)
-{
-	size_t n = strlen(dst);
-
-	if (n + 1 < cap)
-		vsnprintf(dst + n, cap - n, fmt, ap);
-}
 
 static struct rd_finding *
 emit(struct rc *c, const char *id, enum rd_severity sev, const char *title)
@@ -45,7 +37,7 @@ evid(struct rd_finding *f, const char *fmt, ...)
 	if (f == NULL)
 		return;
 	va_start(ap, fmt);
-	vput(f->evidence, sizeof(f->evidence), fmt, ap);
+	rd_vappendf(f->evidence, sizeof(f->evidence), fmt, ap);
 	va_end(ap);
 }
 

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "resp.h"
+#include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
 
@@ -318,29 +319,15 @@ bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
 	return ret;
 }
 
-/* strlcpy, which glibc 2.36 lacks. */
-static void
-scopy(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (sz == 0)
-		return;
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void
 set_err(struct rd_err *err, const char *code, int errnum, const char *name,
     const char *msg)
 {
 	err->set = true;
-	scopy(err->code, sizeof(err->code), code);
+	rd_scopy(err->code, sizeof(err->code), code);
 	err->errnum = errnum;
-	scopy(err->name, sizeof(err->name), name);
-	scopy(err->message, sizeof(err->message), msg);
+	rd_scopy(err->name, sizeof(err->name), name);
+	rd_scopy(err->message, sizeof(err->message), msg);
 }
 
 void
