@@ -63,6 +63,31 @@ findings_has(const struct rd_findings *fs, const char *id)
 }
 
 void
+finding_evid(struct rd_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f == NULL)
+		return;
+	va_start(ap, fmt);
+	rd_vappendf(f->evidence, sizeof(f->evidence), fmt, ap);
+	va_end(ap);
+}
+
+void
+finding_remedy(struct rd_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f == NULL || f->nremedy >= RD_MAX_REMEDY)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->remediation[f->nremedy], sizeof(f->remediation[0]), fmt, ap);
+	va_end(ap);
+	f->nremedy++;
+}
+
+void
 findings_free(struct rd_findings *fs)
 {
 	free(fs->v);

@@ -40,6 +40,15 @@ struct rd_finding *findings_add(struct rd_findings *, const char *id,
 bool	findings_has(const struct rd_findings *, const char *id);
 void	findings_free(struct rd_findings *);
 
+/* Append printf-style text to f's evidence, or one remediation line to f,
+ * cut to fit.  Nothing happens when f is NULL (findings_add failed, or a
+ * rule declined a duplicate), nor to a remediation past RD_MAX_REMEDY
+ * lines: the rules call them without checking. */
+void	finding_evid(struct rd_finding *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	finding_remedy(struct rd_finding *f, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 enum rd_cl_status { RD_CL_SKIP, RD_CL_PASS, RD_CL_FAIL, RD_CL_WARN };
 extern const char *const rd_cl_status_names[];	/* "skip", "pass", "fail", "warn" */
 

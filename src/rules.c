@@ -15,7 +15,6 @@
  * text that came from the server. */
 #include <errno.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 
 #include "dns.h"
 #include "report.h"
+#include "rules_int.h"
 #include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
@@ -39,29 +39,6 @@ struct rctx {
 	char	 target[300];		/* "host:port" as configured */
 	char	 peer[300];		/* the address that answered, else target */
 };
-
-/* ---- small text helpers ---- */
-
-#define APP(f, field, ...)	do { if ((f) != NULL) \
-	rd_appendf((f)->field, sizeof((f)->field), __VA_ARGS__); } while (0)
-#define TITLE(f, ...)		APP(f, title, __VA_ARGS__)
-#define EVID(f, ...)		APP(f, evidence, __VA_ARGS__)
-
-static void remedy(struct rd_finding *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-remedy(struct rd_finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f == NULL || f->nremedy >= RD_MAX_REMEDY)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(f->remediation[f->nremedy], sizeof(f->remediation[0]), fmt, ap);
-	va_end(ap);
-	f->nremedy++;
-}
 
 /* Adds finding id unless one with that id is already there: the first
  * rule to explain a failure wins.  Returns NULL when it was a duplicate. */
@@ -261,11 +238,11 @@ remedy_target(struct rctx *c, struct rd_finding *f)
 	/* rules_config's config.localhost_in_container already says it. */
 	if (is_loopback(cfg->host) && cfg->envi.in_container &&
 	    !findings_has(c->fs, "config.localhost_in_container"))
-		remedy(f, "inside a container %s is the container itself: set "
+		REMEDY(f, "inside a container %s is the container itself: set "
 		    "REDIS_URL to the Redis service's address (and unset "
 		    "REDIS_HOST)", cfg->host);
 	if (cfg->nshadowed > 0)
-		remedy(f, "%s was set but lost to %s: unset the winning "
+		REMEDY(f, "%s was set but lost to %s: unset the winning "
 		    "variable if %s is the intended server",
 		    cfg->shadowed[0].name, cfg->source, cfg->shadowed[0].name);
 }
@@ -299,9 +276,9 @@ f_literal_family(struct rctx *c, const char *lit)
 	    want);
 	EVID(f, "%s is an IPv%d literal but -%d was given", lit, has, want);
 	evid_source(c, f);
-	remedy(f, "drop -%d (or the ?family= URL key): %s can only be "
+	REMEDY(f, "drop -%d (or the ?family= URL key): %s can only be "
 	    "reached over IPv%d", want, lit, has);
-	remedy(f, "or give an IPv%d address (or a host name with one) "
+	REMEDY(f, "or give an IPv%d address (or a host name with one) "
 	    "instead of %s", want, lit);
 }
 
@@ -329,9 +306,9 @@ r_dns(struct rctx *c)
 		    "when the deadline passed", host,
 		    ms(b, sizeof(b), elapsed(c, RD_STEP_DNS)));
 		evid_source(c, f);
-		remedy(f, "check the resolver in /etc/resolv.conf answers "
+		REMEDY(f, "check the resolver in /etc/resolv.conf answers "
 		    "(e.g. getent hosts %s)", host);
-		remedy(f, "raise --timeout if the resolver is merely slow");
+		REMEDY(f, "raise --timeout if the resolver is merely slow");
 		return;
 	}
 	if (e == 0) {
@@ -342,7 +319,7 @@ r_dns(struct rctx *c)
 			EVID(f, "%s resolved to %d address%s, all of the other "
 			    "family and dropped by -%d", host, d->nfiltered,
 			    d->nfiltered == 1 ? "" : "es", d->family_wanted);
-			remedy(f, "drop -%d (or the ?family= URL key) so the "
+			REMEDY(f, "drop -%d (or the ?family= URL key) so the "
 			    "address family %s has can be used",
 			    d->family_wanted, host);
 		}
@@ -355,10 +332,10 @@ r_dns(struct rctx *c)
 		EVID(f, "getaddrinfo(\"%s\") returned EAI_NONAME after %s", host,
 		    ms(b, sizeof(b), elapsed(c, RD_STEP_DNS)));
 		evid_source(c, f);
-		remedy(f, "check the spelling of %s in %s", host,
+		REMEDY(f, "check the spelling of %s in %s", host,
 		    c->cfg != NULL && c->cfg->source[0] ? c->cfg->source :
 		    "the configuration");
-		remedy(f, "internal names (*.internal, service names) resolve "
+		REMEDY(f, "internal names (*.internal, service names) resolve "
 		    "only inside their own network: run redisdiag where the "
 		    "app runs");
 		break;
@@ -384,9 +361,9 @@ r_dns(struct rctx *c)
 		EVID(f, "; the name server could not be reached or failed "
 		    "(a temporary condition, not proof the name is wrong)");
 		evid_source(c, f);
-		remedy(f, "check /etc/resolv.conf and that its name server is "
+		REMEDY(f, "check /etc/resolv.conf and that its name server is "
 		    "reachable from here; retry");
-		remedy(f, "getent hosts %s shows what the system resolver "
+		REMEDY(f, "getent hosts %s shows what the system resolver "
 		    "answers", host);
 		break;
 	}
@@ -399,9 +376,9 @@ noaddr:
 		EVID(f, " for IPv%d", d->family_wanted);
 	evid_source(c, f);
 	if (d->family_wanted)
-		remedy(f, "drop -%d (or ?family=): the name may have only "
+		REMEDY(f, "drop -%d (or ?family=): the name may have only "
 		    "addresses of the other family", d->family_wanted);
-	remedy(f, "check the DNS records of %s (A for IPv4, AAAA for IPv6)",
+	REMEDY(f, "check the DNS records of %s (A for IPv4, AAAA for IPv6)",
 	    host);
 }
 
@@ -502,26 +479,26 @@ r_tcp(struct rctx *c)
 
 	if (strcmp(id, "tcp.refused") == 0) {
 		remedy_target(c, f);
-		remedy(f, "start Redis on %s, or point REDIS_URL at the server "
+		REMEDY(f, "start Redis on %s, or point REDIS_URL at the server "
 		    "the app should use: REDIS_URL=redis://HOST:PORT",
 		    c->target);
-		remedy(f, "if Redis runs there, check its 'port' and 'bind' "
+		REMEDY(f, "if Redis runs there, check its 'port' and 'bind' "
 		    "settings (redis-cli CONFIG GET port)");
 	} else if (strcmp(id, "tcp.reset") == 0) {
-		remedy(f, "something at %s answers and resets: check that the "
+		REMEDY(f, "something at %s answers and resets: check that the "
 		    "port belongs to Redis and that no proxy or firewall "
 		    "resets the connection", c->target);
 	} else if (strcmp(id, "tcp.unreachable") == 0) {
 		remedy_target(c, f);
-		remedy(f, "the network has no route to %s: check the address "
+		REMEDY(f, "the network has no route to %s: check the address "
 		    "is reachable from this network (VPC, peering, private "
 		    "networking)", c->target);
-		remedy(f, "if only IPv6 fails, try -4 (or ?family=4)");
+		REMEDY(f, "if only IPv6 fails, try -4 (or ?family=4)");
 	} else {
 		remedy_target(c, f);
-		remedy(f, "a firewall or security group likely drops packets "
+		REMEDY(f, "a firewall or security group likely drops packets "
 		    "to %s: allow it from this host's network", c->target);
-		remedy(f, "check the address is one this network can reach "
+		REMEDY(f, "check the address is one this network can reach "
 		    "(a private IP of another network never answers)");
 	}
 }
@@ -616,9 +593,9 @@ f_plaintext_port(struct rctx *c, const char *why)
 		EVID(f, "; a plaintext conversation on the same port worked%s%s",
 		    x->detail[0] ? ": " : "", x->detail);
 	evid_source(c, f);
-	remedy(f, "use redis:// instead of rediss:// (or unset REDIS_TLS / "
+	REMEDY(f, "use redis:// instead of rediss:// (or unset REDIS_TLS / "
 	    "drop --tls) for %s", c->target);
-	remedy(f, "or, if the server should speak TLS, enable it there "
+	REMEDY(f, "or, if the server should speak TLS, enable it there "
 	    "(tls-port) and connect to that port");
 }
 
@@ -635,14 +612,14 @@ f_client_cert(struct rctx *c, const char *why)
 	    t->client_cert_sent ? "yes" : "no");
 	if (t->version[0] != '\0')
 		EVID(f, "; %s", t->version);
-	remedy(f, "give the client certificate and key: --cert client.crt "
+	REMEDY(f, "give the client certificate and key: --cert client.crt "
 	    "--key client.key (in the app: the TLS cert/key options of the "
 	    "Redis client)");
 	if (t->client_cert_sent)
-		remedy(f, "the certificate sent was refused: it must be signed "
+		REMEDY(f, "the certificate sent was refused: it must be signed "
 		    "by a CA in the server's tls-ca-cert-file");
 	else
-		remedy(f, "or, if clients need not authenticate, set "
+		REMEDY(f, "or, if clients need not authenticate, set "
 		    "tls-auth-clients no (or optional) on the server");
 }
 
@@ -663,13 +640,13 @@ f_sni(struct rctx *c, const char *why)
 		EVID(f, "; no SNI was sent");
 	EVID(f, "; host %s", host);
 	if (t->sni_sent)
-		remedy(f, "send the name the server expects: --sni NAME or "
+		REMEDY(f, "send the name the server expects: --sni NAME or "
 		    "REDIS_SNI_SERVERNAME=NAME (usually the provider's host "
 		    "name, not %s)", t->sni);
 	else
-		remedy(f, "connect by host name rather than IP so SNI is sent, "
+		REMEDY(f, "connect by host name rather than IP so SNI is sent, "
 		    "or set REDIS_SNI_SERVERNAME / --sni to the server's name");
-	remedy(f, "in the app, set the client's servername (ioredis: "
+	REMEDY(f, "in the app, set the client's servername (ioredis: "
 	    "tls.servername; node-redis: socket.servername)");
 }
 
@@ -697,10 +674,10 @@ f_verify(struct rctx *c)
 		    t->days_left < 0)
 			EVID(f, " (%d days ago)", -t->days_left);
 		EVID(f, "; subject %s", t->subject);
-		remedy(f, "renew the server certificate (tls-cert-file) and "
+		REMEDY(f, "renew the server certificate (tls-cert-file) and "
 		    "reload Redis (CONFIG SET tls-cert-file ...)");
 		if (v == X509_V_ERR_CERT_NOT_YET_VALID)
-			remedy(f, "or check this host's clock: a certificate "
+			REMEDY(f, "or check this host's clock: a certificate "
 			    "not yet valid often means a clock far off");
 		return;
 	}
@@ -720,9 +697,9 @@ f_verify(struct rctx *c)
 			if (has_prefix(t->sans[i], "DNS:"))
 				break;
 		if (i < t->nsans && i < RD_MAX_SANS)
-			remedy(f, "connect with a name the certificate covers, "
+			REMEDY(f, "connect with a name the certificate covers, "
 			    "e.g. %s, in REDIS_URL", t->sans[i] + 4);
-		remedy(f, "or reissue the certificate with subjectAltName "
+		REMEDY(f, "or reissue the certificate with subjectAltName "
 		    "%s:%s", v == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP" : "DNS",
 		    asked);
 		return;
@@ -739,12 +716,12 @@ f_verify(struct rctx *c)
 	else
 		EVID(f, "; trusted CAs: the system store (no --cacert given)");
 	if (!verify_untrusted(v))
-		remedy(f, "the chain fails verification (%s): check the "
+		REMEDY(f, "the chain fails verification (%s): check the "
 		    "server's tls-cert-file chain", name);
-	remedy(f, "name the CA that signed the server certificate: --cacert "
+	REMEDY(f, "name the CA that signed the server certificate: --cacert "
 	    "ca.crt (in the app: the client's TLS ca option, or "
 	    "NODE_EXTRA_CA_CERTS for Node)");
-	remedy(f, "managed services publish their CA; --insecure only to "
+	REMEDY(f, "managed services publish their CA; --insecure only to "
 	    "confirm the diagnosis, never in the app");
 }
 
@@ -799,7 +776,7 @@ r_tls(struct rctx *c)
 			EVID(f, "in reply to a TLS ClientHello it sent \"%s\"",
 			    t->peer_first_bytes);
 			evid_source(c, f);
-			remedy(f, "check the port: %s belongs to another "
+			REMEDY(f, "check the port: %s belongs to another "
 			    "service", c->target);
 			remedy_target(c, f);
 			return;
@@ -823,9 +800,9 @@ r_tls(struct rctx *c)
 		EVID(f, "no TLS handshake reply within %s",
 		    ms(b, sizeof(b), elapsed(c, RD_STEP_TLS)));
 		evid_source(c, f);
-		remedy(f, "check that %s is a TLS port of Redis (tls-port)",
+		REMEDY(f, "check that %s is a TLS port of Redis (tls-port)",
 		    c->target);
-		remedy(f, "a proxy or load balancer in front of Redis may be "
+		REMEDY(f, "a proxy or load balancer in front of Redis may be "
 		    "waiting for a backend");
 		return;
 	}
@@ -853,7 +830,7 @@ r_tls(struct rctx *c)
 		    c->peer);
 		EVID(f, "ECONNRESET after the ClientHello, before any TLS reply");
 		evid_source(c, f);
-		remedy(f, "check that %s is Redis's tls-port and that no "
+		REMEDY(f, "check that %s is Redis's tls-port and that no "
 		    "firewall or proxy resets TLS connections", c->target);
 		return;
 	}
@@ -881,16 +858,16 @@ r_tls(struct rctx *c)
 	    "not sent");
 	evid_source(c, f);
 	if (peer_alert && t->alert == 70)
-		remedy(f, "the server and this client share no TLS version: "
+		REMEDY(f, "the server and this client share no TLS version: "
 		    "check tls-protocols on the server");
 	else if (peer_alert && (t->alert == 40 || t->alert == 71))
-		remedy(f, "the server and this client share no cipher or "
+		REMEDY(f, "the server and this client share no cipher or "
 		    "parameters: check tls-ciphers / tls-ciphersuites on the "
 		    "server");
-	remedy(f, "openssl s_client -connect %s -servername NAME shows the "
+	REMEDY(f, "openssl s_client -connect %s -servername NAME shows the "
 	    "server's side of the handshake", c->target);
 	if (!t->sni_sent)
-		remedy(f, "if the server routes by name, send SNI: --sni NAME "
+		REMEDY(f, "if the server routes by name, send SNI: --sni NAME "
 		    "or REDIS_SNI_SERVERNAME");
 }
 
@@ -917,8 +894,8 @@ r_tls_insecure(struct rctx *c)
 			    t->expected_name[0] ? t->expected_name : "the host");
 		evid_cert(f, t);
 	}
-	remedy(f, "name the CA instead: --cacert ca.crt, and drop --insecure");
-	remedy(f, "never disable verification in the app (rejectUnauthorized: "
+	REMEDY(f, "name the CA instead: --cacert ca.crt, and drop --insecure");
+	REMEDY(f, "never disable verification in the app (rejectUnauthorized: "
 	    "false, ssl_cert_reqs=none)");
 }
 
@@ -936,7 +913,7 @@ r_tls_expiring(struct rctx *c)
 	    t->days_left, t->days_left == 1 ? "" : "s");
 	EVID(f, "not after %s (%d days left); subject %s, issuer %s",
 	    t->not_after, t->days_left, t->subject, t->issuer);
-	remedy(f, "renew the server certificate before %s and reload Redis",
+	REMEDY(f, "renew the server certificate before %s and reload Redis",
 	    t->not_after);
 }
 
@@ -1002,9 +979,9 @@ f_tls_required(struct rctx *c, const char *cmd, const char *why)
 		EVID(f, "; a TLS handshake on the same port succeeded%s%s",
 		    x->detail[0] ? ": " : "", x->detail);
 	evid_source(c, f);
-	remedy(f, "use rediss:// instead of redis:// (or set REDIS_TLS=true, "
+	REMEDY(f, "use rediss:// instead of redis:// (or set REDIS_TLS=true, "
 	    "--tls) for %s", c->target);
-	remedy(f, "managed Redis (Northflank, Upstash, Azure 6380, "
+	REMEDY(f, "managed Redis (Northflank, Upstash, Azure 6380, "
 	    "ElastiCache in-transit) only accepts TLS");
 }
 
@@ -1034,7 +1011,7 @@ r_conversation(struct rctx *c)
 			if (r->first_bytes[0] != '\0')
 				EVID(f, "; it began \"%s\"", r->first_bytes);
 			evid_source(c, f);
-			remedy(f, "check that %s is a genuine Redis server; a "
+			REMEDY(f, "check that %s is a genuine Redis server; a "
 			    "proxy or another service may be answering",
 			    c->target);
 			return;
@@ -1058,7 +1035,7 @@ r_conversation(struct rctx *c)
 			EVID(f, "reply to %s was not RESP: \"%s\"", cmd,
 			    r->first_bytes);
 			evid_source(c, f);
-			remedy(f, "check the port: %s belongs to another service",
+			REMEDY(f, "check the port: %s belongs to another service",
 			    c->target);
 			remedy_target(c, f);
 			return;
@@ -1083,7 +1060,7 @@ r_conversation(struct rctx *c)
 			EVID(f, "ECONNRESET after %s was sent, before any reply",
 			    cmd);
 			evid_source(c, f);
-			remedy(f, "check that %s is Redis and that no proxy or "
+			REMEDY(f, "check that %s is Redis and that no proxy or "
 			    "firewall resets idle or new connections",
 			    c->target);
 			return;
@@ -1103,9 +1080,9 @@ r_conversation(struct rctx *c)
 				EVID(f, "; a TLS handshake on the same port "
 				    "failed too");
 			evid_source(c, f);
-			remedy(f, "a TLS-only port closes plaintext connections: "
+			REMEDY(f, "a TLS-only port closes plaintext connections: "
 			    "try rediss:// for %s", c->target);
-			remedy(f, "the server may drop clients it does not "
+			REMEDY(f, "the server may drop clients it does not "
 			    "allow (bind, firewall, proxy ACL): check its log");
 			return;
 		}
@@ -1121,9 +1098,9 @@ r_conversation(struct rctx *c)
 			    ms(b, sizeof(b), o->total_us > 0 ? o->total_us :
 			    o->timeout_us));
 			evid_source(c, f);
-			remedy(f, "the server may be stalled (a long command, "
+			REMEDY(f, "the server may be stalled (a long command, "
 			    "a slow disk, swapping): check its latency and log");
-			remedy(f, "a TLS port waits silently for a handshake: "
+			REMEDY(f, "a TLS port waits silently for a handshake: "
 			    "try rediss:// if %s speaks TLS", c->target);
 			return;
 		}
@@ -1169,7 +1146,7 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 		TITLE(f, "%s requires a password; none was sent", c->peer);
 		EVID(f, "; no password is configured");
 		evid_source(c, f);
-		remedy(f, "set the password: REDIS_URL=redis://:PASSWORD@%s "
+		REMEDY(f, "set the password: REDIS_URL=redis://:PASSWORD@%s "
 		    "or REDIS_PASSWORD", c->target);
 		remedy_target(c, f);
 	} else if (strcmp(id, "auth.wrongpass") == 0) {
@@ -1183,14 +1160,14 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			    cfg->f[RD_F_PASSWORD].source[0] ?
 			    cfg->f[RD_F_PASSWORD].source : "?");
 		}
-		remedy(f, "use the current password for %s (check for a "
+		REMEDY(f, "use the current password for %s (check for a "
 		    "rotated secret, or a stale REDIS_PASSWORD shadowing the "
 		    "URL's)", c->target);
 		if (cfg != NULL && cfg->username)
-			remedy(f, "check the ACL user exists and is enabled: "
+			REMEDY(f, "check the ACL user exists and is enabled: "
 			    "ACL GETUSER %s", cfg->username);
 		else
-			remedy(f, "if the server uses ACL users, set the "
+			REMEDY(f, "if the server uses ACL users, set the "
 			    "username too: redis://USER:PASSWORD@host");
 	} else if (strcmp(id, "auth.no_password_configured") == 0) {
 		TITLE(f, "a password was sent to %s, which has none", c->peer);
@@ -1198,9 +1175,9 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; password from %s",
 			    cfg->f[RD_F_PASSWORD].source[0] ?
 			    cfg->f[RD_F_PASSWORD].source : "?");
-		remedy(f, "remove the password from the app's configuration "
+		REMEDY(f, "remove the password from the app's configuration "
 		    "(REDIS_PASSWORD, the URL's :PASSWORD@)");
-		remedy(f, "or set one on the server (requirepass, or ACL SETUSER "
+		REMEDY(f, "or set one on the server (requirepass, or ACL SETUSER "
 		    "default on >PASSWORD) if it should have one");
 		remedy_target(c, f);
 	} else if (strcmp(id, "auth.noperm") == 0) {
@@ -1209,43 +1186,43 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; user %s", cfg->username ? cfg->username :
 			    "default");
 		if (sev == RD_SEV_WARNING)
-			remedy(f, "not needed by the app; grant +info (ACL "
+			REMEDY(f, "not needed by the app; grant +info (ACL "
 			    "SETUSER %s +info) for a full report",
 			    cfg != NULL && cfg->username ? cfg->username :
 			    "USER");
 		else
-			remedy(f, "grant the command: ACL SETUSER %s +%s",
+			REMEDY(f, "grant the command: ACL SETUSER %s +%s",
 			    cfg != NULL && cfg->username ? cfg->username :
 			    "default", step == 1 ? "auth" : step == 2 ?
 			    "select" : "ping");
 	} else if (strcmp(id, "server.protected_mode") == 0) {
 		TITLE(f, "%s refuses remote clients (protected mode)", c->peer);
-		remedy(f, "set a password on the server (requirepass) and "
+		REMEDY(f, "set a password on the server (requirepass) and "
 		    "connect with it, or bind it to the interface the app "
 		    "uses");
-		remedy(f, "CONFIG SET protected-mode no only on a trusted "
+		REMEDY(f, "CONFIG SET protected-mode no only on a trusted "
 		    "private network");
 	} else if (strcmp(id, "server.maxclients") == 0) {
 		TITLE(f, "%s has reached its maximum number of clients", c->peer);
-		remedy(f, "find who holds the connections: CLIENT LIST on the "
+		REMEDY(f, "find who holds the connections: CLIENT LIST on the "
 		    "server (a connection leak, or too many workers/pools)");
-		remedy(f, "raise maxclients (and the file-descriptor limit) if "
+		REMEDY(f, "raise maxclients (and the file-descriptor limit) if "
 		    "the load is legitimate");
 	} else if (strcmp(id, "server.loading") == 0) {
 		TITLE(f, "%s is loading its dataset into memory", c->peer);
-		remedy(f, "wait for the load to finish (INFO persistence: "
+		REMEDY(f, "wait for the load to finish (INFO persistence: "
 		    "loading_eta_seconds); clients should retry LOADING");
 	} else if (strcmp(id, "server.busy") == 0) {
 		TITLE(f, "%s is busy running a script or function", c->peer);
-		remedy(f, "SCRIPT KILL or FUNCTION KILL stops a read-only "
+		REMEDY(f, "SCRIPT KILL or FUNCTION KILL stops a read-only "
 		    "script; SHUTDOWN NOSAVE is the last resort");
-		remedy(f, "fix the long script (busy-reply-threshold, "
+		REMEDY(f, "fix the long script (busy-reply-threshold, "
 		    "lua-time-limit)");
 	} else if (strcmp(id, "server.masterdown") == 0) {
 		TITLE(f, "%s is a replica that lost its master", c->peer);
-		remedy(f, "restore the master link (INFO replication: "
+		REMEDY(f, "restore the master link (INFO replication: "
 		    "master_link_status), or connect to the master");
-		remedy(f, "replica-serve-stale-data yes lets it answer with "
+		REMEDY(f, "replica-serve-stale-data yes lets it answer with "
 		    "stale data meanwhile");
 	} else if (strcmp(id, "server.db_out_of_range") == 0) {
 		TITLE(f, "%s has no database %d", c->peer, cfg != NULL ?
@@ -1254,30 +1231,30 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; db %d from %s", cfg->db,
 			    cfg->f[RD_F_DB].source[0] ? cfg->f[RD_F_DB].source :
 			    "?");
-		remedy(f, "use a database below the server's 'databases' "
+		REMEDY(f, "use a database below the server's 'databases' "
 		    "setting (16 by default; managed services often allow "
 		    "only 0)");
-		remedy(f, "drop the /DB of the URL or REDIS_DB to use 0");
+		REMEDY(f, "drop the /DB of the URL or REDIS_DB to use 0");
 	} else if (strcmp(id, "server.cluster_mode") == 0) {
 		TITLE(f, "%s is a cluster node; use a cluster client", c->peer);
-		remedy(f, "use a cluster client (ioredis Redis.Cluster, "
+		REMEDY(f, "use a cluster client (ioredis Redis.Cluster, "
 		    "node-redis createCluster, redis-py RedisCluster)");
-		remedy(f, "cluster mode has only database 0: drop /DB");
+		REMEDY(f, "cluster mode has only database 0: drop /DB");
 	} else if (strcmp(id, "server.cluster_down") == 0) {
 		TITLE(f, "the cluster of %s is down", c->peer);
-		remedy(f, "CLUSTER INFO shows the failing slots; restore the "
+		REMEDY(f, "CLUSTER INFO shows the failing slots; restore the "
 		    "failed masters or their replicas");
 	} else if (strcmp(id, "server.oom_risk") == 0) {
 		TITLE(f, "%s is out of memory for writes", c->peer);
-		remedy(f, "free memory or raise maxmemory; or pick an eviction "
+		REMEDY(f, "free memory or raise maxmemory; or pick an eviction "
 		    "policy (maxmemory-policy allkeys-lru) for a cache");
 	} else if (strcmp(id, "server.persistence_error") == 0) {
 		TITLE(f, "%s refuses writes after a failed save", c->peer);
-		remedy(f, "fix the disk (space, permissions) and check the "
+		REMEDY(f, "fix the disk (space, permissions) and check the "
 		    "server log for the failed BGSAVE/AOF write");
 	} else if (strcmp(id, "server.readonly_replica") == 0) {
 		TITLE(f, "%s is a read-only replica", c->peer);
-		remedy(f, "point the app at the master for writes");
+		REMEDY(f, "point the app at the master for writes");
 	}
 }
 
@@ -1313,7 +1290,7 @@ r_replies(struct rctx *c)
 			f = emit(c, "auth.noperm", RD_SEV_WARNING);
 			TITLE(f, "%s does not allow INFO", c->peer);
 			EVID(f, "INFO answered \"%s\"", r->text);
-			remedy(f, "not needed by the app; the server section of "
+			REMEDY(f, "not needed by the app; the server section of "
 			    "this report stays empty");
 			continue;
 		}
@@ -1322,9 +1299,9 @@ r_replies(struct rctx *c)
 		EVID(f, "%s answered %s with \"%s\"", c->peer, reply_cmd[i],
 		    r->text);
 		if (i == 1 && c->cfg != NULL && c->cfg->username)
-			remedy(f, "a server older than 6.0 has no ACL users: "
+			REMEDY(f, "a server older than 6.0 has no ACL users: "
 			    "drop the username (redis://:PASSWORD@host)");
-		remedy(f, "look up the error in the server's documentation; "
+		REMEDY(f, "look up the error in the server's documentation; "
 		    "the server log may say more");
 	}
 	/* INFO not allowed, noted by the probe without an error text. */
@@ -1333,7 +1310,7 @@ r_replies(struct rctx *c)
 		f = emit(c, "auth.noperm", RD_SEV_WARNING);
 		TITLE(f, "the user may not run INFO on %s", c->peer);
 		EVID(f, "INFO was refused; memory and client figures unknown");
-		remedy(f, "not needed by the app; grant +info for a full report");
+		REMEDY(f, "not needed by the app; grant +info for a full report");
 	}
 }
 
@@ -1359,7 +1336,7 @@ r_server(struct rctx *c)
 		EVID(f, "INFO replication: role:%s", s->role);
 		if (s->master_link_status[0] != '\0')
 			EVID(f, ", master_link_status:%s", s->master_link_status);
-		remedy(f, "writes will fail with READONLY: point the app at "
+		REMEDY(f, "writes will fail with READONLY: point the app at "
 		    "the master (or the provider's primary endpoint)");
 	}
 	if (s->maxmemory > 0 && s->used_memory >= 0 &&
@@ -1381,11 +1358,11 @@ r_server(struct rctx *c)
 		if (s->evicted_keys > 0)
 			EVID(f, ", evicted_keys %lld", (long long)s->evicted_keys);
 		if (noevict)
-			remedy(f, "writes fail with OOM once maxmemory is "
+			REMEDY(f, "writes fail with OOM once maxmemory is "
 			    "reached: raise maxmemory, delete data, or use "
 			    "an eviction policy (allkeys-lru) for a cache");
 		else
-			remedy(f, "raise maxmemory or reduce the data set; "
+			REMEDY(f, "raise maxmemory or reduce the data set; "
 			    "evictions are dropping keys");
 	}
 	if (s->maxclients_known && s->maxclients > 0 &&
@@ -1399,9 +1376,9 @@ r_server(struct rctx *c)
 		if (s->rejected_connections > 0)
 			EVID(f, ", rejected_connections %lld",
 			    (long long)s->rejected_connections);
-		remedy(f, "look for a connection leak (CLIENT LIST by "
+		REMEDY(f, "look for a connection leak (CLIENT LIST by "
 		    "addr/name); share one client or pool per process");
-		remedy(f, "raise maxclients if the load is legitimate");
+		REMEDY(f, "raise maxclients if the load is legitimate");
 	}
 	if (strcmp(s->rdb_last_bgsave_status, "err") == 0 ||
 	    strcmp(s->aof_last_write_status, "err") == 0) {
@@ -1412,14 +1389,14 @@ r_server(struct rctx *c)
 		    s->rdb_last_bgsave_status[0] ? s->rdb_last_bgsave_status :
 		    "?", s->aof_last_write_status[0] ?
 		    s->aof_last_write_status : "?");
-		remedy(f, "fix the disk (space, permissions) and check the "
+		REMEDY(f, "fix the disk (space, permissions) and check the "
 		    "server log for the failed save");
 	}
 	if (strcmp(s->mode, "cluster") == 0) {
 		f = emit(c, "server.cluster_mode", RD_SEV_WARNING);
 		TITLE(f, "%s is a cluster node; use a cluster client", c->peer);
 		EVID(f, "INFO server: redis_mode:cluster");
-		remedy(f, "use a cluster client (ioredis Redis.Cluster, "
+		REMEDY(f, "use a cluster client (ioredis Redis.Cluster, "
 		    "node-redis createCluster, redis-py RedisCluster); a plain "
 		    "client gets MOVED for most keys");
 	}
@@ -1427,14 +1404,14 @@ r_server(struct rctx *c)
 		f = emit(c, "server.cluster_down", RD_SEV_CRITICAL);
 		TITLE(f, "the cluster of %s is down", c->peer);
 		EVID(f, "CLUSTER INFO: cluster_state:fail");
-		remedy(f, "CLUSTER INFO shows the failing slots; restore the "
+		REMEDY(f, "CLUSTER INFO shows the failing slots; restore the "
 		    "failed masters or their replicas");
 	}
 	if (s->loading == 1) {
 		f = emit(c, "server.loading", RD_SEV_CRITICAL);
 		TITLE(f, "%s is loading its dataset into memory", c->peer);
 		EVID(f, "INFO persistence: loading:1");
-		remedy(f, "wait for the load to finish; clients should retry "
+		REMEDY(f, "wait for the load to finish; clients should retry "
 		    "LOADING");
 	}
 }
@@ -1457,8 +1434,8 @@ r_latency(struct rctx *c)
 	    l->samples, ms(a, sizeof(a), l->min_us), ms(b, sizeof(b), l->p50_us),
 	    ms(d, sizeof(d), l->p99_us), ms(e, sizeof(e), l->max_us),
 	    ms(g, sizeof(g), c->opts->latency_threshold_us));
-	remedy(f, "run the app in the same region or network as Redis");
-	remedy(f, "check the server's LATENCY DOCTOR and SLOWLOG GET for "
+	REMEDY(f, "run the app in the same region or network as Redis");
+	REMEDY(f, "check the server's LATENCY DOCTOR and SLOWLOG GET for "
 	    "slow commands");
 }
 

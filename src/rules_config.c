@@ -5,13 +5,12 @@
  * synthetic envmap.  Evidence names variables and non-secret values; the
  * password is never read here except to say whether one is set. */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "report.h"
-#include "strutil.h"
+#include "rules_int.h"
 
 struct rc {
 	const struct rd_config *cfg;
@@ -27,31 +26,6 @@ emit(struct rc *c, const char *id, enum rd_severity sev, const char *title)
 	if ((f = findings_add(c->fs, id, sev)) != NULL)
 		snprintf(f->title, sizeof(f->title), "%s", title);
 	return f;
-}
-
-static void
-evid(struct rd_finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f == NULL)
-		return;
-	va_start(ap, fmt);
-	rd_vappendf(f->evidence, sizeof(f->evidence), fmt, ap);
-	va_end(ap);
-}
-
-static void
-remedy(struct rd_finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f == NULL || f->nremedy >= RD_MAX_REMEDY)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(f->remediation[f->nremedy], sizeof(f->remediation[0]), fmt, ap);
-	va_end(ap);
-	f->nremedy++;
 }
 
 static bool
@@ -111,13 +85,13 @@ r_problems(struct rc *c)
 				continue;
 			f = emit(c, map[j].id, p->fatal ? RD_SEV_CRITICAL :
 			    RD_SEV_WARNING, map[j].title);
-			evid(f, "%s%s", p->detail, p->fatal ? "" :
+			EVID(f, "%s%s", p->detail, p->fatal ? "" :
 			    p->kind == RD_P_CONFLICT ? "" :
 			    " (not used for this connection)");
 			if (p->kind == RD_P_CONFLICT)
-				remedy(f, "unset %s, or make it equal to the "
+				REMEDY(f, "unset %s, or make it equal to the "
 				    "source that wins", p->name);
-			remedy(f, "%s", map[j].fix);
+			REMEDY(f, "%s", map[j].fix);
 		}
 	}
 }
@@ -148,29 +122,29 @@ r_shadowed(struct rc *c)
 	    RD_SEV_INFO, server ? "a variable naming a Redis server is ignored" :
 	    "set variables have no effect");
 	for (i = 0; i < cfg->nshadowed; i++)
-		evid(f, "%s%s: %s", i ? "; " : "", cfg->shadowed[i].name,
+		EVID(f, "%s%s: %s", i ? "; " : "", cfg->shadowed[i].name,
 		    cfg->shadowed[i].reason);
 	if (strstr(src, "REDIS_HOST") != NULL &&
 	    (shadowed(cfg, "NF_REDIS_URL") || shadowed(cfg, "NF_REDIS_HOST"))) {
-		remedy(f, "unset REDIS_HOST (and REDIS_PORT) so %s is used",
+		REMEDY(f, "unset REDIS_HOST (and REDIS_PORT) so %s is used",
 		    shadowed(cfg, "NF_REDIS_URL") ? "NF_REDIS_URL" :
 		    "NF_REDIS_HOST");
-		remedy(f, "or set REDIS_URL to the value of NF_REDIS_URL "
+		REMEDY(f, "or set REDIS_URL to the value of NF_REDIS_URL "
 		    "(rediss://...) in the service's environment");
 	}
 	if (strstr(src, "REDIS_URL") != NULL && strstr(src, "NF_REDIS_URL") == NULL &&
 	    shadowed(cfg, "REDIS_HOST"))
-		remedy(f, "REDIS_HOST/REDIS_PORT have no effect while REDIS_URL is "
+		REMEDY(f, "REDIS_HOST/REDIS_PORT have no effect while REDIS_URL is "
 		    "set: remove them, or put that host into REDIS_URL");
 	if (strstr(src, "REDIS_URL") != NULL && strstr(src, "NF_REDIS_URL") == NULL &&
 	    (shadowed(cfg, "NF_REDIS_URL") || shadowed(cfg, "NF_REDIS_HOST")))
-		remedy(f, "NF_REDIS_* are ignored while REDIS_URL is set: unset "
+		REMEDY(f, "NF_REDIS_* are ignored while REDIS_URL is set: unset "
 		    "REDIS_URL to use them, or make REDIS_URL equal NF_REDIS_URL");
 	if (by_flag && server)
-		remedy(f, "the command line overrides the environment: drop "
+		REMEDY(f, "the command line overrides the environment: drop "
 		    "-h/-u to see what the application itself resolves");
 	if (f != NULL && f->nremedy == 0)
-		remedy(f, "unset the listed variables, or move their values to "
+		REMEDY(f, "unset the listed variables, or move their values to "
 		    "the source that wins");
 }
 
@@ -185,12 +159,12 @@ r_default(struct rc *c)
 		return;
 	f = emit(c, "config.default_used", RD_SEV_WARNING,
 	    "nothing names a Redis server; 127.0.0.1:6379 assumed");
-	evid(f, "none of -u, -h, REDIS_URL, REDIS_HOST, NF_REDIS_URL, "
+	EVID(f, "none of -u, -h, REDIS_URL, REDIS_HOST, NF_REDIS_URL, "
 	    "NF_REDIS_HOST is set (an empty variable counts as unset); port "
 	    "%d from %s", c->cfg->port, c->cfg->f[RD_F_PORT].source);
-	remedy(f, "set REDIS_URL=rediss://user:password@host:port in the "
+	REMEDY(f, "set REDIS_URL=rediss://user:password@host:port in the "
 	    "application's environment");
-	remedy(f, "or set REDIS_HOST and REDIS_PORT (and REDIS_PASSWORD)");
+	REMEDY(f, "or set REDIS_HOST and REDIS_PORT (and REDIS_PASSWORD)");
 }
 
 static void
@@ -206,20 +180,20 @@ r_localhost(struct rc *c)
 		return;
 	f = emit(c, "config.localhost_in_container", failed ? RD_SEV_CRITICAL :
 	    RD_SEV_WARNING, "loopback host inside a container");
-	evid(f, "host %s from %s; inside a container it is the container "
+	EVID(f, "host %s from %s; inside a container it is the container "
 	    "itself, not a Redis service; container evidence: ", cfg->host,
 	    cfg->source);
 	for (i = 0; i < cfg->envi.nevidence; i++)
-		evid(f, "%s%s", i ? ", " : "", cfg->envi.evidence[i]);
+		EVID(f, "%s%s", i ? ", " : "", cfg->envi.evidence[i]);
 	if (failed)
-		evid(f, "; the TCP connection failed");
+		EVID(f, "; the TCP connection failed");
 	if (shadowed(cfg, "NF_REDIS_URL"))
-		remedy(f, "unset %s so NF_REDIS_URL (the addon) is used",
+		REMEDY(f, "unset %s so NF_REDIS_URL (the addon) is used",
 		    strstr(cfg->source, "REDIS_HOST") ? "REDIS_HOST" :
 		    "the variable that names 127.0.0.1");
-	remedy(f, "set REDIS_HOST (or REDIS_URL) to the Redis service's name "
+	REMEDY(f, "set REDIS_HOST (or REDIS_URL) to the Redis service's name "
 	    "on the container network, not 127.0.0.1/localhost");
-	remedy(f, "if Redis runs on the Docker host, use host.docker.internal "
+	REMEDY(f, "if Redis runs on the Docker host, use host.docker.internal "
 	    "(with --add-host=host.docker.internal:host-gateway on Linux)");
 }
 
@@ -260,12 +234,12 @@ r_tls(struct rc *c)
 		return;
 	f = emit(c, "config.tls_recommended", RD_SEV_WARNING,
 	    "remote host over plaintext");
-	evid(f, "host %s (from %s) is not on a private network and TLS is off "
+	EVID(f, "host %s (from %s) is not on a private network and TLS is off "
 	    "(tls from %s)%s", cfg->host, cfg->source, cfg->f[RD_F_TLS].source,
 	    cfg->password ? "; the password would cross the network in clear" : "");
-	remedy(f, "use a rediss:// URL: set REDIS_URL=rediss://...@%s:%d",
+	REMEDY(f, "use a rediss:// URL: set REDIS_URL=rediss://...@%s:%d",
 	    cfg->host, cfg->port);
-	remedy(f, "or set REDIS_TLS=true (redisdiag: --tls), if the server "
+	REMEDY(f, "or set REDIS_TLS=true (redisdiag: --tls), if the server "
 	    "offers TLS on that port");
 }
 
@@ -280,19 +254,19 @@ r_sni(struct rc *c)
 	if (cfg->sni != NULL && config_host_is_ip(cfg->sni)) {
 		f = emit(c, "config.sni_ip", RD_SEV_WARNING,
 		    "the configured SNI is an IP address");
-		evid(f, "SNI %s from %s; TLS server names must be host names "
+		EVID(f, "SNI %s from %s; TLS server names must be host names "
 		    "(RFC 6066), so clients drop it", cfg->sni,
 		    cfg->f[RD_F_SNI].source);
-		remedy(f, "set REDIS_SNI_SERVERNAME (or --sni) to the host name "
+		REMEDY(f, "set REDIS_SNI_SERVERNAME (or --sni) to the host name "
 		    "on the server's certificate");
 	} else if (cfg->sni == NULL && config_host_is_ip(cfg->host) &&
 	    strcmp(cfg->f[RD_F_SNI].source, "flag:--no-sni") != 0) {
 		f = emit(c, "config.sni_ip", RD_SEV_INFO,
 		    "host is an IP address: no SNI will be sent");
-		evid(f, "host %s from %s is an IP literal; a server or proxy "
+		EVID(f, "host %s from %s is an IP literal; a server or proxy "
 		    "that routes by name will not know which service is meant",
 		    cfg->host, cfg->source);
-		remedy(f, "connect by host name, or set REDIS_SNI_SERVERNAME "
+		REMEDY(f, "connect by host name, or set REDIS_SNI_SERVERNAME "
 		    "(--sni) to the name on the certificate");
 	}
 	if (cfg->sni_explicit && cfg->sni != NULL && cfg->host != NULL &&
@@ -300,9 +274,9 @@ r_sni(struct rc *c)
 	    strcasecmp(cfg->sni, cfg->host) != 0) {
 		f = emit(c, "config.sni_mismatch", RD_SEV_WARNING,
 		    "the configured SNI differs from the host");
-		evid(f, "SNI %s from %s, host %s from %s", cfg->sni,
+		EVID(f, "SNI %s from %s, host %s from %s", cfg->sni,
 		    cfg->f[RD_F_SNI].source, cfg->host, cfg->source);
-		remedy(f, "unset REDIS_SNI_SERVERNAME (or drop --sni) unless "
+		REMEDY(f, "unset REDIS_SNI_SERVERNAME (or drop --sni) unless "
 		    "the server's certificate is for %s", cfg->sni);
 	}
 }
@@ -493,9 +467,9 @@ r_providers(struct rc *c)
 			continue;
 		sev = provider_check(p, cfg, why, sizeof(why));
 		f = emit(c, p->id, sev, p->title);
-		evid(f, "host %s (from %s), port %d, TLS %s%s", cfg->host,
+		EVID(f, "host %s (from %s), port %d, TLS %s%s", cfg->host,
 		    cfg->source, cfg->port, cfg->tls ? "on" : "off", why);
-		remedy(f, "%s", p->fix);
+		REMEDY(f, "%s", p->fix);
 		break;			/* one hint per host */
 	}
 }
