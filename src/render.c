@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render_int.h"
 #include "report.h"
 
 int
@@ -60,8 +61,8 @@ finding_step(const char *id)
 	return -1;
 }
 
-static const char *
-problem_code(enum rd_problem_kind k)
+const char *
+render_problem_kind(enum rd_problem_kind k)
 {
 	switch (k) {
 	case RD_P_INVALID_URL:	return "invalid_url";
@@ -110,7 +111,7 @@ config_step(const struct rd_report *r, struct rd_step *out)
 		if (!cfg->problems[i].fatal)
 			continue;
 		snprintf(out->err.code, sizeof(out->err.code), "%s",
-		    problem_code(cfg->problems[i].kind));
+		    render_problem_kind(cfg->problems[i].kind));
 		/* A long detail is cut; the problems[] list keeps it whole. */
 		report_problem_text(&cfg->problems[i], out->err.message,
 		    sizeof(out->err.message));

@@ -13,13 +13,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "render_int.h"
 #include "report.h"
 #include "version.h"
 
 /* Small adders: NULL or "" strings, negative "unknown" numbers → null. */
 
-static void
-add_str(cJSON *o, const char *k, const char *v)
+void
+json_str(cJSON *o, const char *k, const char *v)
 {
 	if (v == NULL || *v == '\0')
 		cJSON_AddNullToObject(o, k);
@@ -34,8 +35,8 @@ add_num(cJSON *o, const char *k, double v)
 }
 
 /* v < 0 means unknown. */
-static void
-add_num_known(cJSON *o, const char *k, int64_t v)
+void
+json_known(cJSON *o, const char *k, int64_t v)
 {
 	if (v < 0)
 		cJSON_AddNullToObject(o, k);
@@ -61,8 +62,8 @@ json_tool(void)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_str(o, "name", RD_NAME);
-	add_str(o, "version", RD_VERSION);
+	json_str(o, "name", RD_NAME);
+	json_str(o, "version", RD_VERSION);
 	return o;
 }
 
@@ -77,21 +78,8 @@ json_environment(const struct rd_envinfo *e)
 	for (i = 0; i < e->nevidence && i < RD_MAX_EVIDENCE; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(e->evidence[i]));
 	add_bool(o, "kubernetes", e->kubernetes);
-	add_str(o, "platform", e->platform);
+	json_str(o, "platform", e->platform);
 	return o;
-}
-
-static const char *
-problem_kind_name(enum rd_problem_kind k)
-{
-	switch (k) {
-	case RD_P_INVALID_URL:	return "invalid_url";
-	case RD_P_INVALID_PORT:	return "invalid_port";
-	case RD_P_INVALID_VALUE: return "invalid_value";
-	case RD_P_CONFLICT:	return "conflict";
-	case RD_P_ENV_FILE:	return "env_file";
-	}
-	return "invalid";
 }
 
 /* A query key that can carry a credential prints its value as "****". */
@@ -107,15 +95,15 @@ json_candidate(const struct rd_candidate *c)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_str(o, "name", c->name);
-	add_str(o, "source", c->source);
-	add_str(o, "host", c->host);
-	add_num_known(o, "port", c->port > 0 ? c->port : -1);
+	json_str(o, "name", c->name);
+	json_str(o, "source", c->source);
+	json_str(o, "host", c->host);
+	json_known(o, "port", c->port > 0 ? c->port : -1);
 	add_bool(o, "tls", c->tls);
 	add_bool(o, "password_set", c->password_set);
-	add_str(o, "url_redacted", c->url_redacted);
+	json_str(o, "url_redacted", c->url_redacted);
 	add_bool(o, "valid", c->valid);
-	add_str(o, "error", c->error);
+	json_str(o, "error", c->error);
 	add_bool(o, "winner", c->winner);
 	return o;
 }
@@ -130,15 +118,15 @@ json_config(const struct rd_config *cfg)
 
 	password_set = cfg->password != NULL ||
 	    cfg->f[RD_F_PASSWORD].value != NULL;
-	add_str(o, "host", cfg->host);
-	add_num_known(o, "port", cfg->port > 0 ? cfg->port : -1);
+	json_str(o, "host", cfg->host);
+	json_known(o, "port", cfg->port > 0 ? cfg->port : -1);
 	add_bool(o, "tls", cfg->tls);
-	add_str(o, "sni", cfg->sni);
-	add_str(o, "username", cfg->username);
+	json_str(o, "sni", cfg->sni);
+	json_str(o, "username", cfg->username);
 	add_bool(o, "password_set", password_set);
-	add_num_known(o, "db", cfg->db);
-	add_str(o, "url_redacted", cfg->url_redacted);
-	add_str(o, "source", cfg->source);
+	json_known(o, "db", cfg->db);
+	json_str(o, "url_redacted", cfg->url_redacted);
+	json_str(o, "source", cfg->source);
 
 	fields = cJSON_AddObjectToObject(o, "fields");
 	for (k = 0; k < RD_F__COUNT; k++) {
@@ -146,17 +134,17 @@ json_config(const struct rd_config *cfg)
 
 		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
 		if (k == RD_F_PASSWORD)
-			add_str(f, "value", fd->value != NULL ? "****" : NULL);
+			json_str(f, "value", fd->value != NULL ? "****" : NULL);
 		else
-			add_str(f, "value", fd->value);
-		add_str(f, "source", fd->source);
+			json_str(f, "value", fd->value);
+		json_str(f, "source", fd->source);
 	}
 
 	a = cJSON_AddArrayToObject(o, "shadowed");
 	for (i = 0; i < cfg->nshadowed; i++) {
 		e = cJSON_CreateObject();
-		add_str(e, "name", cfg->shadowed[i].name);
-		add_str(e, "reason", cfg->shadowed[i].reason);
+		json_str(e, "name", cfg->shadowed[i].name);
+		json_str(e, "reason", cfg->shadowed[i].reason);
 		cJSON_AddItemToArray(a, e);
 	}
 	a = cJSON_AddArrayToObject(o, "candidates");
@@ -167,9 +155,9 @@ json_config(const struct rd_config *cfg)
 	a = cJSON_AddArrayToObject(o, "problems");
 	for (i = 0; i < cfg->nproblems; i++) {
 		e = cJSON_CreateObject();
-		add_str(e, "kind", problem_kind_name(cfg->problems[i].kind));
-		add_str(e, "name", cfg->problems[i].name);
-		add_str(e, "detail", cfg->problems[i].detail);
+		json_str(e, "kind", render_problem_kind(cfg->problems[i].kind));
+		json_str(e, "name", cfg->problems[i].name);
+		json_str(e, "detail", cfg->problems[i].detail);
 		add_bool(e, "fatal", cfg->problems[i].fatal);
 		cJSON_AddItemToArray(a, e);
 	}
@@ -178,27 +166,27 @@ json_config(const struct rd_config *cfg)
 		const struct rd_query_key *q = &cfg->query[i];
 
 		e = cJSON_CreateObject();
-		add_str(e, "from", q->from);
-		add_str(e, "key", q->key);
-		add_str(e, "value", secret_key(q->key) && q->value[0] != '\0' ?
+		json_str(e, "from", q->from);
+		json_str(e, "key", q->key);
+		json_str(e, "value", secret_key(q->key) && q->value[0] != '\0' ?
 		    "****" : q->value);
 		add_bool(e, "honoured", q->honoured);
-		add_str(e, "note", q->note);
+		json_str(e, "note", q->note);
 		cJSON_AddItemToArray(a, e);
 	}
 	add_bool(o, "valid", cfg->valid);
 	add_bool(o, "default_used", cfg->default_used);
-	add_num_known(o, "family", cfg->family > 0 ? cfg->family : -1);
+	json_known(o, "family", cfg->family > 0 ? cfg->family : -1);
 	add_bool(o, "insecure", cfg->insecure);
-	add_str(o, "cacert", cfg->cacert);
-	add_str(o, "cacertdir", cfg->cacertdir);
-	add_str(o, "cert", cfg->cert);
-	add_str(o, "key", cfg->key);
+	json_str(o, "cacert", cfg->cacert);
+	json_str(o, "cacertdir", cfg->cacertdir);
+	json_str(o, "cert", cfg->cert);
+	json_str(o, "key", cfg->key);
 	if (cfg->timeout_us > 0)
 		add_num(o, "timeout_ms", us_to_ms(cfg->timeout_us));
 	else
 		cJSON_AddNullToObject(o, "timeout_ms");
-	add_str(o, "env_file", cfg->env_file);
+	json_str(o, "env_file", cfg->env_file);
 	return o;
 }
 
@@ -210,13 +198,13 @@ json_error(const struct rd_err *err)
 	if (!err->set)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
-	add_str(o, "code", err->code);
+	json_str(o, "code", err->code);
 	if (err->errnum != 0)
 		add_num(o, "errno", err->errnum);
 	else
 		cJSON_AddNullToObject(o, "errno");
-	add_str(o, "name", err->name);
-	add_str(o, "message", err->message);
+	json_str(o, "name", err->name);
+	json_str(o, "message", err->message);
 	return o;
 }
 
@@ -232,14 +220,14 @@ json_steps(const struct rd_report *r)
 	for (i = 0; i < n; i++) {
 		report_step(r, (enum rd_step_id)i, &st);
 		o = cJSON_CreateObject();
-		add_str(o, "name", rd_step_names[i]);
-		add_str(o, "status", rd_status_names[st.status]);
+		json_str(o, "name", rd_step_names[i]);
+		json_str(o, "status", rd_status_names[st.status]);
 		if (st.status == RD_ST_SKIP || (r->obs == NULL && st.us == 0))
 			cJSON_AddNullToObject(o, "duration_ms");
 		else
 			add_num(o, "duration_ms", us_to_ms(st.us));
 		cJSON_AddItemToObject(o, "error", json_error(&st.err));
-		add_str(o, "detail", st.detail);
+		json_str(o, "detail", st.detail);
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -279,7 +267,7 @@ json_addr(const struct rd_addr *ad)
 	cJSON *o = cJSON_CreateObject();
 
 	add_num(o, "family", ad->family);
-	add_str(o, "address", ad->text);
+	json_str(o, "address", ad->text);
 	return o;
 }
 
@@ -295,7 +283,7 @@ json_dns(const struct rd_obs *obs)
 	d = &obs->dns;
 	o = cJSON_CreateObject();
 	add_bool(o, "literal", d->literal);
-	add_num_known(o, "family_wanted", d->family_wanted > 0 ?
+	json_known(o, "family_wanted", d->family_wanted > 0 ?
 	    d->family_wanted : -1);
 	a = cJSON_AddArrayToObject(o, "addresses");
 	for (i = 0; i < d->naddr && i < RD_MAX_ADDRS; i++)
@@ -330,7 +318,7 @@ json_tcp(const struct rd_obs *obs)
 
 		e = cJSON_CreateObject();
 		add_num(e, "family", at->addr.family);
-		add_str(e, "address", at->addr.text);
+		json_str(e, "address", at->addr.text);
 		add_num(e, "port", at->port);
 		add_num(e, "start_ms", us_to_ms(at->start_us));
 		add_num(e, "duration_ms", us_to_ms(at->us));
@@ -342,10 +330,10 @@ json_tcp(const struct rd_obs *obs)
 			cJSON_AddNullToObject(e, "errno");
 		cJSON_AddItemToArray(a, e);
 	}
-	add_num_known(o, "winner", t->winner);
+	json_known(o, "winner", t->winner);
 	add_bool(o, "timed_out", t->timed_out);
-	add_str(o, "local", t->local);
-	add_str(o, "peer", t->peer);
+	json_str(o, "local", t->local);
+	json_str(o, "peer", t->peer);
 	return o;
 }
 
@@ -361,7 +349,7 @@ json_cross(const struct rd_obs *obs)
 	add_bool(o, "tried_plain", obs->cross.tried_plain);
 	add_bool(o, "tried_sni", obs->cross.tried_sni);
 	add_bool(o, "succeeded", obs->cross.succeeded);
-	add_str(o, "detail", obs->cross.detail);
+	json_str(o, "detail", obs->cross.detail);
 	return o;
 }
 
@@ -378,15 +366,15 @@ json_tls(const struct rd_obs *obs)
 	t = &obs->tls;
 	o = cJSON_CreateObject();
 	add_bool(o, "ok", t->ok);
-	add_str(o, "version", t->version);
-	add_str(o, "cipher", t->cipher);
+	json_str(o, "version", t->version);
+	json_str(o, "cipher", t->cipher);
 	add_bool(o, "sni_sent", t->sni_sent);
-	add_str(o, "sni", t->sni_sent ? t->sni : NULL);
+	json_str(o, "sni", t->sni_sent ? t->sni : NULL);
 	add_bool(o, "insecure", t->insecure);
 	/* No certificate seen and no error: nothing was verified. */
 	if (t->have_cert || t->verify_code != 0) {
 		add_num(o, "verify_code", (double)t->verify_code);
-		add_str(o, "verify_name", t->verify_name);
+		json_str(o, "verify_name", t->verify_name);
 	} else {
 		cJSON_AddNullToObject(o, "verify_code");
 		cJSON_AddNullToObject(o, "verify_name");
@@ -395,18 +383,18 @@ json_tls(const struct rd_obs *obs)
 		cJSON_AddNullToObject(o, "hostname_match");
 	else
 		add_bool(o, "hostname_match", t->hostname_match == 1);
-	add_str(o, "expected_name", t->expected_name);
+	json_str(o, "expected_name", t->expected_name);
 	add_bool(o, "have_cert", t->have_cert);
-	add_str(o, "subject", t->have_cert ? t->subject : NULL);
-	add_str(o, "issuer", t->have_cert ? t->issuer : NULL);
+	json_str(o, "subject", t->have_cert ? t->subject : NULL);
+	json_str(o, "issuer", t->have_cert ? t->issuer : NULL);
 	if (t->have_cert) {
 		a = cJSON_AddArrayToObject(o, "sans");
 		for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(t->sans[i]));
 	} else
 		cJSON_AddNullToObject(o, "sans");
-	add_str(o, "not_before", t->have_cert ? t->not_before : NULL);
-	add_str(o, "not_after", t->have_cert ? t->not_after : NULL);
+	json_str(o, "not_before", t->have_cert ? t->not_before : NULL);
+	json_str(o, "not_after", t->have_cert ? t->not_after : NULL);
 	if (t->have_cert)
 		add_num(o, "days_left", t->days_left);
 	else
@@ -417,27 +405,27 @@ json_tls(const struct rd_obs *obs)
 		cJSON_AddNullToObject(o, "self_signed");
 	add_bool(o, "client_cert_sent", t->client_cert_sent);
 	add_bool(o, "cert_requested", t->cert_requested);
-	add_num_known(o, "alert", t->alert);
-	add_str(o, "alert_desc", t->alert_desc);
+	json_known(o, "alert", t->alert);
+	json_str(o, "alert_desc", t->alert_desc);
 	add_bool(o, "alert_sent", t->alert >= 0 && t->alert_sent);
 	if (t->lib_err != 0) {
 		snprintf(buf, sizeof(buf), "0x%lx", t->lib_err);
-		add_str(o, "lib_error", buf);
+		json_str(o, "lib_error", buf);
 	} else
 		cJSON_AddNullToObject(o, "lib_error");
-	add_str(o, "lib_reason", t->lib_reason);
+	json_str(o, "lib_reason", t->lib_reason);
 	add_bool(o, "timed_out", t->timed_out);
 	add_bool(o, "peer_closed", t->peer_closed);
 	add_bool(o, "peer_reset", t->peer_reset);
 	add_bool(o, "not_tls", t->not_tls);
-	add_str(o, "peer_first_bytes", t->peer_first_bytes);
+	json_str(o, "peer_first_bytes", t->peer_first_bytes);
 	return o;
 }
 
 static void
 add_status_str(cJSON *o, const char *k, const char *v)
 {
-	add_str(o, k, v);
+	json_str(o, k, v);
 }
 
 static cJSON *
@@ -467,16 +455,16 @@ json_server(const struct rd_obs *obs)
 			cJSON_AddNullToObject(o, keys[i]);
 		return o;
 	}
-	add_str(o, "version", s->version);
-	add_str(o, "mode", s->mode);
-	add_str(o, "role", s->role);
-	add_str(o, "master_link_status", s->master_link_status);
-	add_num_known(o, "used_memory", s->used_memory);
-	add_num_known(o, "used_memory_peak", s->used_memory_peak);
-	add_num_known(o, "maxmemory", s->maxmemory);
-	add_str(o, "maxmemory_policy", s->maxmemory_policy);
-	add_num_known(o, "connected_clients", s->connected_clients);
-	add_num_known(o, "maxclients", s->maxclients_known ? s->maxclients : -1);
+	json_str(o, "version", s->version);
+	json_str(o, "mode", s->mode);
+	json_str(o, "role", s->role);
+	json_str(o, "master_link_status", s->master_link_status);
+	json_known(o, "used_memory", s->used_memory);
+	json_known(o, "used_memory_peak", s->used_memory_peak);
+	json_known(o, "maxmemory", s->maxmemory);
+	json_str(o, "maxmemory_policy", s->maxmemory_policy);
+	json_known(o, "connected_clients", s->connected_clients);
+	json_known(o, "maxclients", s->maxclients_known ? s->maxclients : -1);
 	if (s->loading < 0)
 		cJSON_AddNullToObject(o, "loading");
 	else
@@ -487,17 +475,17 @@ json_server(const struct rd_obs *obs)
 	else
 		add_bool(o, "aof_enabled", s->aof_enabled != 0);
 	add_status_str(o, "aof_last_write_status", s->aof_last_write_status);
-	add_num_known(o, "keyspace_hits", s->keyspace_hits);
-	add_num_known(o, "keyspace_misses", s->keyspace_misses);
+	json_known(o, "keyspace_hits", s->keyspace_hits);
+	json_known(o, "keyspace_misses", s->keyspace_misses);
 	if (s->hit_rate < 0 || isnan(s->hit_rate))
 		cJSON_AddNullToObject(o, "hit_rate");
 	else
 		add_num(o, "hit_rate", s->hit_rate);
-	add_num_known(o, "rejected_connections", s->rejected_connections);
-	add_num_known(o, "evicted_keys", s->evicted_keys);
-	add_str(o, "cluster_state", s->cluster_state);
-	add_num_known(o, "uptime_s", s->uptime_s);
-	add_str(o, "os", s->os);
+	json_known(o, "rejected_connections", s->rejected_connections);
+	json_known(o, "evicted_keys", s->evicted_keys);
+	json_str(o, "cluster_state", s->cluster_state);
+	json_known(o, "uptime_s", s->uptime_s);
+	json_str(o, "os", s->os);
 	return o;
 }
 
@@ -523,10 +511,10 @@ json_finding(const struct rd_finding *f)
 	cJSON *o = cJSON_CreateObject(), *a;
 	int i;
 
-	add_str(o, "id", f->id);
-	add_str(o, "severity", rd_severity_names[f->sev]);
-	add_str(o, "title", f->title);
-	add_str(o, "evidence", f->evidence);
+	json_str(o, "id", f->id);
+	json_str(o, "severity", rd_severity_names[f->sev]);
+	json_str(o, "title", f->title);
+	json_str(o, "evidence", f->evidence);
 	a = cJSON_AddArrayToObject(o, "remediation");
 	for (i = 0; i < f->nremedy && i < RD_MAX_REMEDY; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(f->remediation[i]));
@@ -538,10 +526,10 @@ json_cl_item(const struct rd_report *r, enum rd_cl_id i)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_str(o, "id", report_cl_id(r, i));
-	add_str(o, "title", report_cl_title(r, i));
-	add_str(o, "status", rd_cl_status_names[r->checklist[i].status]);
-	add_str(o, "note", r->checklist[i].note);
+	json_str(o, "id", report_cl_id(r, i));
+	json_str(o, "title", report_cl_title(r, i));
+	json_str(o, "status", rd_cl_status_names[r->checklist[i].status]);
+	json_str(o, "note", r->checklist[i].note);
 	return o;
 }
 
@@ -551,16 +539,16 @@ json_cand_result(const struct rd_cand_result *c)
 	cJSON *o = cJSON_CreateObject();
 
 	if (c->cand != NULL) {
-		add_str(o, "name", c->cand->name);
-		add_str(o, "source", c->cand->source);
-		add_str(o, "host", c->cand->host);
-		add_num_known(o, "port", c->cand->port > 0 ? c->cand->port : -1);
+		json_str(o, "name", c->cand->name);
+		json_str(o, "source", c->cand->source);
+		json_str(o, "host", c->cand->host);
+		json_known(o, "port", c->cand->port > 0 ? c->cand->port : -1);
 		add_bool(o, "tls", c->cand->tls);
-		add_str(o, "url_redacted", c->cand->url_redacted);
+		json_str(o, "url_redacted", c->cand->url_redacted);
 	}
-	add_str(o, "verdict", rd_verdict_names[c->verdict]);
+	json_str(o, "verdict", rd_verdict_names[c->verdict]);
 	add_num(o, "exit_code", c->exit_code);
-	add_str(o, "summary", c->summary);
+	json_str(o, "summary", c->summary);
 	return o;
 }
 
@@ -570,11 +558,11 @@ json_line(const struct rd_explain_line *l)
 	cJSON *o = cJSON_CreateObject();
 
 	add_num(o, "lineno", l->lineno);
-	add_str(o, "id", l->id);
-	add_str(o, "client", l->client);
-	add_str(o, "host", l->host);
-	add_num_known(o, "port", l->port > 0 ? l->port : -1);
-	add_str(o, "excerpt", l->excerpt);
+	json_str(o, "id", l->id);
+	json_str(o, "client", l->client);
+	json_str(o, "host", l->host);
+	json_known(o, "port", l->port > 0 ? l->port : -1);
+	json_str(o, "excerpt", l->excerpt);
 	return o;
 }
 
@@ -586,12 +574,12 @@ report_to_cjson(const struct rd_report *r)
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return NULL;
-	add_str(o, "schema_version", RD_SCHEMA_VERSION);
+	json_str(o, "schema_version", RD_SCHEMA_VERSION);
 	cJSON_AddItemToObject(o, "tool", json_tool());
-	add_str(o, "command", r->command);
-	add_str(o, "verdict", rd_verdict_names[r->verdict]);
+	json_str(o, "command", r->command);
+	json_str(o, "verdict", rd_verdict_names[r->verdict]);
 	add_num(o, "exit_code", r->exit_code);
-	add_str(o, "summary", r->summary);
+	json_str(o, "summary", r->summary);
 	if (r->cfg != NULL) {
 		cJSON_AddItemToObject(o, "environment",
 		    json_environment(&r->cfg->envi));
@@ -620,7 +608,7 @@ report_to_cjson(const struct rd_report *r)
 			cJSON_AddItemToArray(a, json_cand_result(&r->cands[i]));
 	}
 	if (r->scenario != NULL)
-		add_str(o, "scenario", r->scenario);
+		json_str(o, "scenario", r->scenario);
 	if (r->lines != NULL || (r->command != NULL &&
 	    strcmp(r->command, "explain") == 0)) {
 		a = cJSON_AddArrayToObject(o, "lines");
@@ -630,9 +618,8 @@ report_to_cjson(const struct rd_report *r)
 	return o;
 }
 
-/* Prints o (and a newline) and frees it. */
-static int
-emit(cJSON *o, FILE *out, bool pretty)
+int
+json_emit(cJSON *o, FILE *out, bool pretty)
 {
 	char *s;
 	int rc;
@@ -651,7 +638,7 @@ emit(cJSON *o, FILE *out, bool pretty)
 int
 render_json(const struct rd_report *r, FILE *out, bool pretty)
 {
-	return emit(report_to_cjson(r), out, pretty);
+	return json_emit(report_to_cjson(r), out, pretty);
 }
 
 /*
@@ -677,8 +664,8 @@ emit_typed(cJSON *o, const char *type, const char *command, FILE *out)
 		return -1;
 	/* "type" and "command" first, then the item's own keys. */
 	t = cJSON_CreateObject();
-	add_str(t, "type", type);
-	add_str(t, "command", command);
+	json_str(t, "type", type);
+	json_str(t, "command", command);
 	while (o->child != NULL) {
 		cJSON *c = cJSON_DetachItemViaPointer(o, o->child);
 
@@ -689,7 +676,7 @@ emit_typed(cJSON *o, const char *type, const char *command, FILE *out)
 			cJSON_AddItemToObject(t, c->string, c);
 	}
 	cJSON_Delete(o);
-	return emit(t, out, false);
+	return json_emit(t, out, false);
 }
 
 int

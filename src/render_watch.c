@@ -19,44 +19,17 @@
 
 #include <cJSON.h>
 
+#include "render_int.h"
 #include "report.h"
 
-/* Prints o compactly on one line and frees it.  Returns 0 or -1. */
+/* One compact line, flushed: a log shipper sees every probe as it
+ * happens.  Frees o; returns 0 or -1. */
 static int
 emit(cJSON *o, FILE *out)
 {
-	char *s;
-	int rc = 0;
-
-	if (o == NULL)
+	if (json_emit(o, out, false) == -1 || fflush(out) == EOF)
 		return -1;
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		return -1;
-	if (fputs(s, out) == EOF || fputc('\n', out) == EOF ||
-	    fflush(out) == EOF)
-		rc = -1;
-	cJSON_free(s);
-	return rc;
-}
-
-static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v == NULL || v[0] == '\0')
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddStringToObject(o, k, v);
-}
-
-static void
-num_or_null(cJSON *o, const char *k, int64_t v)
-{
-	if (v < 0)
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)v);
+	return 0;
 }
 
 int
@@ -72,13 +45,13 @@ render_watch_event(const struct rd_watch_event *ev, FILE *out)
 	if ((o = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddStringToObject(o, "type", "probe");
-	add_str(o, "ts", ev->ts);
+	json_str(o, "ts", ev->ts);
 	cJSON_AddNumberToObject(o, "seq", (double)ev->seq);
-	add_str(o, "state", ev->state);
+	json_str(o, "state", ev->state);
 	if (r != NULL) {
 		cJSON_AddStringToObject(o, "verdict", rd_verdict_names[r->verdict]);
 		cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
-		add_str(o, "summary", r->summary);
+		json_str(o, "summary", r->summary);
 	} else {
 		cJSON_AddNullToObject(o, "verdict");
 		cJSON_AddNullToObject(o, "exit_code");
@@ -124,11 +97,11 @@ render_watch_summary(const struct rd_watch_summary *s, FILE *out)
 	cJSON_AddNumberToObject(o, "availability", s->availability);
 	/* Flat, as the schema's watch_summary has them; null when no probe
 	 * succeeded. */
-	num_or_null(o, "min_us", s->min_us);
-	num_or_null(o, "p50_us", s->p50_us);
-	num_or_null(o, "p99_us", s->p99_us);
-	num_or_null(o, "max_us", s->max_us);
-	add_str(o, "state", s->state);
+	json_known(o, "min_us", s->min_us);
+	json_known(o, "p50_us", s->p50_us);
+	json_known(o, "p99_us", s->p99_us);
+	json_known(o, "max_us", s->max_us);
+	json_str(o, "state", s->state);
 	cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
 	return emit(o, out);
 }

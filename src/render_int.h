@@ -1,0 +1,26 @@
+/* render_int.h — what the renderers share and nothing else includes: the
+ * name of a configuration problem's kind, and the small cJSON adders and
+ * printer of the JSON renderers (render_json.c, render_watch.c). */
+#ifndef RD_RENDER_INT_H
+#define RD_RENDER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+
+/* "invalid_url", "invalid_port", ... for a problem kind (render.c). */
+const char *render_problem_kind(enum rd_problem_kind);
+
+/* render_json.c.  json_str adds v, or null when v is NULL or "";
+ * json_known adds v, or null when v < 0 (unknown). */
+struct cJSON;
+void	json_str(struct cJSON *, const char *k, const char *v);
+void	json_known(struct cJSON *, const char *k, int64_t v);
+
+/* Prints o and a newline (indented when pretty) and frees o.  Returns 0,
+ * or -1 when o is NULL or a write failed. */
+int	json_emit(struct cJSON *o, FILE *out, bool pretty);
+
+#endif
