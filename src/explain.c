@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "commands.h"
 #include "config.h"
 #include "explain.h"
@@ -175,7 +176,7 @@ static void
 add_findings(const struct scan *s, struct rd_report *r)
 {
 	bool specific_net = false;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < s->nids; i++) {
 		const char *id = s->ids[i].id;
@@ -187,21 +188,20 @@ add_findings(const struct scan *s, struct rd_report *r)
 	for (i = 0; i < s->nids; i++) {
 		const struct idcount *c = &s->ids[i];
 		const struct rd_explain_line *l = &c->first;
-		const struct explain_info *k_info = explain_knowledge(c->id);
+		const struct rd_catalog_entry *k = catalog_find(c->id);
 		struct rd_finding *f;
 		char where[300] = "";
-		int nr = 0;
 
 		/* "Could not connect" says less than the cause printed with
 		 * it; the lines stay listed, the finding goes. */
 		if (strcmp(c->id, "tcp.connect_failed") == 0 && specific_net)
 			continue;
-		f = findings_add(&r->findings, c->id, k_info != NULL ?
-		    k_info->sev : RD_SEV_CRITICAL);
+		f = findings_add(&r->findings, c->id, k != NULL ? k->sev :
+		    RD_SEV_CRITICAL);
 		if (f == NULL)
 			return;
-		snprintf(f->title, sizeof(f->title), "%s", k_info != NULL ?
-		    k_info->title : c->id);
+		snprintf(f->title, sizeof(f->title), "%s", k != NULL ?
+		    k->title : c->id);
 		if (l->host[0] != '\0')
 			snprintf(where, sizeof(where), l->port > 0 ?
 			    (strchr(l->host, ':') ? ", target [%s]:%d" : ", target %s:%d") :
@@ -217,18 +217,12 @@ add_findings(const struct scan *s, struct rd_report *r)
 		    (strcmp(c->id, "tcp.refused") == 0 ||
 		    strcmp(c->id, "tcp.timeout") == 0 ||
 		    strcmp(c->id, "tcp.connect_failed") == 0))
-			snprintf(f->remediation[nr++], sizeof(f->remediation[0]),
-			    "The client connects to %s, a loopback address: "
-			    "inside a container that is the container itself. "
-			    "Point REDIS_URL / REDIS_HOST at the Redis service "
-			    "and check no variable shadows it (redisdiag env).",
-			    l->host);
-		for (k = 0; k_info != NULL && k < 3 && nr < RD_MAX_REMEDY; k++)
-			if (k_info->remedy[k] != NULL)
-				snprintf(f->remediation[nr++],
-				    sizeof(f->remediation[0]), "%s",
-				    k_info->remedy[k]);
-		f->nremedy = nr;
+			finding_remedy(f, "The client connects to %s, a loopback "
+			    "address: inside a container that is the container "
+			    "itself. Point REDIS_URL / REDIS_HOST at the Redis "
+			    "service and check no variable shadows it (redisdiag "
+			    "env).", l->host);
+		catalog_remedies(f);
 	}
 }
 

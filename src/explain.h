@@ -3,8 +3,8 @@
  * Pure functions over strings, kept apart from cmd_explain so the table
  * can be unit-tested without the pipeline: explain_classify() turns one
  * line into a finding id, a client name and the host:port it names;
- * explain_redact() masks secrets in pasted text; explain_knowledge()
- * gives the title and fixes for an id that explain can produce. */
+ * explain_redact() masks secrets in pasted text.  The title, severity and
+ * fixes of each id are the catalog's (catalog.h). */
 #ifndef RD_EXPLAIN_H
 #define RD_EXPLAIN_H
 
@@ -31,18 +31,6 @@ bool	explain_classify(const char *line, const char *prev_client,
  * AUTH [user] pass, requirepass/masterauth VALUE, and KEY=VALUE or
  * KEY: VALUE where KEY names a password, secret or token. */
 void	explain_redact(const char *in, char *out, size_t outlen);
-
-/* What explain knows about a finding id it can produce. */
-struct explain_info {
-	const char *id;
-	enum rd_severity sev;
-	int	 exit_class;		/* RD_EXIT_* when the finding is critical */
-	const char *title;
-	const char *remedy[3];
-};
-
-/* The entry for id, or NULL when explain never produces it. */
-const struct explain_info *explain_knowledge(const char *id);
 
 /* True for localhost, 127.0.0.0/8 and ::1. */
 bool	explain_host_is_loopback(const char *host);

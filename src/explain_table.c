@@ -3,7 +3,8 @@
  * The pattern table behind `redisdiag explain`: which client wrote a line
  * (ioredis, redis-py, Jedis, ...), which finding id of SPEC section 7 it
  * names, and the host:port it mentions; plus the redaction of secrets in
- * pasted text and the titles and fixes of the ids explain produces.
+ * pasted text.  What each id means and how to fix it is the catalog's
+ * (catalog.c), shared with the rules.
  *
  * Pasted text is all explain has, so it matches words — but codes first
  * wherever a client prints one (ECONNREFUSED, EAI_AGAIN, errno numbers,
@@ -822,7 +823,15 @@ explain_redact(const char *in, char *buf, size_t cap)
 		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
 			put(&o, p, 3);
 			p += 3;
-			n = strcspn(p, "@/ \t\"'<>");
+			/* The user info ends at the token's last '@': people
+			 * paste passwords with a raw '/' or '@' in them, and
+			 * masking too much beats printing a secret. */
+			k = strcspn(p, " \t\"'<>");
+			q = NULL;
+			for (n = 0; n < k; n++)
+				if (p[n] == '@')
+					q = p + n;
+			n = q != NULL ? (size_t)(q - p) : strcspn(p, "@/ \t\"'<>");
 			if (p[n] == '@') {
 				q = memchr(p, ':', n);
 				if (q != NULL) {
@@ -887,6 +896,19 @@ explain_redact(const char *in, char *buf, size_t cap)
 				q++;
 			while (*q == ' ')
 				q++;
+			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
+			    q > p + n && q[-1] == ' ') {
+				/* password 'VALUE', password "VALUE" */
+				char quote = *q++;
+
+				put(&o, p, (size_t)(q - p));
+				p = q;
+				k = strcspn(p, quote == '"' ? "\"" : "'");
+				if (k > 0)
+					put(&o, "****", 4);
+				p += k;
+				continue;
+			}
 			if (key_names_secret(p, n) && (*q == '=' || *q == ':') &&
 			    q[1] != '/') {
 				q++;
@@ -949,11 +971,13 @@ explain_classify(const char *line, const char *prev_client,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", id);
 	snprintf(out->client, sizeof(out->client), "%s", client ? client : "");
-	extract_target(buf, out->host, sizeof(out->host), &out->port);
 
 	/* Redact the whole line before cutting it, so a cut cannot split a
-	 * secret from the marker that announced it. */
+	 * secret from the marker that announced it; the target is read from
+	 * the redacted line too, so a password with a raw '@' in a pasted URL
+	 * cannot come back as the host. */
 	explain_redact(buf, red, sizeof(red));
+	extract_target(red, out->host, sizeof(out->host), &out->port);
 	n = strlen(red);
 	while (n > 0 && (red[n - 1] == '\r' || red[n - 1] == ' ' ||
 	    red[n - 1] == '\t'))
@@ -982,145 +1006,3 @@ explain_host_is_loopback(const char *h)
 	    (strncmp(h, "127.", 4) == 0 && is_ipv4(h, strlen(h)));
 }
 
-/* ---- knowledge ----
- *
- * DUPLICATION NOTE: the rules (rules.c) hold titles and fixes for their
- * findings in their own table, and report.h exposes no lookup by id; this
- * compact table says what each id means when all there is is a client's
- * error line.  Merge when the rules export one.
- */
-#define U RD_EXIT_UNREACHABLE
-#define R RD_EXIT_REJECTING
-static const struct explain_info knowledge[] = {
-	{ "dns.nxdomain", RD_SEV_CRITICAL, U, "The host name does not exist (DNS NXDOMAIN)",
-	  { "Check the spelling of the host in REDIS_URL / REDIS_HOST.",
-	    "Inside Docker Compose or Kubernetes, use the service name as the app's network sees it (docker compose ps, kubectl get svc).",
-	    "Run `redisdiag check` from where the app runs: it shows which variable the host came from." } },
-	{ "dns.temporary", RD_SEV_CRITICAL, U, "The resolver failed temporarily or could not be reached (EAI_AGAIN)",
-	  { "Check the resolver in /etc/resolv.conf of the app's container and that it is reachable.",
-	    "Retry with backoff: EAI_AGAIN is transient when a resolver is overloaded or starting.",
-	    NULL } },
-	{ "dns.timeout", RD_SEV_CRITICAL, U, "Name resolution timed out",
-	  { "The resolver did not answer in time: check the network path to it (port 53, UDP and TCP).",
-	    NULL, NULL } },
-	{ "dns.no_address", RD_SEV_CRITICAL, U, "The name exists but has no address of the wanted family",
-	  { "The name has no A (IPv4) or AAAA (IPv6) record the client asked for: add the record or let the client use the other family (family=0 in ioredis, -4/-6 here).",
-	    NULL, NULL } },
-	{ "tcp.refused", RD_SEV_CRITICAL, U, "Nothing listens at the host and port (connection refused)",
-	  { "Check the port, and that Redis is running and bound to an address the app can reach (bind, protected-mode).",
-	    "Check which variable set the host and port: `redisdiag env` shows the winner and what it shadowed.",
-	    NULL } },
-	{ "tcp.timeout", RD_SEV_CRITICAL, U, "The connection did not complete in time",
-	  { "A firewall, security group or network policy drops the packets, or the address is wrong: check the path to the port.",
-	    "Managed Redis often admits only private networks or allow-listed addresses.",
-	    NULL } },
-	{ "tcp.unreachable", RD_SEV_CRITICAL, U, "No route to the host or network",
-	  { "The address is not reachable from the app's network: check routes, VPC peering and the address family (IPv6 without a route).",
-	    NULL, NULL } },
-	{ "tcp.reset", RD_SEV_CRITICAL, U, "The peer reset the connection",
-	  { "A reset right after connecting often means a TLS port spoken to in plaintext: try rediss:// (run `redisdiag check --tls`).",
-	    "Otherwise a proxy, load balancer or idle timeout closed it: check timeouts and keepalive.",
-	    NULL } },
-	{ "tcp.connect_failed", RD_SEV_CRITICAL, U, "The client could not connect (the cause is on another line)",
-	  { "Look for the 'Caused by' or inner exception of this line; explain classifies it separately.",
-	    "Run `redisdiag check` with the app's environment to see each step.",
-	    NULL } },
-	{ "tls.plaintext_port", RD_SEV_CRITICAL, U, "TLS was spoken to a plaintext port",
-	  { "Use redis:// (no TLS) for this port, or the server's TLS port with rediss://.",
-	    NULL, NULL } },
-	{ "tls.handshake_failed", RD_SEV_CRITICAL, U, "The TLS handshake failed",
-	  { "Check that the port speaks TLS, the TLS versions both sides allow, and whether the server needs a client certificate or a particular SNI.",
-	    "Run `redisdiag check --tls` to see the alert and the certificate.",
-	    NULL } },
-	{ "tls.cert_untrusted", RD_SEV_CRITICAL, U, "The server certificate does not verify (self-signed or unknown CA)",
-	  { "Give the client the CA that signed the server certificate (ca in ioredis/node-redis tls options, ssl_ca_certs in redis-py, --cacert here).",
-	    "Do not disable verification in production.",
-	    NULL } },
-	{ "tls.cert_expired", RD_SEV_CRITICAL, U, "The server certificate has expired or is not yet valid",
-	  { "Renew the server certificate; check the clock of both machines.",
-	    NULL, NULL } },
-	{ "tls.hostname_mismatch", RD_SEV_CRITICAL, U, "The certificate does not cover the host name or IP the client used",
-	  { "Connect by a name the certificate lists (its SANs), or reissue it to include the name or IP the app uses.",
-	    "When connecting by IP, set the TLS servername to the certificate's name.",
-	    NULL } },
-	{ "tls.client_cert_required", RD_SEV_CRITICAL, U, "The server demands a client certificate",
-	  { "Configure the client certificate and key (cert/key in the client's TLS options, --cert/--key here), or set tls-auth-clients no/optional on the server.",
-	    NULL, NULL } },
-	{ "tls.sni_required", RD_SEV_CRITICAL, U, "The server rejected the TLS server name (SNI)",
-	  { "Connect by host name, not IP, or set the TLS servername explicitly (servername in Node, REDIS_SNI_SERVERNAME, --sni here).",
-	    NULL, NULL } },
-	{ "proto.tls_required", RD_SEV_CRITICAL, U, "Plaintext was spoken to a TLS port",
-	  { "Use rediss:// (or the client's tls option) for this port.",
-	    NULL, NULL } },
-	{ "proto.not_redis", RD_SEV_CRITICAL, U, "The peer answers, but not in the Redis protocol",
-	  { "The host and port reach another service (HTTP, SSH, a proxy): check the port; a reply starting with 'H' is HTTP.",
-	    NULL, NULL } },
-	{ "proto.timeout", RD_SEV_CRITICAL, U, "Connected, but no reply in time",
-	  { "The server is overloaded or blocked (slow commands, a long script, persistence forks), or a proxy swallows traffic: check SLOWLOG and latency.",
-	    "Raise the client's command timeout only after finding the cause.",
-	    NULL } },
-	{ "proto.closed", RD_SEV_CRITICAL, U, "The server or something in between closed the connection",
-	  { "Plaintext to a TLS port is closed without a reply: try rediss://.",
-	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies.",
-	    NULL } },
-	{ "auth.required", RD_SEV_CRITICAL, R, "The server wants a password and none was sent (NOAUTH)",
-	  { "Set the password in the app's configuration (REDIS_PASSWORD or redis://:PASSWORD@host in REDIS_URL).",
-	    "Check that the variable reaches the app: `redisdiag env` shows what resolved.",
-	    NULL } },
-	{ "auth.wrongpass", RD_SEV_CRITICAL, R, "The password (or user name) was rejected",
-	  { "Check the password and, for ACL users, the user name; a URL needs percent-encoding for @ : / in the password.",
-	    "Check that no other variable overrides it (REDIS_PASSWORD vs the URL's password).",
-	    NULL } },
-	{ "auth.no_password_configured", RD_SEV_CRITICAL, R, "A password was sent to a server that has none",
-	  { "Remove the password from the client configuration, or set requirepass on the server.",
-	    NULL, NULL } },
-	{ "auth.noperm", RD_SEV_CRITICAL, R, "The ACL user may not run this command",
-	  { "Grant the command to the user (ACL SETUSER name +command) or use a user that has it.",
-	    NULL, NULL } },
-	{ "server.protected_mode", RD_SEV_CRITICAL, R, "Redis refuses remote clients in protected mode (DENIED)",
-	  { "Set a password (requirepass) or bind to the right interface and turn protected-mode off deliberately.",
-	    NULL, NULL } },
-	{ "server.maxclients", RD_SEV_CRITICAL, R, "The server has reached maxclients",
-	  { "Find who holds connections (CLIENT LIST): a connection leak or a pool too large; raise maxclients if needed.",
-	    NULL, NULL } },
-	{ "server.loading", RD_SEV_CRITICAL, R, "Redis is loading its dataset (LOADING)",
-	  { "Wait and retry: the server answers once the dataset is loaded. Readiness probes should wait for it.",
-	    NULL, NULL } },
-	{ "server.busy", RD_SEV_CRITICAL, R, "Redis is busy running a script (BUSY)",
-	  { "A long script or function blocks the server: SCRIPT KILL / FUNCTION KILL, and fix the script.",
-	    NULL, NULL } },
-	{ "server.masterdown", RD_SEV_CRITICAL, R, "The replica lost its link to the primary (MASTERDOWN)",
-	  { "Check the primary and the replication link (INFO replication), or read from the primary.",
-	    NULL, NULL } },
-	{ "server.readonly_replica", RD_SEV_CRITICAL, R, "The client writes to a read-only replica (READONLY)",
-	  { "Point writes at the primary: after a failover the old address may be a replica now (use Sentinel or the provider's primary endpoint).",
-	    NULL, NULL } },
-	{ "server.db_out_of_range", RD_SEV_CRITICAL, R, "SELECT failed: the database number does not exist",
-	  { "Use a database number below the server's databases setting (cluster mode has only 0).",
-	    NULL, NULL } },
-	{ "server.oom_risk", RD_SEV_CRITICAL, R, "Writes refused: used memory is over maxmemory (OOM)",
-	  { "Free memory or raise maxmemory, or choose an eviction policy other than noeviction if the data is a cache.",
-	    NULL, NULL } },
-	{ "server.persistence_error", RD_SEV_CRITICAL, R, "Writes refused: the last RDB save failed (MISCONF)",
-	  { "Check the server log and disk (space, permissions) for the failed save; writes resume once a save succeeds.",
-	    NULL, NULL } },
-	{ "server.cluster_mode", RD_SEV_WARNING, R, "A cluster node redirected the client (MOVED/ASK)",
-	  { "Use the client's cluster mode (ioredis Cluster, node-redis createCluster, RedisCluster in redis-py, JedisCluster).",
-	    NULL, NULL } },
-	{ "server.cluster_down", RD_SEV_CRITICAL, R, "The cluster is down (CLUSTERDOWN)",
-	  { "Check CLUSTER INFO: some hash slots are not served; restore the failed nodes or fail over.",
-	    NULL, NULL } },
-};
-#undef U
-#undef R
-
-const struct explain_info *
-explain_knowledge(const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(knowledge) / sizeof(knowledge[0]); i++)
-		if (strcmp(knowledge[i].id, id) == 0)
-			return &knowledge[i];
-	return NULL;
-}

@@ -5,7 +5,9 @@
  * the conversation, the server's replies, INFO, latency.  Each rule reads
  * (cfg, obs, opts) and emits at most a few findings with a stable id,
  * evidence made of what was observed (addresses, codes, values) and a
- * concrete remedy.  Classification is by code only: EAI_*, errno,
+ * concrete remedy.  Titles name what was observed; a remedy that holds
+ * whatever was observed is the catalog's (catalog.c, shared with explain),
+ * not repeated here.  Classification is by code only: EAI_*, errno,
  * X509_V_ERR_*, TLS alert numbers, OpenSSL reason codes and the RESP error
  * prefix — never by an OS's wording, which differs between libcs.
  *
@@ -24,6 +26,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "catalog.h"
 #include "dns.h"
 #include "report.h"
 #include "rules_int.h"
@@ -882,7 +885,7 @@ r_tls_insecure(struct rctx *c)
 	    (t != NULL && t->attempted && t->insecure)))
 		return;
 	f = emit(c, "tls.insecure", RD_SEV_WARNING);
-	TITLE(f, "certificate verification is disabled");
+	catalog_title(f);
 	EVID(f, "--insecure: neither the chain nor the host name of %s is "
 	    "verified", c->target);
 	if (t != NULL && t->attempted && t->have_cert) {
@@ -894,9 +897,7 @@ r_tls_insecure(struct rctx *c)
 			    t->expected_name[0] ? t->expected_name : "the host");
 		evid_cert(f, t);
 	}
-	REMEDY(f, "name the CA instead: --cacert ca.crt, and drop --insecure");
-	REMEDY(f, "never disable verification in the app (rejectUnauthorized: "
-	    "false, ssl_cert_reqs=none)");
+	catalog_remedies(f);
 }
 
 static void
@@ -1175,10 +1176,7 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; password from %s",
 			    cfg->f[RD_F_PASSWORD].source[0] ?
 			    cfg->f[RD_F_PASSWORD].source : "?");
-		REMEDY(f, "remove the password from the app's configuration "
-		    "(REDIS_PASSWORD, the URL's :PASSWORD@)");
-		REMEDY(f, "or set one on the server (requirepass, or ACL SETUSER "
-		    "default on >PASSWORD) if it should have one");
+		catalog_remedies(f);
 		remedy_target(c, f);
 	} else if (strcmp(id, "auth.noperm") == 0) {
 		TITLE(f, "the user may not run %s on %s", cmd, c->peer);
@@ -1197,33 +1195,19 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			    "select" : "ping");
 	} else if (strcmp(id, "server.protected_mode") == 0) {
 		TITLE(f, "%s refuses remote clients (protected mode)", c->peer);
-		REMEDY(f, "set a password on the server (requirepass) and "
-		    "connect with it, or bind it to the interface the app "
-		    "uses");
-		REMEDY(f, "CONFIG SET protected-mode no only on a trusted "
-		    "private network");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.maxclients") == 0) {
 		TITLE(f, "%s has reached its maximum number of clients", c->peer);
-		REMEDY(f, "find who holds the connections: CLIENT LIST on the "
-		    "server (a connection leak, or too many workers/pools)");
-		REMEDY(f, "raise maxclients (and the file-descriptor limit) if "
-		    "the load is legitimate");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.loading") == 0) {
 		TITLE(f, "%s is loading its dataset into memory", c->peer);
-		REMEDY(f, "wait for the load to finish (INFO persistence: "
-		    "loading_eta_seconds); clients should retry LOADING");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.busy") == 0) {
 		TITLE(f, "%s is busy running a script or function", c->peer);
-		REMEDY(f, "SCRIPT KILL or FUNCTION KILL stops a read-only "
-		    "script; SHUTDOWN NOSAVE is the last resort");
-		REMEDY(f, "fix the long script (busy-reply-threshold, "
-		    "lua-time-limit)");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.masterdown") == 0) {
 		TITLE(f, "%s is a replica that lost its master", c->peer);
-		REMEDY(f, "restore the master link (INFO replication: "
-		    "master_link_status), or connect to the master");
-		REMEDY(f, "replica-serve-stale-data yes lets it answer with "
-		    "stale data meanwhile");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.db_out_of_range") == 0) {
 		TITLE(f, "%s has no database %d", c->peer, cfg != NULL ?
 		    cfg->db : -1);
@@ -1231,30 +1215,22 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; db %d from %s", cfg->db,
 			    cfg->f[RD_F_DB].source[0] ? cfg->f[RD_F_DB].source :
 			    "?");
-		REMEDY(f, "use a database below the server's 'databases' "
-		    "setting (16 by default; managed services often allow "
-		    "only 0)");
-		REMEDY(f, "drop the /DB of the URL or REDIS_DB to use 0");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.cluster_mode") == 0) {
 		TITLE(f, "%s is a cluster node; use a cluster client", c->peer);
-		REMEDY(f, "use a cluster client (ioredis Redis.Cluster, "
-		    "node-redis createCluster, redis-py RedisCluster)");
-		REMEDY(f, "cluster mode has only database 0: drop /DB");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.cluster_down") == 0) {
 		TITLE(f, "the cluster of %s is down", c->peer);
-		REMEDY(f, "CLUSTER INFO shows the failing slots; restore the "
-		    "failed masters or their replicas");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.oom_risk") == 0) {
 		TITLE(f, "%s is out of memory for writes", c->peer);
-		REMEDY(f, "free memory or raise maxmemory; or pick an eviction "
-		    "policy (maxmemory-policy allkeys-lru) for a cache");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.persistence_error") == 0) {
 		TITLE(f, "%s refuses writes after a failed save", c->peer);
-		REMEDY(f, "fix the disk (space, permissions) and check the "
-		    "server log for the failed BGSAVE/AOF write");
+		catalog_remedies(f);
 	} else if (strcmp(id, "server.readonly_replica") == 0) {
 		TITLE(f, "%s is a read-only replica", c->peer);
-		REMEDY(f, "point the app at the master for writes");
+		catalog_remedies(f);
 	}
 }
 
@@ -1301,8 +1277,7 @@ r_replies(struct rctx *c)
 		if (i == 1 && c->cfg != NULL && c->cfg->username)
 			REMEDY(f, "a server older than 6.0 has no ACL users: "
 			    "drop the username (redis://:PASSWORD@host)");
-		REMEDY(f, "look up the error in the server's documentation; "
-		    "the server log may say more");
+		catalog_remedies(f);
 	}
 	/* INFO not allowed, noted by the probe without an error text. */
 	if (o->server.info_denied && !findings_has(c->fs, "auth.noperm") &&
@@ -1362,8 +1337,7 @@ r_server(struct rctx *c)
 			    "reached: raise maxmemory, delete data, or use "
 			    "an eviction policy (allkeys-lru) for a cache");
 		else
-			REMEDY(f, "raise maxmemory or reduce the data set; "
-			    "evictions are dropping keys");
+			catalog_remedies(f);
 	}
 	if (s->maxclients_known && s->maxclients > 0 &&
 	    s->connected_clients * 10 >= s->maxclients * 9) {
@@ -1376,9 +1350,7 @@ r_server(struct rctx *c)
 		if (s->rejected_connections > 0)
 			EVID(f, ", rejected_connections %lld",
 			    (long long)s->rejected_connections);
-		REMEDY(f, "look for a connection leak (CLIENT LIST by "
-		    "addr/name); share one client or pool per process");
-		REMEDY(f, "raise maxclients if the load is legitimate");
+		catalog_remedies(f);
 	}
 	if (strcmp(s->rdb_last_bgsave_status, "err") == 0 ||
 	    strcmp(s->aof_last_write_status, "err") == 0) {
@@ -1404,8 +1376,7 @@ r_server(struct rctx *c)
 		f = emit(c, "server.cluster_down", RD_SEV_CRITICAL);
 		TITLE(f, "the cluster of %s is down", c->peer);
 		EVID(f, "CLUSTER INFO: cluster_state:fail");
-		REMEDY(f, "CLUSTER INFO shows the failing slots; restore the "
-		    "failed masters or their replicas");
+		catalog_remedies(f);
 	}
 	if (s->loading == 1) {
 		f = emit(c, "server.loading", RD_SEV_CRITICAL);
@@ -1434,9 +1405,7 @@ r_latency(struct rctx *c)
 	    l->samples, ms(a, sizeof(a), l->min_us), ms(b, sizeof(b), l->p50_us),
 	    ms(d, sizeof(d), l->p99_us), ms(e, sizeof(e), l->max_us),
 	    ms(g, sizeof(g), c->opts->latency_threshold_us));
-	REMEDY(f, "run the app in the same region or network as Redis");
-	REMEDY(f, "check the server's LATENCY DOCTOR and SLOWLOG GET for "
-	    "slow commands");
+	catalog_remedies(f);
 }
 
 /* ---- the table ---- */

@@ -3,12 +3,15 @@
  * They read only the resolved configuration (and, when a probe ran, its
  * observations to sharpen a severity), so every rule is testable from a
  * synthetic envmap.  Evidence names variables and non-secret values; the
- * password is never read here except to say whether one is set. */
+ * password is never read here except to say whether one is set.  Titles
+ * and fixes that do not depend on the configuration are the catalog's
+ * (catalog.c). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "report.h"
 #include "rules_int.h"
 
@@ -18,13 +21,19 @@ struct rc {
 	struct rd_findings *fs;
 };
 
+/* Adds finding id with title, or the catalog's title when title is NULL.
+ * Returns NULL on allocation failure (EVID and REMEDY then do nothing). */
 static struct rd_finding *
 emit(struct rc *c, const char *id, enum rd_severity sev, const char *title)
 {
 	struct rd_finding *f;
 
-	if ((f = findings_add(c->fs, id, sev)) != NULL)
+	if ((f = findings_add(c->fs, id, sev)) == NULL)
+		return NULL;
+	if (title != NULL)
 		snprintf(f->title, sizeof(f->title), "%s", title);
+	else
+		catalog_title(f);
 	return f;
 }
 
@@ -52,27 +61,16 @@ ends_with(const char *s, const char *suffix)
 static void
 r_problems(struct rc *c)
 {
+	/* Title and fix of each id are the catalog's. */
 	static const struct {
 		enum rd_problem_kind kind;
-		const char *id, *title, *fix;
+		const char *id;
 	} map[] = {
-		{ RD_P_INVALID_URL, "config.invalid_url", "a Redis URL does not parse",
-		  "write it as redis://[user[:password]@]host[:port][/db] or "
-		  "rediss://...; percent-encode '@' ':' '/' '?' '#' '%' in the "
-		  "password (%40 %3A %2F %3F %23 %25)" },
-		{ RD_P_INVALID_PORT, "config.invalid_port",
-		  "a port is not an integer in 1..65535",
-		  "set the port to digits only, e.g. REDIS_PORT=6379 (no spaces, "
-		  "no hex, no suffix)" },
-		{ RD_P_INVALID_VALUE, "config.invalid_value",
-		  "a setting has a value the application cannot use",
-		  "fix or unset the variable: REDIS_TLS=true|false, REDIS_DB=0, "
-		  "REDIS_HOST=a host name or address (a URL goes in REDIS_URL)" },
-		{ RD_P_CONFLICT, "config.conflict", "two sources disagree",
-		  "keep one source for the setting: unset the losing variable or "
-		  "make both equal" },
-		{ RD_P_ENV_FILE, "config.env_file", "the --env-file cannot be used",
-		  "fix the file at the line named, or drop --env-file" },
+		{ RD_P_INVALID_URL, "config.invalid_url" },
+		{ RD_P_INVALID_PORT, "config.invalid_port" },
+		{ RD_P_INVALID_VALUE, "config.invalid_value" },
+		{ RD_P_CONFLICT, "config.conflict" },
+		{ RD_P_ENV_FILE, "config.env_file" },
 	};
 	const struct rd_problem *p;
 	struct rd_finding *f;
@@ -84,14 +82,14 @@ r_problems(struct rc *c)
 			if (map[j].kind != p->kind)
 				continue;
 			f = emit(c, map[j].id, p->fatal ? RD_SEV_CRITICAL :
-			    RD_SEV_WARNING, map[j].title);
+			    RD_SEV_WARNING, NULL);
 			EVID(f, "%s%s", p->detail, p->fatal ? "" :
 			    p->kind == RD_P_CONFLICT ? "" :
 			    " (not used for this connection)");
 			if (p->kind == RD_P_CONFLICT)
 				REMEDY(f, "unset %s, or make it equal to the "
 				    "source that wins", p->name);
-			REMEDY(f, "%s", map[j].fix);
+			catalog_remedies(f);
 		}
 	}
 }
@@ -119,8 +117,7 @@ r_shadowed(struct rc *c)
 	for (i = 0; i < cfg->nshadowed; i++)
 		server |= names_server(cfg->shadowed[i].name);
 	f = emit(c, "config.shadowed", server && !by_flag ? RD_SEV_WARNING :
-	    RD_SEV_INFO, server ? "a variable naming a Redis server is ignored" :
-	    "set variables have no effect");
+	    RD_SEV_INFO, server ? NULL : "set variables have no effect");
 	for (i = 0; i < cfg->nshadowed; i++)
 		EVID(f, "%s%s: %s", i ? "; " : "", cfg->shadowed[i].name,
 		    cfg->shadowed[i].reason);
@@ -144,8 +141,7 @@ r_shadowed(struct rc *c)
 		REMEDY(f, "the command line overrides the environment: drop "
 		    "-h/-u to see what the application itself resolves");
 	if (f != NULL && f->nremedy == 0)
-		REMEDY(f, "unset the listed variables, or move their values to "
-		    "the source that wins");
+		catalog_remedies(f);
 }
 
 /* ---- default, loopback in a container ---------------------------------- */
@@ -157,14 +153,11 @@ r_default(struct rc *c)
 
 	if (!c->cfg->default_used)
 		return;
-	f = emit(c, "config.default_used", RD_SEV_WARNING,
-	    "nothing names a Redis server; 127.0.0.1:6379 assumed");
+	f = emit(c, "config.default_used", RD_SEV_WARNING, NULL);
 	EVID(f, "none of -u, -h, REDIS_URL, REDIS_HOST, NF_REDIS_URL, "
 	    "NF_REDIS_HOST is set (an empty variable counts as unset); port "
 	    "%d from %s", c->cfg->port, c->cfg->f[RD_F_PORT].source);
-	REMEDY(f, "set REDIS_URL=rediss://user:password@host:port in the "
-	    "application's environment");
-	REMEDY(f, "or set REDIS_HOST and REDIS_PORT (and REDIS_PASSWORD)");
+	catalog_remedies(f);
 }
 
 static void
@@ -179,7 +172,7 @@ r_localhost(struct rc *c)
 	if (!cfg->envi.in_container || !config_host_is_loopback(cfg->host))
 		return;
 	f = emit(c, "config.localhost_in_container", failed ? RD_SEV_CRITICAL :
-	    RD_SEV_WARNING, "loopback host inside a container");
+	    RD_SEV_WARNING, NULL);
 	EVID(f, "host %s from %s; inside a container it is the container "
 	    "itself, not a Redis service; container evidence: ", cfg->host,
 	    cfg->source);
@@ -191,10 +184,7 @@ r_localhost(struct rc *c)
 		REMEDY(f, "unset %s so NF_REDIS_URL (the addon) is used",
 		    strstr(cfg->source, "REDIS_HOST") ? "REDIS_HOST" :
 		    "the variable that names 127.0.0.1");
-	REMEDY(f, "set REDIS_HOST (or REDIS_URL) to the Redis service's name "
-	    "on the container network, not 127.0.0.1/localhost");
-	REMEDY(f, "if Redis runs on the Docker host, use host.docker.internal "
-	    "(with --add-host=host.docker.internal:host-gateway on Linux)");
+	catalog_remedies(f);
 }
 
 /* ---- TLS and SNI ------------------------------------------------------- */
@@ -232,8 +222,7 @@ r_tls(struct rc *c)
 
 	if (cfg->tls || private_host(cfg->host))
 		return;
-	f = emit(c, "config.tls_recommended", RD_SEV_WARNING,
-	    "remote host over plaintext");
+	f = emit(c, "config.tls_recommended", RD_SEV_WARNING, NULL);
 	EVID(f, "host %s (from %s) is not on a private network and TLS is off "
 	    "(tls from %s)%s", cfg->host, cfg->source, cfg->f[RD_F_TLS].source,
 	    cfg->password ? "; the password would cross the network in clear" : "");
@@ -252,13 +241,11 @@ r_sni(struct rc *c)
 	if (!cfg->tls)
 		return;
 	if (cfg->sni != NULL && config_host_is_ip(cfg->sni)) {
-		f = emit(c, "config.sni_ip", RD_SEV_WARNING,
-		    "the configured SNI is an IP address");
+		f = emit(c, "config.sni_ip", RD_SEV_WARNING, NULL);
 		EVID(f, "SNI %s from %s; TLS server names must be host names "
 		    "(RFC 6066), so clients drop it", cfg->sni,
 		    cfg->f[RD_F_SNI].source);
-		REMEDY(f, "set REDIS_SNI_SERVERNAME (or --sni) to the host name "
-		    "on the server's certificate");
+		catalog_remedies(f);
 	} else if (cfg->sni == NULL && config_host_is_ip(cfg->host) &&
 	    strcmp(cfg->f[RD_F_SNI].source, "flag:--no-sni") != 0) {
 		f = emit(c, "config.sni_ip", RD_SEV_INFO,
@@ -272,8 +259,7 @@ r_sni(struct rc *c)
 	if (cfg->sni_explicit && cfg->sni != NULL && cfg->host != NULL &&
 	    !config_host_is_ip(cfg->host) && !config_host_is_ip(cfg->sni) &&
 	    strcasecmp(cfg->sni, cfg->host) != 0) {
-		f = emit(c, "config.sni_mismatch", RD_SEV_WARNING,
-		    "the configured SNI differs from the host");
+		f = emit(c, "config.sni_mismatch", RD_SEV_WARNING, NULL);
 		EVID(f, "SNI %s from %s, host %s from %s", cfg->sni,
 		    cfg->f[RD_F_SNI].source, cfg->host, cfg->source);
 		REMEDY(f, "unset REDIS_SNI_SERVERNAME (or drop --sni) unless "
@@ -299,88 +285,59 @@ static const struct provider {
 	const char *platform;		/* only on this platform, or NULL */
 	int	 max_labels;		/* host has at most this many labels; 0 any */
 	enum pcheck check;
-	const char *title;
-	const char *fix;
+	const char *title;		/* NULL: the catalog's */
+	const char *fix;		/* NULL: the catalog's */
 } providers[] = {
 	{ "provider.northflank", ".addon.code.run", NULL, NULL, 0, P_NEEDS_TLS,
-	  "Northflank addon",
-	  "use the addon's connection string: REDIS_URL set to the value of "
-	  "NF_REDIS_URL (rediss://...addon.code.run:6379 when TLS is enabled)" },
+	  NULL, NULL },
 	{ "provider.elasticache", ".cache.amazonaws.com", NULL, NULL, 0, P_NONE,
-	  "AWS ElastiCache",
-	  "reachable only from inside its VPC (security group allowing the "
-	  "port from the app); with in-transit encryption use rediss://" },
+	  NULL, NULL },
 	{ "provider.azure", ".redis.cache.windows.net", NULL, NULL, 0, P_AZURE,
-	  "Azure Cache for Redis",
-	  "use rediss://:ACCESS_KEY@NAME.redis.cache.windows.net:6380 (the "
-	  "non-TLS port 6379 is disabled by default)" },
+	  NULL, NULL },
 	{ "provider.azure", ".redis.azure.net", NULL, NULL, 0, P_NEEDS_TLS,
 	  "Azure Managed Redis",
 	  "use rediss://:ACCESS_KEY@NAME.REGION.redis.azure.net:10000" },
 	{ "provider.upstash", ".upstash.io", NULL, NULL, 0, P_NEEDS_TLS,
-	  "Upstash Redis",
-	  "Upstash requires TLS: use rediss://default:TOKEN@HOST:6379 "
-	  "(UPSTASH_REDIS_URL)" },
+	  NULL, NULL },
 	{ "provider.railway", ".railway.internal", NULL, NULL, 0, P_IPV6_ONLY,
-	  "Railway private network",
-	  "the private network is IPv6 in older environments: ioredis needs "
-	  "family: 6 (REDIS_URL=...?family=6); from outside Railway use "
-	  "REDIS_PUBLIC_URL" },
+	  NULL, NULL },
 	{ "provider.railway", ".proxy.rlwy.net", NULL, NULL, 0, P_NONE,
 	  "Railway public TCP proxy",
 	  "inside Railway prefer the private REDIS_URL (*.railway.internal); "
 	  "the proxy port is not 6379" },
 	{ "provider.fly", ".flycast", NULL, NULL, 0, P_IPV6_ONLY,
-	  "Fly.io Flycast (private IPv6)",
-	  "Fly's private network (6PN) is IPv6-only: set family=6 "
-	  "(REDIS_URL=...?family=6, redisdiag -6)" },
+	  NULL, NULL },
 	{ "provider.fly", ".internal", NULL, "fly", 0, P_IPV6_ONLY,
 	  "Fly.io .internal (private IPv6)",
-	  "Fly's private network (6PN) is IPv6-only: set family=6 "
-	  "(REDIS_URL=...?family=6, redisdiag -6)" },
+	  NULL },
 	/* <app>.internal; not host.docker.internal or GCP's long names */
 	{ "provider.fly", ".internal", NULL, NULL, 2, P_IPV6_ONLY,
 	  "Fly.io .internal (private IPv6)",
-	  "Fly's private network (6PN) is IPv6-only: set family=6 "
-	  "(REDIS_URL=...?family=6, redisdiag -6)" },
+	  NULL },
 	{ "provider.render", ".render.com", NULL, NULL, 0, P_NEEDS_TLS,
-	  "Render Key Value (external URL)",
-	  "the external URL needs rediss:// and an allowed source IP; inside "
-	  "Render use the internal URL (redis://red-...:6379)" },
+	  NULL, NULL },
 	{ "provider.render", NULL, "red-", NULL, 1, P_NONE,
 	  "Render Key Value (internal host)",
 	  "red-* hosts resolve only for services in the same Render region "
 	  "and workspace; elsewhere use the external rediss:// URL" },
 	{ "provider.memorystore", ".memorystore.googleapis.com", NULL, NULL, 0,
-	  P_NONE, "Google Cloud Memorystore",
-	  "reachable only over the VPC (Cloud Run: Direct VPC egress or a "
-	  "connector); in-transit encryption uses port 6378 and the server CA" },
+	  P_NONE, NULL, NULL },
 	{ "provider.memorystore", NULL, "10.", "cloudrun", 0, P_NONE,
 	  "Google Cloud Memorystore (private IP)",
 	  "reachable only over the VPC (Direct VPC egress or a Serverless VPC "
 	  "Access connector); with in-transit encryption use rediss:// on 6378 "
 	  "and --cacert server-ca.pem" },
 	{ "provider.rediscloud", ".redis-cloud.com", NULL, NULL, 0, P_NONE,
-	  "Redis Cloud",
-	  "use the endpoint's port (not 6379) and the default user's "
-	  "password; if TLS is enabled on the database use rediss://" },
+	  NULL, NULL },
 	{ "provider.rediscloud", ".redislabs.com", NULL, NULL, 0, P_NONE,
 	  "Redis Cloud (redislabs.com)",
-	  "use the endpoint's port (not 6379) and the default user's "
-	  "password; if TLS is enabled on the database use rediss://" },
+	  NULL },
 	{ "provider.digitalocean", ".db.ondigitalocean.com", NULL, NULL, 0, P_DO,
-	  "DigitalOcean Managed Caching",
-	  "use rediss://default:PASSWORD@HOST:25061 (TLS is required)" },
+	  NULL, NULL },
 	{ "provider.heroku", ".compute-1.amazonaws.com", NULL, NULL, 0, P_HEROKU,
-	  "Heroku Key-Value Store",
-	  "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// "
-	  "and turn verification off in the client (ioredis tls: "
-	  "{ rejectUnauthorized: false }; redisdiag --insecure)" },
+	  NULL, NULL },
 	{ "provider.heroku", ".compute.amazonaws.com", NULL, "heroku", 0, P_HEROKU,
-	  "Heroku Key-Value Store",
-	  "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// "
-	  "and turn verification off in the client (ioredis tls: "
-	  "{ rejectUnauthorized: false }; redisdiag --insecure)" },
+	  NULL, NULL },
 };
 
 static bool
@@ -469,7 +426,10 @@ r_providers(struct rc *c)
 		f = emit(c, p->id, sev, p->title);
 		EVID(f, "host %s (from %s), port %d, TLS %s%s", cfg->host,
 		    cfg->source, cfg->port, cfg->tls ? "on" : "off", why);
-		REMEDY(f, "%s", p->fix);
+		if (p->fix != NULL)
+			REMEDY(f, "%s", p->fix);
+		else
+			catalog_remedies(f);
 		break;			/* one hint per host */
 	}
 }

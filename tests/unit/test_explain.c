@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "catalog.h"
 #include "explain.h"
 
 struct row {
@@ -290,12 +291,12 @@ test_knowledge(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct explain_info *k = explain_knowledge(rows[i].id);
+		const struct rd_catalog_entry *k = catalog_find(rows[i].id);
 		assert_non_null(k);
 		assert_non_null(k->title);
 		assert_non_null(k->remedy[0]);
 	}
-	assert_null(explain_knowledge("no.such_id"));
+	assert_null(catalog_find("no.such_id"));
 }
 
 struct redact_case {
