@@ -823,15 +823,7 @@ explain_redact(const char *in, char *buf, size_t cap)
 		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
 			put(&o, p, 3);
 			p += 3;
-			/* The user info ends at the token's last '@': people
-			 * paste passwords with a raw '/' or '@' in them, and
-			 * masking too much beats printing a secret. */
-			k = strcspn(p, " \t\"'<>");
-			q = NULL;
-			for (n = 0; n < k; n++)
-				if (p[n] == '@')
-					q = p + n;
-			n = q != NULL ? (size_t)(q - p) : strcspn(p, "@/ \t\"'<>");
+			n = strcspn(p, "@/ \t\"'<>");
 			if (p[n] == '@') {
 				q = memchr(p, ':', n);
 				if (q != NULL) {
@@ -896,19 +888,6 @@ explain_redact(const char *in, char *buf, size_t cap)
 				q++;
 			while (*q == ' ')
 				q++;
-			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
-			    q > p + n && q[-1] == ' ') {
-				/* password 'VALUE', password "VALUE" */
-				char quote = *q++;
-
-				put(&o, p, (size_t)(q - p));
-				p = q;
-				k = strcspn(p, quote == '"' ? "\"" : "'");
-				if (k > 0)
-					put(&o, "****", 4);
-				p += k;
-				continue;
-			}
 			if (key_names_secret(p, n) && (*q == '=' || *q == ':') &&
 			    q[1] != '/') {
 				q++;
@@ -971,13 +950,11 @@ explain_classify(const char *line, const char *prev_client,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", id);
 	snprintf(out->client, sizeof(out->client), "%s", client ? client : "");
+	extract_target(buf, out->host, sizeof(out->host), &out->port);
 
 	/* Redact the whole line before cutting it, so a cut cannot split a
-	 * secret from the marker that announced it; the target is read from
-	 * the redacted line too, so a password with a raw '@' in a pasted URL
-	 * cannot come back as the host. */
+	 * secret from the marker that announced it. */
 	explain_redact(buf, red, sizeof(red));
-	extract_target(red, out->host, sizeof(out->host), &out->port);
 	n = strlen(red);
 	while (n > 0 && (red[n - 1] == '\r' || red[n - 1] == ' ' ||
 	    red[n - 1] == '\t'))
