@@ -808,6 +808,15 @@ auth_word_ok(const char *p, size_t n)
 	return false;
 }
 
+/* True when s is a port, perhaps closed by punctuation: "6379", "6379]". */
+static bool
+port_like(const char *s)
+{
+	size_t d = strspn(s, "0123456789");
+
+	return d > 0 && strspn(s + d, "])}>,.;") == strlen(s + d);
+}
+
 void
 explain_redact(const char *in, char *buf, size_t cap)
 {
@@ -823,7 +832,15 @@ explain_redact(const char *in, char *buf, size_t cap)
 		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
 			put(&o, p, 3);
 			p += 3;
-			n = strcspn(p, "@/ \t\"'<>");
+			/* The user info ends at the token's last '@': people
+			 * paste passwords with a raw '/' or '@' in them, and
+			 * masking too much beats printing a secret. */
+			k = strcspn(p, " \t\"'<>");
+			q = NULL;
+			for (n = 0; n < k; n++)
+				if (p[n] == '@')
+					q = p + n;
+			n = q != NULL ? (size_t)(q - p) : strcspn(p, "@/ \t\"'<>");
 			if (p[n] == '@') {
 				q = memchr(p, ':', n);
 				if (q != NULL) {
@@ -833,7 +850,7 @@ explain_redact(const char *in, char *buf, size_t cap)
 					put(&o, "****@", 5);
 				p += n + 1;
 			} else if (p[n] == '\0' && (q = memchr(p, ':', n)) != NULL &&
-			    strspn(q + 1, "0123456789") != strlen(q + 1)) {
+			    !port_like(q + 1)) {
 				/* Cut off before the '@' (a truncated line):
 				 * what follows the colon may be a password. */
 				put(&o, p, (size_t)(q - p));
@@ -888,6 +905,19 @@ explain_redact(const char *in, char *buf, size_t cap)
 				q++;
 			while (*q == ' ')
 				q++;
+			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
+			    q > p + n && q[-1] == ' ') {
+				/* password 'VALUE', password "VALUE" */
+				char quote = *q++;
+
+				put(&o, p, (size_t)(q - p));
+				p = q;
+				k = strcspn(p, quote == '"' ? "\"" : "'");
+				if (k > 0)
+					put(&o, "****", 4);
+				p += k;
+				continue;
+			}
 			if (key_names_secret(p, n) && (*q == '=' || *q == ':') &&
 			    q[1] != '/') {
 				q++;
@@ -950,11 +980,13 @@ explain_classify(const char *line, const char *prev_client,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", id);
 	snprintf(out->client, sizeof(out->client), "%s", client ? client : "");
-	extract_target(buf, out->host, sizeof(out->host), &out->port);
 
 	/* Redact the whole line before cutting it, so a cut cannot split a
-	 * secret from the marker that announced it. */
+	 * secret from the marker that announced it; the target is read from
+	 * the redacted line too, so a password with a raw '@' in a pasted URL
+	 * cannot come back as the host. */
 	explain_redact(buf, red, sizeof(red));
+	extract_target(red, out->host, sizeof(out->host), &out->port);
 	n = strlen(red);
 	while (n > 0 && (red[n - 1] == '\r' || red[n - 1] == ' ' ||
 	    red[n - 1] == '\t'))

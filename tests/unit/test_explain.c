@@ -309,6 +309,15 @@ static const struct redact_case redact_cases[] = {
 	{ "Error: connect ECONNREFUSED while using redis://default:Canary-77x@cache:6379/0",
 	  "Canary-77x", "redis://default:****@cache:6379/0" },
 	{ "connecting to rediss://:Canary-77x@10.0.0.5:6380", "Canary-77x", "rediss://:****@10.0.0.5:6380" },
+	/* A raw '/' or '@' inside a pasted password: the user info ends at
+	 * the token's last '@' (found by scripts/secret-audit). */
+	{ "rediss://default:Can/ary-77x@cache.example.com:6380", "ary-77x", "rediss://default:****@cache.example.com:6380" },
+	{ "redis://u:p@Canary-77x/w@h:6379", "Canary-77x", "redis://u:****@h:6379" },
+	/* A quoted password after a word that names a secret. */
+	{ "AuthenticationError: invalid pair (password 'Canary 77x')", "Canary 77x", "(password '****')" },
+	{ "auth failed with password \"Canary-77x\" for user", "Canary-77x", "password \"****\" for user" },
+	/* A port closed by punctuation is not a truncated password. */
+	{ "ConnectionException: refused [tcp://redis:6379]", NULL, "[tcp://redis:6379]" },
 	{ "REDIS_URL=redis://Canary-77x@cache:6379", "Canary-77x", "cache:6379" },
 	{ "$ redis-cli -h cache -a Canary-77x ping", "Canary-77x", "-a ****" },
 	{ "redis-cli --pass Canary-77x", "Canary-77x", "--pass ****" },
