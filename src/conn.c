@@ -30,6 +30,25 @@ wait_fd(int fd, short events, int64_t deadline_us)
 	}
 }
 
+/* After an I/O call that would block: waits for ev on fd unless the
+ * deadline has passed.  Returns 0 to try again, -1 with errno ETIMEDOUT
+ * at the deadline or poll's errno. */
+static int
+wait_more(int fd, short ev, int64_t deadline_us)
+{
+	int r;
+
+	if (clock_left_us(deadline_us) == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if ((r = wait_fd(fd, ev, deadline_us)) == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
 /* Maps a failed SSL call to errno; returns the wait events wanted, or 0
  * when it failed for good. */
 static short
@@ -92,16 +111,7 @@ conn_write(struct conn *c, const void *buf, size_t len, int64_t deadline_us)
 				return -1;
 			}
 		}
-		if (clock_left_us(deadline_us) == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		r = wait_fd(c->fd, ev, deadline_us);
-		if (r == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (r < 0)
+		if (wait_more(c->fd, ev, deadline_us) == -1)
 			return -1;
 	}
 	return 0;
@@ -140,16 +150,7 @@ conn_read(struct conn *c, void *buf, size_t len, int64_t deadline_us)
 				return -1;
 			}
 		}
-		if (clock_left_us(deadline_us) == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		r = wait_fd(c->fd, ev, deadline_us);
-		if (r == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (r < 0)
+		if (wait_more(c->fd, ev, deadline_us) == -1)
 			return -1;
 	}
 }
