@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "dns.h"
+#include "strutil.h"
 
 /* Shared by the caller and the worker; the last one to let go frees it. */
 struct dns_job {
@@ -154,14 +155,9 @@ literal(const char *host, int port, int family, struct rd_dns_obs *obs,
 	struct sockaddr_in in;
 	struct sockaddr_in6 in6;
 	char buf[64];
-	size_t n = strlen(host);
 
 	/* "[::1]" as a host is an IPv6 literal too. */
-	if (n >= 2 && n < sizeof(buf) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(buf, host + 1, n - 2);
-		buf[n - 2] = '\0';
-		host = buf;
-	}
+	host = rd_unbracket(host, buf, sizeof(buf));
 	memset(&in, 0, sizeof(in));
 	memset(&in6, 0, sizeof(in6));
 	if (inet_pton(AF_INET, host, &in.sin_addr) == 1) {

@@ -99,13 +99,8 @@ host_is_ip(const char *h)
 {
 	unsigned char b[16];
 	char buf[64];
-	size_t n = strlen(h);
 
-	if (n >= 2 && n < sizeof(buf) && h[0] == '[' && h[n - 1] == ']') {
-		memcpy(buf, h + 1, n - 2);
-		buf[n - 2] = '\0';
-		h = buf;
-	}
+	h = rd_unbracket(h, buf, sizeof(buf));
 	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
 }
 
@@ -113,12 +108,7 @@ host_is_ip(const char *h)
 static void
 bare_host(const char *h, char *out, size_t outsz)
 {
-	size_t n = strlen(h);
-
-	if (n >= 2 && h[0] == '[' && h[n - 1] == ']' && n - 2 < outsz) {
-		memcpy(out, h + 1, n - 2);
-		out[n - 2] = '\0';
-	} else
+	if (rd_unbracket(h, out, outsz) != out)
 		rd_scopy(out, outsz, h);
 }
 

@@ -21,6 +21,7 @@
 
 #include "render_int.h"
 #include "report.h"
+#include "strutil.h"
 
 /* One compact line, flushed: a log shipper sees every probe as it
  * happens.  Frees o; returns 0 or -1. */
@@ -58,9 +59,8 @@ render_watch_event(const struct rd_watch_event *ev, FILE *out)
 		cJSON_AddNullToObject(o, "summary");
 	}
 	if (cfg != NULL && cfg->host != NULL) {
-		snprintf(target, sizeof(target), strchr(cfg->host, ':') != NULL ?
-		    "[%s]:%d" : "%s:%d", cfg->host, cfg->port);
-		cJSON_AddStringToObject(o, "target", target);
+		cJSON_AddStringToObject(o, "target", rd_hostport(target,
+		    sizeof(target), cfg->host, cfg->port));
 	} else
 		cJSON_AddNullToObject(o, "target");
 	/* Milliseconds with microsecond precision, as in the report. */

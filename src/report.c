@@ -109,12 +109,6 @@ report_free(struct rd_report *r)
 
 /* ---- helpers ---- */
 
-static bool
-has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
 static const struct rd_finding *
 finding(const struct rd_report *r, const char *id)
 {
@@ -134,7 +128,7 @@ finding_prefix(const struct rd_report *r, const char *prefix, int sev)
 	size_t i;
 
 	for (i = 0; i < r->findings.n; i++)
-		if (has_prefix(r->findings.v[i].id, prefix) &&
+		if (rd_has_prefix(r->findings.v[i].id, prefix) &&
 		    (sev < 0 || (int)r->findings.v[i].sev >= sev))
 			return &r->findings.v[i];
 	return NULL;
@@ -146,7 +140,7 @@ is_loopback(const char *h)
 	if (h == NULL)
 		return false;
 	return strcasecmp(h, "localhost") == 0 ||
-	    strcasecmp(h, "localhost.") == 0 || has_prefix(h, "127.") ||
+	    strcasecmp(h, "localhost.") == 0 || rd_has_prefix(h, "127.") ||
 	    strcmp(h, "::1") == 0;
 }
 
@@ -167,17 +161,6 @@ is_ip(const char *h)
 			return false;
 	}
 	return dots;
-}
-
-static void
-hostport(char *buf, size_t sz, const char *host, int port)
-{
-	if (host == NULL)
-		host = "?";
-	if (strchr(host, ':') != NULL)
-		snprintf(buf, sz, "[%s]:%d", host, port);
-	else
-		snprintf(buf, sz, "%s:%d", host, port);
 }
 
 static void sumf(struct rd_report *, const char *, ...)
@@ -381,7 +364,7 @@ checklist_config(struct rd_report *r)
 		if (cfg->default_used || strcmp(cfg->source, "default") == 0)
 			set(r, RD_CL_ENV_REACHES_APP, RD_CL_WARN, "nothing set; "
 			    "built-in default 127.0.0.1:6379");
-		else if (has_prefix(cfg->source, "flag") ||
+		else if (rd_has_prefix(cfg->source, "flag") ||
 		    strstr(cfg->source, ":flag") != NULL)
 			set(r, RD_CL_ENV_REACHES_APP, RD_CL_SKIP, "from %s; the "
 			    "app's environment was not used", cfg->source);
@@ -578,10 +561,10 @@ checklist_findings(struct rd_report *r)
 static enum rd_verdict
 id_class(const char *id)
 {
-	if (has_prefix(id, "auth.") || has_prefix(id, "server."))
+	if (rd_has_prefix(id, "auth.") || rd_has_prefix(id, "server."))
 		return RD_V_REJECTING;
-	if (has_prefix(id, "dns.") || has_prefix(id, "tcp.") ||
-	    has_prefix(id, "tls.") || has_prefix(id, "proto."))
+	if (rd_has_prefix(id, "dns.") || rd_has_prefix(id, "tcp.") ||
+	    rd_has_prefix(id, "tls.") || rd_has_prefix(id, "proto."))
 		return RD_V_UNREACHABLE;
 	return RD_V_NO_ATTEMPT;		/* config., provider. */
 }
@@ -669,7 +652,7 @@ verdict_env(struct rd_report *r)
 	r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
 	/* env only resolves: 0 whenever it did (issue 3), --strict or not. */
 	r->exit_code = RD_EXIT_OK;
-	hostport(hp, sizeof(hp), cfg->host, cfg->port);
+	rd_hostport(hp, sizeof(hp), cfg->host, cfg->port);
 	sumf(r, "resolved %s%s from %s", hp,
 	    cfg->tls ? " with TLS" : "", cfg->source[0] ? cfg->source : "?");
 	summary_warnings(r);
@@ -743,8 +726,8 @@ verdict_check(struct rd_report *r)
 		r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
 		    RD_EXIT_REJECTING : RD_EXIT_OK;
 		sumf(r, "PONG from %s in "
-		    "%.1f ms", o->tcp.peer[0] ? o->tcp.peer : (hostport(hp,
-		    sizeof(hp), cfg->host, cfg->port), hp),
+		    "%.1f ms", o->tcp.peer[0] ? o->tcp.peer : rd_hostport(hp,
+		    sizeof(hp), cfg->host, cfg->port),
 		    (double)(o->total_us > 0 ? o->total_us :
 		    o->steps[RD_STEP_PING].us) / 1000.0);
 		summary_warnings(r);

@@ -53,17 +53,6 @@ emit(struct rctx *c, const char *id, enum rd_severity sev)
 	return findings_add(c->fs, id, sev);
 }
 
-static void
-hostport(char *buf, size_t sz, const char *host, int port)
-{
-	if (host == NULL || *host == '\0')
-		host = "?";
-	if (strchr(host, ':') != NULL)
-		snprintf(buf, sz, "[%s]:%d", host, port);
-	else
-		snprintf(buf, sz, "%s:%d", host, port);
-}
-
 /* "0.21 ms", "12.3 ms", "1503 ms" */
 static const char *
 ms(char *buf, size_t sz, int64_t us)
@@ -77,12 +66,6 @@ ms(char *buf, size_t sz, int64_t us)
 	else
 		snprintf(buf, sz, "%.0f ms", v);
 	return buf;
-}
-
-static bool
-has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
 }
 
 /* How long step ran, or the whole timeout when the probe did not say. */
@@ -224,7 +207,7 @@ is_loopback(const char *h)
 {
 	if (h == NULL)
 		return false;
-	return strcasecmp(h, "localhost") == 0 || has_prefix(h, "127.") ||
+	return strcasecmp(h, "localhost") == 0 || rd_has_prefix(h, "127.") ||
 	    strcmp(h, "::1") == 0 || strcmp(h, "[::1]") == 0 ||
 	    strcasecmp(h, "localhost.") == 0;
 }
@@ -251,20 +234,6 @@ remedy_target(struct rctx *c, struct rd_finding *f)
 }
 
 /* ---- dns ---- */
-
-/* host without the brackets of an IPv6 literal ("[::1]" -> "::1"). */
-static const char *
-f_bare(const char *host, char *buf, size_t sz)
-{
-	size_t n = strlen(host);
-
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sz) {
-		memcpy(buf, host + 1, n - 2);
-		buf[n - 2] = '\0';
-		return buf;
-	}
-	return host;
-}
 
 /* An IP literal of one family while -4/-6 asked for the other. */
 static void
@@ -299,7 +268,7 @@ r_dns(struct rctx *c)
 	if (d->literal) {
 		/* No lookup, but -4/-6 can still leave nothing to use. */
 		if (d->naddr == 0 && d->nfiltered > 0)
-			f_literal_family(c, f_bare(host, b2, sizeof(b2)));
+			f_literal_family(c, rd_unbracket(host, b2, sizeof(b2)));
 		return;
 	}
 	if (d->timed_out) {
@@ -550,13 +519,14 @@ looks_resp(const char *b)
 static const char *
 other_protocol(const char *b)
 {
-	if (has_prefix(b, "HTTP/") || has_prefix(b, "<!") || has_prefix(b, "<html"))
+	if (rd_has_prefix(b, "HTTP/") || rd_has_prefix(b, "<!") ||
+	    rd_has_prefix(b, "<html"))
 		return "HTTP";
-	if (has_prefix(b, "SSH-"))
+	if (rd_has_prefix(b, "SSH-"))
 		return "SSH";
-	if (has_prefix(b, "220 ") || has_prefix(b, "220-"))
+	if (rd_has_prefix(b, "220 ") || rd_has_prefix(b, "220-"))
 		return "SMTP/FTP";
-	if (has_prefix(b, "* OK"))
+	if (rd_has_prefix(b, "* OK"))
 		return "IMAP";
 	return NULL;
 }
@@ -697,7 +667,7 @@ f_verify(struct rctx *c)
 		    v == X509_V_OK ? "host name check failed" : name);
 		evid_cert(f, t);
 		for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
-			if (has_prefix(t->sans[i], "DNS:"))
+			if (rd_has_prefix(t->sans[i], "DNS:"))
 				break;
 		if (i < t->nsans && i < RD_MAX_SANS)
 			REMEDY(f, "connect with a name the certificate covers, "
@@ -946,7 +916,7 @@ reply_used(const struct rd_reply_obs *r)
 static bool
 tls_alert_bytes(const char *b)
 {
-	return (unsigned char)b[0] == 0x15 || has_prefix(b, "\\x15");
+	return (unsigned char)b[0] == 0x15 || rd_has_prefix(b, "\\x15");
 }
 
 /* A finding of an earlier stage that already explains why the
@@ -960,8 +930,8 @@ earlier_failure(struct rctx *c)
 		const char *id = c->fs->v[i].id;
 
 		if (c->fs->v[i].sev == RD_SEV_CRITICAL &&
-		    (has_prefix(id, "dns.") || has_prefix(id, "tcp.") ||
-		    has_prefix(id, "tls.") || has_prefix(id, "proto.")))
+		    (rd_has_prefix(id, "dns.") || rd_has_prefix(id, "tcp.") ||
+		    rd_has_prefix(id, "tls.") || rd_has_prefix(id, "proto.")))
 			return true;
 	}
 	return false;
@@ -1255,7 +1225,8 @@ r_replies(struct rctx *c)
 		if (id != NULL && strcmp(id, "auth.required") == 0 && auth_failed)
 			continue;
 		if (id != NULL) {
-			if (has_prefix(id, "auth.") && strcmp(id, "auth.noperm") != 0)
+			if (rd_has_prefix(id, "auth.") &&
+			    strcmp(id, "auth.noperm") != 0)
 				auth_failed = true;
 			f_reply(c, id, i, r);
 			continue;
@@ -1475,7 +1446,7 @@ rules_eval(const struct rd_config *cfg, const struct rd_obs *obs,
 	c.opts = opts;
 	c.fs = fs;
 	if (cfg != NULL)
-		hostport(c.target, sizeof(c.target), cfg->host, cfg->port);
+		rd_hostport(c.target, sizeof(c.target), cfg->host, cfg->port);
 	else
 		snprintf(c.target, sizeof(c.target), "?");
 	if (obs != NULL && obs->tcp.peer[0] != '\0')

@@ -39,6 +39,37 @@ rd_appendf(char *buf, size_t sz, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool
+rd_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+const char *
+rd_hostport(char *buf, size_t sz, const char *host, int port)
+{
+	if (host == NULL || *host == '\0')
+		host = "?";
+	if (strchr(host, ':') != NULL)
+		snprintf(buf, sz, "[%s]:%d", host, port);
+	else
+		snprintf(buf, sz, "%s:%d", host, port);
+	return buf;
+}
+
+const char *
+rd_unbracket(const char *host, char *buf, size_t sz)
+{
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sz) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		return buf;
+	}
+	return host;
+}
+
 void
 rd_printable(const void *buf, size_t len, char *out, size_t outsz)
 {
