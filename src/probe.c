@@ -876,6 +876,25 @@ dropped_plaintext(const struct rd_reply_obs *ro)
 	return ro->not_resp && strncmp(ro->first_bytes, "\\x15\\x03", 8) == 0;
 }
 
+/* The end of AUTH, SELECT and PING: unless ok, records into the step the
+ * server's error reply or why no reply came; frees rep; closes the step.
+ * Returns 0 when ok, else -1. */
+static int
+step_end(struct probe *p, enum rd_step_id id, struct rd_reply_obs *ro,
+    redisReply *rep, bool ok, const char *cmd, int64_t t0)
+{
+	struct rd_step *s = &p->obs->steps[id];
+
+	if (!ok && ro->kind != RD_R_NONE)
+		server_error(s, ro, cmd);
+	else if (!ok)
+		reply_fail(p, s, ro, cmd);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	step_done(p, id, ok ? RD_ST_OK : RD_ST_FAIL, t0);
+	return ok ? 0 : -1;
+}
+
 static int
 step_auth(struct probe *p)
 {
@@ -883,9 +902,10 @@ step_auth(struct probe *p)
 	struct rd_step *s = &p->obs->steps[RD_STEP_AUTH];
 	struct rd_reply_obs *ro = &p->obs->auth;
 	const char *argv[3];
-	int argc = 0, ret = -1;
+	int argc = 0;
 	int64_t t0 = clock_now_us();
 	redisReply *rep;
+	bool ok;
 
 	if (cfg->password == NULL || cfg->password[0] == '\0') {
 		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
@@ -898,18 +918,12 @@ step_auth(struct probe *p)
 	p->obs->auth_sent = true;
 	rep = command(p, argc, argv, ro);
 	adopt_greeting(p, ro);
-	if (rep != NULL && ro->kind == RD_R_STATUS && strcmp(rep->str, "OK") == 0) {
+	ok = rep != NULL && ro->kind == RD_R_STATUS &&
+	    strcmp(rep->str, "OK") == 0;
+	if (ok)
 		snprintf(s->detail, sizeof(s->detail), "AUTH %s**** → OK",
 		    argc == 3 ? "<user> " : "");
-		ret = 0;
-	} else if (ro->kind != RD_R_NONE)
-		server_error(s, ro, "AUTH");
-	else
-		reply_fail(p, s, ro, "AUTH");
-	if (rep != NULL)
-		freeReplyObject(rep);
-	step_done(p, RD_STEP_AUTH, ret == 0 ? RD_ST_OK : RD_ST_FAIL, t0);
-	return ret;
+	return step_end(p, RD_STEP_AUTH, ro, rep, ok, "AUTH", t0);
 }
 
 static int
@@ -921,7 +935,7 @@ step_select(struct probe *p)
 	const char *argv[] = { "SELECT", db };
 	int64_t t0 = clock_now_us();
 	redisReply *rep;
-	int ret = -1;
+	bool ok;
 
 	if (p->cfg->db <= 0) {
 		rd_scopy(s->detail, sizeof(s->detail), "database 0");
@@ -930,17 +944,10 @@ step_select(struct probe *p)
 	snprintf(db, sizeof(db), "%d", p->cfg->db);
 	rep = command(p, 2, argv, ro);
 	adopt_greeting(p, ro);
-	if (rep != NULL && ro->kind == RD_R_STATUS) {
+	ok = rep != NULL && ro->kind == RD_R_STATUS;
+	if (ok)
 		snprintf(s->detail, sizeof(s->detail), "SELECT %s → OK", db);
-		ret = 0;
-	} else if (ro->kind != RD_R_NONE)
-		server_error(s, ro, "SELECT");
-	else
-		reply_fail(p, s, ro, "SELECT");
-	if (rep != NULL)
-		freeReplyObject(rep);
-	step_done(p, RD_STEP_SELECT, ret == 0 ? RD_ST_OK : RD_ST_FAIL, t0);
-	return ret;
+	return step_end(p, RD_STEP_SELECT, ro, rep, ok, "SELECT", t0);
 }
 
 static int
@@ -951,22 +958,15 @@ step_ping(struct probe *p)
 	const char *argv[] = { "PING" };
 	int64_t t0 = clock_now_us();
 	redisReply *rep;
-	int ret = -1;
+	bool ok;
 
 	rep = command(p, 1, argv, ro);
 	adopt_greeting(p, ro);
-	if (rep != NULL && ro->kind == RD_R_STATUS &&
-	    strcmp(rep->str, "PONG") == 0) {
+	ok = rep != NULL && ro->kind == RD_R_STATUS &&
+	    strcmp(rep->str, "PONG") == 0;
+	if (ok)
 		rd_scopy(s->detail, sizeof(s->detail), "PONG");
-		ret = 0;
-	} else if (ro->kind != RD_R_NONE)
-		server_error(s, ro, "PING");
-	else
-		reply_fail(p, s, ro, "PING");
-	if (rep != NULL)
-		freeReplyObject(rep);
-	step_done(p, RD_STEP_PING, ret == 0 ? RD_ST_OK : RD_ST_FAIL, t0);
-	return ret;
+	return step_end(p, RD_STEP_PING, ro, rep, ok, "PING", t0);
 }
 
 static void
