@@ -135,16 +135,6 @@ finding_prefix(const struct rd_report *r, const char *prefix, int sev)
 }
 
 static bool
-is_loopback(const char *h)
-{
-	if (h == NULL)
-		return false;
-	return strcasecmp(h, "localhost") == 0 ||
-	    strcasecmp(h, "localhost.") == 0 || rd_has_prefix(h, "127.") ||
-	    strcmp(h, "::1") == 0;
-}
-
-static bool
 is_ip(const char *h)
 {
 	size_t i;
@@ -272,7 +262,7 @@ checklist_config(struct rd_report *r)
 {
 	const struct rd_config *cfg = r->cfg;
 	const struct rd_obs *o = r->obs;
-	bool loop = is_loopback(cfg->host);
+	bool loop = config_host_is_loopback(cfg->host);
 	bool pong = got_pong(o);
 	bool remote = !loop;
 

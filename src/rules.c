@@ -202,16 +202,6 @@ evid_source(struct rctx *c, struct rd_finding *f)
 	}
 }
 
-static bool
-is_loopback(const char *h)
-{
-	if (h == NULL)
-		return false;
-	return strcasecmp(h, "localhost") == 0 || rd_has_prefix(h, "127.") ||
-	    strcmp(h, "::1") == 0 || strcmp(h, "[::1]") == 0 ||
-	    strcasecmp(h, "localhost.") == 0;
-}
-
 /* When a loopback target failed inside a container, or a better-looking
  * variable lost, the remedy is the configuration, not the server. */
 static void
@@ -222,7 +212,7 @@ remedy_target(struct rctx *c, struct rd_finding *f)
 	if (f == NULL || cfg == NULL)
 		return;
 	/* rules_config's config.localhost_in_container already says it. */
-	if (is_loopback(cfg->host) && cfg->envi.in_container &&
+	if (config_host_is_loopback(cfg->host) && cfg->envi.in_container &&
 	    !findings_has(c->fs, "config.localhost_in_container"))
 		REMEDY(f, "inside a container %s is the container itself: set "
 		    "REDIS_URL to the Redis service's address (and unset "
