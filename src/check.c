@@ -261,19 +261,6 @@ check_all(const struct rd_config *cfg, const struct rd_report_opts *ro,
 
 /* An --env-file that cannot be used is a usage error, as in env: one
  * line on stderr, exit 3.  The report on stdout still says why. */
-static void
-env_file_error(const struct rd_config *cfg)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nproblems; i++)
-		if (cfg->problems[i].kind == RD_P_ENV_FILE) {
-			fprintf(stderr, "redisdiag: %s\n",
-			    cfg->problems[i].detail);
-			return;
-		}
-}
-
 int
 cmd_check(const struct rd_cli *cli)
 {
@@ -299,7 +286,7 @@ cmd_check(const struct rd_cli *cli)
 			snprintf(r.summary, sizeof(r.summary), "no attempt: "
 			    "the configuration cannot be used");
 		resolve_warnings(&cfg, cli->ropts.quiet);
-		env_file_error(&cfg);
+		resolve_env_file_error(&cfg);
 		goto out;
 	}
 	resolve_warnings(&cfg, cli->ropts.quiet);

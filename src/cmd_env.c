@@ -11,18 +11,6 @@
 #include "report.h"
 #include "resolve.h"
 
-/* The env-file problem, or NULL. */
-static const struct rd_problem *
-env_file_problem(const struct rd_config *cfg)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nproblems; i++)
-		if (cfg->problems[i].kind == RD_P_ENV_FILE)
-			return &cfg->problems[i];
-	return NULL;
-}
-
 int
 cmd_env(const struct rd_cli *cli)
 {
@@ -30,11 +18,8 @@ cmd_env(const struct rd_cli *cli)
 	struct rd_report r = { 0 };
 	int rc;
 
-	const struct rd_problem *p;
-
 	resolve_process(&cli->conn, &cfg);
-	if ((p = env_file_problem(&cfg)) != NULL) {
-		fprintf(stderr, "redisdiag: %s\n", p->detail);
+	if (resolve_env_file_error(&cfg)) {
 		config_free(&cfg);
 		return RD_EXIT_NO_ATTEMPT;
 	}

@@ -141,3 +141,17 @@ resolve_warnings(const struct rd_config *cfg, bool quiet)
 	fprintf(stderr, "Warning: Using a password with '-a' or '-u' option on "
 	    "the command line interface may not be safe.\n");
 }
+
+bool
+resolve_env_file_error(const struct rd_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nproblems; i++)
+		if (cfg->problems[i].kind == RD_P_ENV_FILE) {
+			fprintf(stderr, "redisdiag: %s\n",
+			    cfg->problems[i].detail);
+			return true;
+		}
+	return false;
+}

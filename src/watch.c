@@ -134,19 +134,6 @@ wait_until(int64_t deadline_us, const sigset_t *waitmask)
 
 /* An --env-file that cannot be used is a usage error, as in env: one
  * line on stderr, exit 3.  The report on stdout still says why. */
-static void
-env_file_error(const struct rd_config *cfg)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nproblems; i++)
-		if (cfg->problems[i].kind == RD_P_ENV_FILE) {
-			fprintf(stderr, "redisdiag: %s\n",
-			    cfg->problems[i].detail);
-			return;
-		}
-}
-
 int
 cmd_watch(const struct rd_cli *cli)
 {
@@ -197,7 +184,7 @@ cmd_watch(const struct rd_cli *cli)
 		r.verdict = RD_V_NO_ATTEMPT;
 		r.exit_code = RD_EXIT_NO_ATTEMPT;
 		resolve_warnings(&cfg, quiet);
-		env_file_error(&cfg);
+		resolve_env_file_error(&cfg);
 		seq = 1;
 		failures = 1;
 		consec = 1;
