@@ -281,9 +281,9 @@ checklist_config(struct rd_report *r)
 	if (!from_findings(r, RD_CL_PASSWORD, IDS("auth.required",
 	    "auth.wrongpass", "auth.no_password_configured",
 	    "config.conflict"))) {
-		if (cfg->password != NULL && pong)
+		if (cfg->password_set && pong)
 			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set and accepted");
-		else if (cfg->password != NULL)
+		else if (cfg->password_set)
 			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set (from %s)",
 			    cfg->f[RD_F_PASSWORD].source);
 		else if (pong)

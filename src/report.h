@@ -90,7 +90,6 @@ struct rd_report_opts {
 	bool	 quiet;
 	bool	 color;
 	int64_t	 latency_threshold_us;	/* latency.high above this p99 */
-	int	 latency_samples;
 };
 
 /* The result of probing one further candidate (--all-candidates). */
