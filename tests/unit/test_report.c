@@ -73,6 +73,7 @@ base(struct fx *x)
 	o->ping.sent = true;
 	o->ping.kind = RD_R_STATUS;
 	snprintf(o->ping.text, sizeof(o->ping.text), "PONG");
+	o->ping.pong = true;
 	o->info.sent = true;
 	o->info.kind = RD_R_STRING;
 	o->server.info_ok = true;

@@ -77,6 +77,7 @@ base(struct fixture *x)
 	o->ping.sent = true;
 	o->ping.kind = RD_R_STATUS;
 	snprintf(o->ping.text, sizeof(o->ping.text), "PONG");
+	o->ping.pong = true;
 	o->steps[RD_STEP_PING].status = RD_ST_OK;
 	o->steps[RD_STEP_PING].us = 90;
 	o->info.sent = true;
@@ -465,6 +466,7 @@ static void c_nopass5(struct fixture *x)
 	x->obs.ping.sent = true;
 	x->obs.ping.kind = RD_R_STATUS;
 	snprintf(x->obs.ping.text, 256, "PONG");
+	x->obs.ping.pong = true;
 }
 static void c_noperm_info(struct fixture *x)
 {
