@@ -39,37 +39,13 @@ no_fragment() {
 	done
 }
 
-# echo_server NAME MODE: a listener that answers whatever it receives,
-# MODE echo ("ECHO:" + the bytes, not RESP) or pad ("-ERR " + 222 bytes +
-# the bytes: the secret lands past the old 255-byte cut).  Prints the port.
+# echo_server NAME MODE: tests/lib/echo-server on a free port (MODE echo:
+# not RESP; pad: the secret across the old 255-byte cut).  Prints the port.
 echo_server() {
 	local name=$1 mode=$2 port i
 	port=$(fx_port) || return 1
-	: >"$FX_DIR/$name.ready"
-	perl -MSocket -MIO::Select -e '
-		my ($port, $mode, $ready) = @ARGV;
-		socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!";
-		setsockopt($s, SOL_SOCKET, SO_REUSEADDR, 1);
-		bind($s, pack_sockaddr_in($port, inet_aton("127.0.0.1"))) or die;
-		listen($s, 16) or die;
-		open(my $f, ">", $ready) or die; print $f "ok\n"; close $f;
-		my $sel = IO::Select->new($s);
-		my $end = time + 300;
-		while (time < $end) {
-			for my $h ($sel->can_read(1)) {
-				if ($h == $s) {
-					my $c; $sel->add($c) if accept($c, $s);
-					next;
-				}
-				my $n = sysread($h, my $buf, 65536);
-				if (!$n) { $sel->remove($h); close $h; next; }
-				$buf =~ s/\r\n/ /g;
-				my $out = $mode eq "pad" ?
-				    "-ERR " . ("x" x 222) . " $buf\r\n" : "ECHO:$buf\r\n";
-				syswrite($h, $out);
-			}
-		}' "$port" "$mode" "$FX_DIR/$name.ready" \
-	    </dev/null >>"$FX_DIR/$name.log" 2>&1 3>&- &
+	"$BATS_TEST_DIRNAME/../lib/echo-server" "$port" "$mode" \
+	    "$FX_DIR/$name.ready" </dev/null >>"$FX_DIR/$name.log" 2>&1 3>&- &
 	fx_track $! perl
 	for ((i = 0; i < 100; i++)); do
 		[[ -s $FX_DIR/$name.ready ]] && break
