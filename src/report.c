@@ -655,6 +655,13 @@ verdict_explain(struct rd_report *r)
 	const struct rd_finding *worst = NULL;
 	size_t i;
 
+	if (r->no_input) {
+		/* Nothing was examined, which is not "nothing found". */
+		r->verdict = RD_V_NO_ATTEMPT;
+		r->exit_code = RD_EXIT_NO_ATTEMPT;
+		sumf(r, "no text to explain: give TEXT or pipe a log on stdin");
+		return;
+	}
 	for (i = 0; i < r->findings.n; i++) {
 		const struct rd_finding *f = &r->findings.v[i];
 

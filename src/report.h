@@ -124,6 +124,7 @@ struct rd_report {
 	size_t	 ncands;
 	const struct rd_explain_line *lines;	/* explain, else NULL */
 	size_t	 nlines;
+	bool	 no_input;		/* explain: no text at all (exit 3) */
 	struct rd_report_opts opts;
 };
 
