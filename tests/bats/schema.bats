@@ -87,24 +87,28 @@ import json, sys, jsonschema
 jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$SCHEMA"
 }
 
-@test "schema: watch --count 2 against a real redis-server, every line valid" {
-	rd watch -h 127.0.0.1 -p "$FX_PORT_plain" --count 2 --interval 10ms
-	[ "$status" -eq 0 ]
+# watch_valid STATUS ARGS...: watch ARGS --count 2 --interval 10ms exits
+# STATUS with two probe lines and the summary, each line valid as an
+# ndjson_line and as its own definition (watch_event, watch_summary).
+watch_valid() {
+	local want=$1
+	shift
+	rd watch "$@" --count 2 --interval 10ms
+	[ "$status" -eq "$want" ]
 	[ "$(jq -r .type <<<"$output" | tr '\n' ,)" = "probe,probe,summary," ]
 	lines | schema_valid ndjson_line
 	grep '"type":"probe"' <<<"$output" | schema_valid watch_event
 	tail -n1 <<<"$output" | schema_valid watch_summary
+}
+
+@test "schema: watch --count 2 against a real redis-server, every line valid" {
+	watch_valid 0 -h 127.0.0.1 -p "$FX_PORT_plain"
 	# Something to validate: a latency sample and a target on each probe.
 	jq -se 'map(select(.type == "probe")) | all(.latency.samples >= 1 and .target != null)' <<<"$output"
 }
 
 @test "schema: watch --count 2 against a refused port, every line valid" {
-	rd watch -h 127.0.0.1 -p "$CLOSED" --count 2 --interval 10ms
-	[ "$status" -eq 2 ]
-	[ "$(jq -r .type <<<"$output" | tr '\n' ,)" = "probe,probe,summary," ]
-	lines | schema_valid ndjson_line
-	grep '"type":"probe"' <<<"$output" | schema_valid watch_event
-	tail -n1 <<<"$output" | schema_valid watch_summary
+	watch_valid 2 -h 127.0.0.1 -p "$CLOSED"
 	jq -e '.p50_us == null and .state == "down"' <<<"$(tail -n1 <<<"$output")"
 }
 
