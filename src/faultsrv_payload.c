@@ -31,70 +31,64 @@ put_garbage(struct faultsrv *s, struct fs_conn *c, size_t n)
 	}
 }
 
+/* The payloads that are fixed bytes: a head written at once, then FIN
+ * (close) or silence, with a stream after the head for the long and the
+ * endless ones (fs_payload_refill).  Garbage and deep nesting are made. */
+static const struct {
+	const char *head;		/* NULL: nothing at once */
+	bool	 close;			/* FIN once written; else answer no more */
+	enum fs_payload stream;		/* FS_P_NONE: nothing after the head */
+	long long stream_len;		/* bytes to stream, -1 endless */
+} fixed[] = {
+	[FS_P_HTTP] = { "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n"
+	    "Content-Type: text/html\r\nContent-Length: 150\r\n"
+	    "Connection: close\r\n\r\n<html>\r\n<head><title>400 Bad "
+	    "Request</title></head>\r\n<body>\r\n<center><h1>400 Bad "
+	    "Request</h1></center>\r\n<hr><center>nginx</center>\r\n"
+	    "</body>\r\n</html>\r\n", true, FS_P_NONE, 0 },
+	[FS_P_BULK_2G] = { "$2147483648\r\n", false, FS_P_NONE, 0 },
+	[FS_P_BULK_HUGE] = { "$9223372036854775807\r\n", false, FS_P_NONE, 0 },
+	[FS_P_MULTI_4G] = { "*4294967295\r\n", false, FS_P_NONE, 0 },
+	[FS_P_LONG_LINE] = { "-ERR ", false, FS_P_LONG_LINE, LONG_LINE },
+	[FS_P_ENDLESS] = { "+PONG", false, FS_P_ENDLESS, -1 },
+	[FS_P_DRIP] = { NULL, false, FS_P_DRIP, -1 },
+	[FS_P_CLOSE_MID] = { "$100\r\nPONG-and-then-noth", true, FS_P_NONE, 0 },
+};
+
 void
 fs_payload_start(struct faultsrv *s, struct fs_conn *c)
 {
+	enum fs_payload p = s->cfg.payload;
 	int i;
 
 	c->payload_sent = true;
-	switch (s->cfg.payload) {
+	switch (p) {
 	case FS_P_NONE:
-		break;
-	case FS_P_HTTP:
-		fs_out_fmt(s, c, "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n"
-		    "Content-Type: text/html\r\nContent-Length: 150\r\n"
-		    "Connection: close\r\n\r\n<html>\r\n<head><title>400 Bad "
-		    "Request</title></head>\r\n<body>\r\n<center><h1>400 Bad "
-		    "Request</h1></center>\r\n<hr><center>nginx</center>\r\n"
-		    "</body>\r\n</html>\r\n");
-		c->close_after_flush = true;
-		break;
+		return;
 	case FS_P_GARBAGE:
 	case FS_P_TLS_GARBAGE:
 		put_garbage(s, c, 4096);
-		c->stall = true;
-		break;
-	case FS_P_BULK_2G:
-		fs_out_fmt(s, c, "$2147483648\r\n");
-		c->stall = true;
-		break;
-	case FS_P_BULK_HUGE:
-		fs_out_fmt(s, c, "$9223372036854775807\r\n");
-		c->stall = true;
-		break;
-	case FS_P_MULTI_4G:
-		fs_out_fmt(s, c, "*4294967295\r\n");
-		c->stall = true;
 		break;
 	case FS_P_DEEP:
 		for (i = 0; i < 1000; i++)
 			fs_out_put(s, c, "*1\r\n", 4);
 		fs_out_put(s, c, ":1\r\n", 4);
-		c->stall = true;
 		break;
-	case FS_P_LONG_LINE:
-		fs_out_put(s, c, "-ERR ", 5);
-		c->gen = FS_P_LONG_LINE;
-		c->gen_left = LONG_LINE;
-		c->stall = true;
-		break;
-	case FS_P_ENDLESS:
-		fs_out_put(s, c, "+PONG", 5);
-		c->gen = FS_P_ENDLESS;
-		c->gen_left = -1;
-		c->stall = true;
-		break;
-	case FS_P_DRIP:
-		c->gen = FS_P_DRIP;
-		c->gen_left = -1;
-		c->gen_next = clock_now_us();
-		c->stall = true;
-		break;
-	case FS_P_CLOSE_MID:
-		fs_out_fmt(s, c, "$100\r\nPONG-and-then-noth");
-		c->close_after_flush = true;
+	default:
+		if (fixed[p].head != NULL)
+			fs_out_put(s, c, fixed[p].head, strlen(fixed[p].head));
+		if (fixed[p].stream != FS_P_NONE) {
+			c->gen = fixed[p].stream;
+			c->gen_left = fixed[p].stream_len;
+			c->gen_next = clock_now_us();	/* the drip's first byte */
+		}
+		if (fixed[p].close) {
+			c->close_after_flush = true;
+			return;
+		}
 		break;
 	}
+	c->stall = true;
 }
 
 void
