@@ -3,54 +3,15 @@
  * config → dns → tcp → tls → hello → auth → select → ping → info →
  * latency.  Each step records status, duration and an error object by
  * code; the connection facts go into struct rd_obs.  The probe judges
- * nothing and prints nothing: rules.c reads what it recorded. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
+ * nothing and prints nothing: rules.c reads what it recorded.
+ *
+ * This file holds the run itself (dns, tcp, the order of the steps); the
+ * other parts are probe_door.c, probe_reply.c, probe_tls.c and
+ * probe_steps.c (probe_int.h). */
+#include "probe_int.h"
 
-#include <hiredis/hiredis.h>
-
-#include "clock.h"
-#include "conn.h"
-#include "dns.h"
-#include "info.h"
-#include "probe.h"
-#include "report.h"
-#include "resp.h"
-#include "secret.h"
-#include "strutil.h"
-#include "tcp.h"
-#include "tls.h"
-
-#define READ_CHUNK	16384
-#define LATENCY_DEFAULT	10
-
-struct probe {
-	const struct rd_config	*cfg;
-	const struct rd_probe_opts *po;
-	struct rd_obs		*obs;
-	int64_t			 deadline;
-	struct conn		 c;
-	struct resp_reader	*rr;
-	struct dns_result	 dres;
-	bool			 dead;	/* the connection can carry no more */
-	int			 ncmds;	/* commands sent so far */
-};
-
-static void
-set_err(struct rd_step *s, const char *code, int errnum, const char *name,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-set_err(struct rd_step *s, const char *code, int errnum, const char *name,
+void
+pr_set_err(struct rd_step *s, const char *code, int errnum, const char *name,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -64,104 +25,15 @@ set_err(struct rd_step *s, const char *code, int errnum, const char *name,
 	va_end(ap);
 }
 
-static void
-step_done(struct probe *p, enum rd_step_id id, enum rd_status st, int64_t t0)
+void
+pr_step_done(struct probe *p, enum rd_step_id id, enum rd_status st, int64_t t0)
 {
 	p->obs->steps[id].status = st;
 	p->obs->steps[id].us = clock_now_us() - t0;
 }
 
-/* ---- the door ----------------------------------------------------------
- * Every byte a server sent enters the observations through door(): masked
- * of every secret in the vault (secret.h) first, rendered printable and
- * cut to outsz after.  Callers classify the raw bytes before (pong, ok,
- * class_id, the error prefix), so masking never changes a verdict. */
-
-static void
-door(const struct probe *p, const void *raw, size_t len, char *out,
-    size_t outsz)
-{
-	vault_door(p->po->vault, raw, len, out, outsz);
-}
-
-/* A string already in the observations (TLS facts from tls.c, INFO text
- * fields), masked in place. */
-static void
-door_str(const struct probe *p, char *s, size_t sz)
-{
-	vault_mask_str(p->po->vault, s, sz);
-}
-
-/* An enumerated INFO value stays when it is one of the words Redis
- * writes there; anything else a server put there is free text. */
-static void
-door_word(const struct probe *p, char *s, size_t sz, const char *const *words)
-{
-	for (; *words != NULL; words++)
-		if (strcmp(s, *words) == 0)
-			return;
-	door_str(p, s, sz);
-}
-
-static void
-door_server(const struct probe *p, struct rd_server_obs *sv)
-{
-	static const char *const modes[] = { "standalone", "cluster",
-	    "sentinel", "", NULL };
-	static const char *const roles[] = { "master", "slave", "replica", "",
-	    NULL };
-	static const char *const okerr[] = { "ok", "err", "fail", "up", "down",
-	    "", NULL };
-	static const char *const policies[] = { "noeviction", "allkeys-lru",
-	    "volatile-lru", "allkeys-random", "volatile-random", "volatile-ttl",
-	    "allkeys-lfu", "volatile-lfu", "", NULL };
-
-	door_str(p, sv->version, sizeof(sv->version));
-	door_str(p, sv->os, sizeof(sv->os));
-	door_word(p, sv->mode, sizeof(sv->mode), modes);
-	door_word(p, sv->role, sizeof(sv->role), roles);
-	door_word(p, sv->master_link_status, sizeof(sv->master_link_status),
-	    okerr);
-	door_word(p, sv->maxmemory_policy, sizeof(sv->maxmemory_policy),
-	    policies);
-	door_word(p, sv->rdb_last_bgsave_status,
-	    sizeof(sv->rdb_last_bgsave_status), okerr);
-	door_word(p, sv->aof_last_write_status,
-	    sizeof(sv->aof_last_write_status), okerr);
-	door_word(p, sv->cluster_state, sizeof(sv->cluster_state), okerr);
-}
-
-static void
-door_tls(const struct probe *p, struct rd_tls_obs *t)
-{
-	int i;
-
-	door_str(p, t->peer_first_bytes, sizeof(t->peer_first_bytes));
-	door_str(p, t->subject, sizeof(t->subject));
-	door_str(p, t->issuer, sizeof(t->issuer));
-	for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
-		door_str(p, t->sans[i], sizeof(t->sans[i]));
-	/* tls.c quotes the peer's first bytes in its messages. */
-	door_str(p, p->obs->steps[RD_STEP_TLS].err.message,
-	    sizeof(p->obs->steps[RD_STEP_TLS].err.message));
-	door_str(p, p->obs->cross.detail, sizeof(p->obs->cross.detail));
-}
-
-/* The first bytes of a stream that was refused or ended: raw facts, then
- * the masked rendering. */
-static void
-door_first(const struct probe *p, struct rd_reply_obs *ro)
-{
-	const unsigned char *b;
-	size_t n;
-
-	b = resp_first_raw(p->rr, &n);
-	ro->tls_alert_bytes = n >= 2 && b[0] == 0x15 && b[1] == 0x03;
-	door(p, b, n, ro->first_bytes, sizeof(ro->first_bytes));
-}
-
-static bool
-host_is_ip(const char *h)
+bool
+pr_host_is_ip(const char *h)
 {
 	unsigned char b[16];
 	char buf[64];
@@ -171,223 +43,11 @@ host_is_ip(const char *h)
 }
 
 /* The host without IPv6 brackets, for certificate checks. */
-static void
-bare_host(const char *h, char *out, size_t outsz)
+void
+pr_bare_host(const char *h, char *out, size_t outsz)
 {
 	if (rd_unbracket(h, out, outsz) != out)
 		rd_scopy(out, outsz, h);
-}
-
-static void
-record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r)
-{
-	const char *id;
-	size_t n;
-
-	switch (r->type) {
-	case REDIS_REPLY_STATUS:
-		ro->kind = RD_R_STATUS;
-		break;
-	case REDIS_REPLY_ERROR:
-		ro->kind = RD_R_ERROR;
-		break;
-	case REDIS_REPLY_STRING:
-		ro->kind = RD_R_STRING;
-		break;
-	case REDIS_REPLY_INTEGER:
-		ro->kind = RD_R_INTEGER;
-		snprintf(ro->text, sizeof(ro->text), "%lld", r->integer);
-		return;
-	case REDIS_REPLY_ARRAY:
-		ro->kind = RD_R_ARRAY;
-		snprintf(ro->text, sizeof(ro->text), "array of %zu elements",
-		    r->elements);
-		return;
-	default:
-		ro->kind = RD_R_NIL;
-		return;
-	}
-	/* Raw first: what the reply is. */
-	ro->pong = ro->kind != RD_R_ERROR && r->len == 4 &&
-	    strncasecmp(r->str, "PONG", 4) == 0;
-	ro->ok = ro->kind == RD_R_STATUS && r->len == 2 &&
-	    memcmp(r->str, "OK", 2) == 0;
-	if (ro->kind == RD_R_ERROR) {
-		/* hiredis NUL-terminates str. */
-		id = rules_classify_reply(r->str);
-		n = strcspn(r->str, " ");
-		if (id == NULL && n > 0 && n < sizeof(ro->prefix)) {
-			char word[sizeof(ro->prefix)];
-
-			memcpy(word, r->str, n);
-			word[n] = '\0';
-			id = rules_classify_reply(word);
-		}
-		if (id != NULL)
-			rd_scopy(ro->class_id, sizeof(ro->class_id), id);
-		door(p, r->str, n, ro->prefix, sizeof(ro->prefix));
-	}
-	/* Then what a person may see of it. */
-	door(p, r->str, r->len, ro->text, sizeof(ro->text));
-}
-
-/* Reads until one reply is complete; dl may be "now" for only what is
- * pending.  Returns the reply (freed by the caller) or NULL with ro's
- * flags saying why. */
-static redisReply *
-read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
-{
-	char buf[READ_CHUNK];
-	redisReply *rep;
-	ssize_t n;
-
-	for (;;) {
-		int g = resp_get(p->rr, &rep);
-
-		if (g == 1) {
-			record_reply(p, ro, rep);
-			return rep;
-		}
-		if (g == -1 || resp_status(p->rr) != RESP_OK) {
-			if (resp_status(p->rr) == RESP_NOT_RESP)
-				ro->not_resp = true;
-			else {
-				ro->hostile = true;
-				rd_scopy(ro->hostile_why, sizeof(ro->hostile_why),
-				    resp_why(p->rr));
-			}
-			door_first(p, ro);
-			p->dead = true;
-			return NULL;
-		}
-		n = conn_read(&p->c, buf, sizeof(buf), dl);
-		if (n > 0) {
-			resp_feed(p->rr, buf, (size_t)n);
-			continue;
-		}
-		if (n == 0)
-			ro->closed = true;
-		else if (errno == ETIMEDOUT)
-			ro->timed_out = true;
-		else if (errno == ECONNRESET)
-			ro->reset = true;
-		else {
-			/* A TLS alert or error after the handshake: the
-			 * server has ended the conversation. */
-			if (p->c.ssl != NULL)
-				tls_note_error(&p->obs->tls);
-			ro->closed = true;
-		}
-		if (resp_nread(p->rr) > 0 && ro->first_bytes[0] == '\0')
-			door_first(p, ro);
-		p->dead = true;
-		return NULL;
-	}
-}
-
-/* Sends a command and reads its reply into ro. */
-static redisReply *
-command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro)
-{
-	char *cmd = NULL;
-	long len;
-	int wr;
-
-	if ((len = resp_format(&cmd, argc, argv)) < 0) {
-		ro->closed = true;
-		p->dead = true;
-		return NULL;
-	}
-	wr = conn_write(&p->c, cmd, (size_t)len, p->deadline);
-	resp_free_cmd(cmd, len);
-	p->ncmds++;
-	if (wr == -1) {
-		if (errno == ETIMEDOUT) {
-			ro->timed_out = true;
-			p->dead = true;
-			return NULL;
-		}
-		/* The server may have written an error and closed: read
-		 * what is pending before concluding. */
-		return read_reply(p, ro, clock_now_us());
-	}
-	ro->sent = true;
-	return read_reply(p, ro, p->deadline);
-}
-
-/* The error object for a command that got no usable reply. */
-static void
-reply_fail(struct probe *p, struct rd_step *s, const struct rd_reply_obs *ro,
-    const char *what)
-{
-	const struct rd_tls_obs *t = &p->obs->tls;
-
-	if (ro->timed_out) {
-		p->obs->deadline_hit = true;
-		set_err(s, "timeout", ETIMEDOUT, "ETIMEDOUT",
-		    "no reply to %s before the deadline", what);
-	} else if (ro->hostile)
-		set_err(s, "hostile", 0, "", "reply to %s refused: %s", what,
-		    ro->hostile_why);
-	else if (ro->not_resp)
-		set_err(s, "not_resp", 0, "", "the reply to %s is not RESP: %s",
-		    what, ro->first_bytes);
-	else if (p->c.ssl != NULL && t->alert >= 0 && !t->alert_sent)
-		set_err(s, "tls_alert", t->alert, t->alert_desc,
-		    "the server sent TLS alert %d (%s) instead of a reply to %s",
-		    t->alert, t->alert_desc, what);
-	else if (ro->reset)
-		set_err(s, "ECONNRESET", ECONNRESET, "ECONNRESET",
-		    "the server reset the connection before replying to %s",
-		    what);
-	else
-		set_err(s, "closed", 0, "",
-		    "the server closed the connection before replying to %s",
-		    what);
-}
-
-static void
-server_error(struct rd_step *s, const struct rd_reply_obs *ro,
-    const char *what)
-{
-	set_err(s, ro->kind == RD_R_ERROR ? "server_error" : "unexpected",
-	    0, ro->prefix, "%s: %s", what, ro->text);
-}
-
-/* Something the server wrote before we asked (DENIED, maxclients):
- * looked at without waiting. */
-static void
-greeting(struct probe *p)
-{
-	struct rd_reply_obs *g = &p->obs->greeting;
-	char buf[READ_CHUNK];
-	redisReply *rep;
-	ssize_t n;
-
-	n = conn_read(&p->c, buf, sizeof(buf), 0);
-	if (n <= 0)
-		return;		/* nothing pending; the commands will see */
-	resp_feed(p->rr, buf, (size_t)n);
-	if (resp_get(p->rr, &rep) == 1) {
-		record_reply(p, g, rep);
-		g->pending_error = g->kind == RD_R_ERROR;
-		freeReplyObject(rep);
-	}
-}
-
-/* When the first command got nothing but the server had spoken first,
- * that is its answer. */
-static void
-adopt_greeting(struct probe *p, struct rd_reply_obs *ro)
-{
-	const struct rd_reply_obs *g = &p->obs->greeting;
-	bool sent = ro->sent;
-
-	if (g->kind == RD_R_NONE || ro->kind != RD_R_NONE)
-		return;
-	*ro = *g;
-	ro->sent = sent;
-	ro->pending_error = g->kind == RD_R_ERROR;
 }
 
 static int
@@ -409,31 +69,31 @@ step_dns(struct probe *p)
 			    d->addrs[i].text);
 		snprintf(s->detail, sizeof(s->detail), "%s%s", list,
 		    d->literal ? " (IP literal, no lookup)" : "");
-		step_done(p, RD_STEP_DNS, RD_ST_OK, t0);
+		pr_step_done(p, RD_STEP_DNS, RD_ST_OK, t0);
 		return 0;
 	}
 	if (d->timed_out) {
 		p->obs->deadline_hit = true;
-		set_err(s, "timeout", ETIMEDOUT, "ETIMEDOUT",
+		pr_set_err(s, "timeout", ETIMEDOUT, "ETIMEDOUT",
 		    "resolving %s did not finish before the deadline",
 		    cfg->host);
 	} else if (d->gai_err == EAI_SYSTEM)
-		set_err(s, "EAI_SYSTEM", d->gai_err, "EAI_SYSTEM",
+		pr_set_err(s, "EAI_SYSTEM", d->gai_err, "EAI_SYSTEM",
 		    "resolving %s: system error %s", cfg->host,
 		    tcp_errno_name(d->gai_errno));
 	else if (d->gai_err != 0)
-		set_err(s, dns_eai_name(d->gai_err), d->gai_err,
+		pr_set_err(s, dns_eai_name(d->gai_err), d->gai_err,
 		    dns_eai_name(d->gai_err), "resolving %s: %s", cfg->host,
 		    gai_strerror(d->gai_err));
 	else if (d->literal)
-		set_err(s, "no_address", 0, "", "%s is an IPv%d literal but "
+		pr_set_err(s, "no_address", 0, "", "%s is an IPv%d literal but "
 		    "-%d was given", cfg->host, cfg->family == 6 ? 4 : 6,
 		    cfg->family);
 	else
-		set_err(s, "no_address", 0, "", "%s has no IPv%d address "
+		pr_set_err(s, "no_address", 0, "", "%s has no IPv%d address "
 		    "(%d dropped by -%d)", cfg->host, cfg->family,
 		    d->nfiltered, cfg->family);
-	step_done(p, RD_STEP_DNS, RD_ST_FAIL, t0);
+	pr_step_done(p, RD_STEP_DNS, RD_ST_FAIL, t0);
 	return -1;
 }
 
@@ -452,12 +112,12 @@ step_tcp(struct probe *p)
 		p->c.fd = fd;
 		snprintf(s->detail, sizeof(s->detail), "%s → %s (attempt %d "
 		    "of %d)", t->local, t->peer, t->winner + 1, t->nattempts);
-		step_done(p, RD_STEP_TCP, RD_ST_OK, t0);
+		pr_step_done(p, RD_STEP_TCP, RD_ST_OK, t0);
 		return 0;
 	}
 	if (t->timed_out) {
 		p->obs->deadline_hit = true;
-		set_err(s, "timeout", ETIMEDOUT, "ETIMEDOUT",
+		pr_set_err(s, "timeout", ETIMEDOUT, "ETIMEDOUT",
 		    "connect to port %d did not complete before the deadline "
 		    "(%d attempts)", p->cfg->port, t->nattempts);
 	} else {
@@ -469,469 +129,10 @@ step_tcp(struct probe *p)
 					e = pref[k];
 		if (e == 0 && t->nattempts > 0)
 			e = t->attempts[0].errnum;
-		set_err(s, tcp_errno_name(e), e, tcp_errno_name(e),
+		pr_set_err(s, tcp_errno_name(e), e, tcp_errno_name(e),
 		    "connect to port %d: %s", p->cfg->port, strerror(e));
 	}
-	step_done(p, RD_STEP_TCP, RD_ST_FAIL, t0);
-	return -1;
-}
-
-static void
-tls_opts_of(const struct rd_config *cfg, struct tls_opts *o, char *name,
-    size_t namesz)
-{
-	memset(o, 0, sizeof(*o));
-	o->sni = cfg->sni;
-	if (cfg->sni_explicit && cfg->sni != NULL && cfg->sni[0] != '\0')
-		rd_scopy(name, namesz, cfg->sni);
-	else
-		bare_host(cfg->host, name, namesz);
-	o->expected_name = name;
-	o->name_is_ip = host_is_ip(name);
-	o->cacert = cfg->cacert;
-	o->cacertdir = cfg->cacertdir;
-	o->cert = cfg->cert;
-	o->key = cfg->key;
-	o->verify = !cfg->insecure;
-	o->need_trust = true;	/* --insecure still says what it found */
-}
-
-/* The dns target the tcp step connected to. */
-static const struct dns_target *
-winner_target(struct probe *p)
-{
-	const struct rd_tcp_obs *t = &p->obs->tcp;
-	const char *text;
-	int i;
-
-	if (t->winner < 0)
-		return NULL;
-	text = t->attempts[t->winner].addr.text;
-	for (i = 0; i < p->obs->dns.naddr && i < p->dres.n; i++)
-		if (strcmp(p->obs->dns.addrs[i].text, text) == 0)
-			return &p->dres.t[i];
-	return NULL;
-}
-
-/* Plaintext was dropped: does the port speak TLS? */
-static void
-cross_tls(struct probe *p)
-{
-	struct rd_cross_obs *x = &p->obs->cross;
-	const struct dns_target *dt = winner_target(p);
-	struct conn c = { .fd = -1 };
-	struct rd_tls_obs t;
-	struct rd_err err;
-	struct tls_opts o;
-	char name[256];
-
-	if (dt == NULL || clock_left_us(p->deadline) == 0)
-		return;
-	x->attempted = x->tried_tls = true;
-	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
-		snprintf(x->detail, sizeof(x->detail), "TLS retry: connect "
-		    "failed (%s)", tcp_errno_name(errno));
-		return;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(&err, 0, sizeof(err));
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
-	o.verify = false;	/* the proof needs a handshake, not trust */
-	o.need_trust = false;
-	o.cert = o.key = NULL;
-	o.cacert = o.cacertdir = NULL;
-	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "TLS handshake "
-		    "completed (%s)", t.version);
-	} else
-		snprintf(x->detail, sizeof(x->detail), "TLS retry failed: %.200s",
-		    err.message);
-	conn_close(&c);
-}
-
-/* TLS without SNI was refused: does the same handshake with the host
- * name as SNI get through?  (A proxy routing by SNI, a server requiring
- * it.) */
-static void
-cross_sni(struct probe *p)
-{
-	struct rd_cross_obs *x = &p->obs->cross;
-	const struct dns_target *dt = winner_target(p);
-	struct conn c = { .fd = -1 };
-	struct rd_tls_obs t;
-	struct rd_err err;
-	struct tls_opts o;
-	char name[256];
-
-	if (dt == NULL || clock_left_us(p->deadline) == 0)
-		return;
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
-	if (o.name_is_ip)
-		return;		/* no name to send */
-	x->attempted = x->tried_sni = true;
-	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
-		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI: "
-		    "connect failed (%s)", tcp_errno_name(errno));
-		return;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(&err, 0, sizeof(err));
-	o.sni = name;
-	o.verify = false;
-	o.need_trust = false;
-	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "TLS handshake with SNI "
-		    "%.200s completed (%s)", name, t.version);
-	} else
-		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI "
-		    "failed: %.200s", err.message);
-	conn_close(&c);
-}
-
-/* TLS failed on non-TLS bytes or a close: does the port speak plaintext? */
-static void
-cross_plain(struct probe *p)
-{
-	struct rd_cross_obs *x = &p->obs->cross;
-	const struct dns_target *dt = winner_target(p);
-	struct rd_reply_obs ro;
-	struct probe q;
-	redisReply *rep;
-	const char *argv[] = { "PING" };
-
-	if (dt == NULL || clock_left_us(p->deadline) == 0)
-		return;
-	x->attempted = x->tried_plain = true;
-	q = *p;
-	memset(&q.c, 0, sizeof(q.c));
-	q.dead = false;
-	if ((q.c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
-		snprintf(x->detail, sizeof(x->detail), "plaintext retry: "
-		    "connect failed (%s)", tcp_errno_name(errno));
-		return;
-	}
-	if ((q.rr = resp_reader_new(NULL)) == NULL) {
-		conn_close(&q.c);
-		return;
-	}
-	memset(&ro, 0, sizeof(ro));
-	rep = command(&q, 1, argv, &ro);
-	if (rep != NULL) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "%s%.200s reply in "
-		    "plaintext", ro.kind == RD_R_ERROR ? "-" :
-		    ro.kind == RD_R_STATUS ? "+" : "", ro.text);
-		freeReplyObject(rep);
-	} else
-		snprintf(x->detail, sizeof(x->detail), "plaintext retry got "
-		    "no reply (%s)", ro.timed_out ? "timeout" : ro.reset ?
-		    "reset" : ro.not_resp ? "not RESP" : "closed");
-	if (ro.timed_out)
-		p->obs->deadline_hit = true;
-	resp_reader_free(q.rr);
-	conn_close(&q.c);
-}
-
-/* The plaintext PING raced against a TLS handshake that has heard
- * nothing.  A plaintext Redis given a ClientHello usually waits for the
- * newline it lacks and says nothing, so silence alone would cost the whole
- * deadline; a TLS server answers within a round trip.  After a grace the
- * probe asks the same address in plaintext on a second connection: a RESP
- * reply there proves the port speaks plaintext and ends the TLS attempt.
- * A server that answers the ClientHello in time never sees it. */
-enum side_state { SIDE_OFF, SIDE_CONNECTING, SIDE_SENDING, SIDE_READING,
-	SIDE_DONE };
-
-struct side {
-	enum side_state	 st;
-	int		 fd;
-	char		*cmd;		/* "PING" in RESP */
-	long		 len, off;
-	struct resp_reader *rr;
-	struct rd_reply_obs ro;
-	int		 errnum;	/* the connect's failure */
-	bool		 replied;	/* a RESP reply: proof of plaintext */
-	bool		 abandoned;	/* the TLS handshake finished first */
-};
-
-/* ServerHello is due one round trip after the ClientHello; the connect
- * took one.  Wait a few of them, never less than a slow server's crypto
- * needs, never more than half the time left (the proof needs the rest). */
-#define SIDE_GRACE_MIN_US	150000
-#define SIDE_GRACE_RTTS		4
-
-static int64_t
-side_grace(const struct probe *p, int64_t now)
-{
-	const struct rd_tcp_obs *t = &p->obs->tcp;
-	int64_t g = SIDE_GRACE_MIN_US, half = (p->deadline - now) / 2;
-
-	if (t->winner >= 0 &&
-	    t->attempts[t->winner].us * SIDE_GRACE_RTTS > g)
-		g = t->attempts[t->winner].us * SIDE_GRACE_RTTS;
-	return g < half ? g : half;
-}
-
-static bool
-side_active(const struct side *sd)
-{
-	return sd->st == SIDE_CONNECTING || sd->st == SIDE_SENDING ||
-	    sd->st == SIDE_READING;
-}
-
-static short
-side_events(const struct side *sd)
-{
-	return sd->st == SIDE_READING ? POLLIN : POLLOUT;
-}
-
-static void
-side_start(struct probe *p, struct side *sd)
-{
-	const struct dns_target *dt = winner_target(p);
-	const char *argv[] = { "PING" };
-	struct rd_cross_obs *x = &p->obs->cross;
-	bool connected;
-
-	sd->st = SIDE_DONE;
-	if (dt == NULL)
-		return;
-	x->attempted = x->tried_plain = true;
-	if ((sd->rr = resp_reader_new(NULL)) == NULL ||
-	    (sd->len = resp_format(&sd->cmd, 1, argv)) < 0) {
-		sd->errnum = ENOMEM;
-		return;
-	}
-	if ((sd->fd = tcp_start_one(dt, &connected)) == -1) {
-		sd->errnum = errno;
-		return;
-	}
-	sd->st = connected ? SIDE_SENDING : SIDE_CONNECTING;
-}
-
-/* Moves the side on after poll() said its socket is ready. */
-static void
-side_io(struct probe *p, struct side *sd)
-{
-	char buf[READ_CHUNK];
-	redisReply *rep;
-	ssize_t n;
-	int e;
-
-	if (sd->st == SIDE_CONNECTING) {
-		if ((e = tcp_so_error(sd->fd)) != 0) {
-			sd->errnum = e;
-			sd->st = SIDE_DONE;
-			return;
-		}
-		sd->st = SIDE_SENDING;
-	}
-	if (sd->st == SIDE_SENDING) {
-		n = send(sd->fd, sd->cmd + sd->off, (size_t)(sd->len - sd->off),
-		    MSG_NOSIGNAL);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n > 0)
-			sd->off += n;
-		if (n > 0 && sd->off < sd->len)
-			return;
-		/* Sent, or refused: either way, what the server wrote (an
-		 * error before closing) is read next. */
-		sd->ro.sent = n > 0;
-		sd->st = SIDE_READING;
-		return;
-	}
-	if (sd->st != SIDE_READING)
-		return;
-	n = recv(sd->fd, buf, sizeof(buf), 0);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n > 0) {
-		resp_feed(sd->rr, buf, (size_t)n);
-		if (resp_get(sd->rr, &rep) == 1) {
-			record_reply(p, &sd->ro, rep);
-			freeReplyObject(rep);
-			sd->replied = true;
-			sd->st = SIDE_DONE;
-		} else if (resp_status(sd->rr) != RESP_OK) {
-			sd->ro.not_resp = resp_status(sd->rr) == RESP_NOT_RESP;
-			sd->ro.hostile = !sd->ro.not_resp;
-			sd->st = SIDE_DONE;
-		}
-		return;
-	}
-	if (n == 0)
-		sd->ro.closed = true;
-	else if (errno == ECONNRESET)
-		sd->ro.reset = true;
-	else
-		sd->ro.closed = true;
-	sd->st = SIDE_DONE;
-}
-
-/* After the TLS attempt failed without a word of TLS: the side carries
- * on alone, as the cross-try would, until it is done or the deadline. */
-static void
-side_finish(struct probe *p, struct side *sd)
-{
-	struct pollfd pf;
-	int r;
-
-	while (side_active(sd)) {
-		pf.fd = sd->fd;
-		pf.events = side_events(sd);
-		pf.revents = 0;
-		r = poll(&pf, 1, clock_left_ms(p->deadline));
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			sd->ro.timed_out = true;
-			p->obs->deadline_hit = true;
-			break;
-		}
-		side_io(p, sd);
-	}
-}
-
-/* Records what the side found into obs.cross and releases it. */
-static void
-side_end(struct probe *p, struct side *sd)
-{
-	struct rd_cross_obs *x = &p->obs->cross;
-	const struct rd_reply_obs *ro = &sd->ro;
-
-	if (sd->st == SIDE_OFF)
-		return;
-	if (sd->replied) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "%s%.200s reply in "
-		    "plaintext", ro->kind == RD_R_ERROR ? "-" :
-		    ro->kind == RD_R_STATUS ? "+" : "", ro->text);
-	} else if (sd->abandoned)
-		snprintf(x->detail, sizeof(x->detail), "plaintext PING on a "
-		    "second connection abandoned: the peer answered in TLS");
-	else if (sd->errnum != 0)
-		snprintf(x->detail, sizeof(x->detail), "plaintext PING on a "
-		    "second connection: connect failed (%s)",
-		    tcp_errno_name(sd->errnum));
-	else
-		snprintf(x->detail, sizeof(x->detail), "plaintext PING on a "
-		    "second connection got no reply (%s)", ro->timed_out ? "timeout" : ro->reset ?
-		    "reset" : ro->not_resp ? "not RESP" : ro->hostile ?
-		    "over the reply limits" : "closed");
-	if (sd->fd != -1)
-		close(sd->fd);
-	sd->fd = -1;
-	resp_free_cmd(sd->cmd, sd->len);
-	sd->cmd = NULL;
-	resp_reader_free(sd->rr);
-	sd->rr = NULL;
-}
-
-/* One poll over the handshake and, once started, the side.  Returns
- * tls_advance's 1 or -1, or 0 when the side proved plaintext. */
-static int
-race(struct probe *p, struct side *sd, int64_t side_at)
-{
-	struct pollfd pf[2];
-	short ev;
-	int r;
-
-	while ((r = tls_advance(&p->c, &ev)) == 0) {
-		int64_t until = p->deadline;
-		nfds_t n = 1;
-
-		if (tls_peer_answered(&p->c)) {
-			/* It speaks TLS: the plaintext question is moot. */
-			side_at = 0;
-			if (side_active(sd)) {
-				sd->abandoned = true;
-				sd->st = SIDE_DONE;
-			}
-		}
-		if (side_at != 0 && sd->st == SIDE_OFF) {
-			if (clock_now_us() >= side_at)
-				side_start(p, sd);
-			else if (side_at < until)
-				until = side_at;
-		}
-		if (clock_left_us(p->deadline) == 0) {
-			tls_stop(&p->c, 0);
-			return -1;
-		}
-		pf[0].fd = p->c.fd;
-		pf[0].events = ev;
-		pf[0].revents = 0;
-		if (side_active(sd)) {
-			pf[1].fd = sd->fd;
-			pf[1].events = side_events(sd);
-			pf[1].revents = 0;
-			n = 2;
-		}
-		if (poll(pf, n, clock_left_ms(until)) == -1) {
-			if (errno == EINTR)
-				continue;
-			tls_stop(&p->c, errno);
-			return -1;
-		}
-		if (n == 2 && pf[1].revents != 0) {
-			side_io(p, sd);
-			if (sd->replied) {
-				tls_stop(&p->c, 0);
-				return 0;
-			}
-		}
-	}
-	if (r == 1 && side_active(sd)) {
-		sd->abandoned = true;
-		sd->st = SIDE_DONE;
-	}
-	return r;
-}
-
-static int
-step_tls(struct probe *p)
-{
-	struct rd_step *s = &p->obs->steps[RD_STEP_TLS];
-	struct rd_tls_obs *t = &p->obs->tls;
-	struct side sd;
-	struct tls_opts o;
-	char name[256];
-	int64_t t0 = clock_now_us(), side_at = 0;
-	int r, ret;
-
-	memset(&sd, 0, sizeof(sd));
-	sd.fd = -1;
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
-	if (tls_begin(&p->c, &o, t, &s->err) == -1) {
-		step_done(p, RD_STEP_TLS, RD_ST_FAIL, t0);
-		return -1;
-	}
-	if (!p->po->no_cross_try)
-		side_at = t0 + side_grace(p, t0);
-	r = race(p, &sd, side_at);
-	/* TLS failed without a word of TLS (silence, a close, a reset,
-	 * bytes that are not TLS): the side is the cross-try, let it end. */
-	if (r == -1 && side_active(&sd))
-		side_finish(p, &sd);
-	ret = tls_end(&p->c, &o, p->deadline, t, &s->err);
-	if (r == 0)
-		set_err(s, "no_tls_answer", 0, "", "no TLS answer after %lld "
-		    "ms, while a plaintext PING on a second connection was "
-		    "answered", (long long)((clock_now_us() - t0) / 1000));
-	side_end(p, &sd);
-	if (ret == 0) {
-		snprintf(s->detail, sizeof(s->detail), "%s %.64s%s%.150s",
-		    t->version, t->cipher, t->sni_sent ? ", SNI " : ", no SNI",
-		    t->sni_sent ? t->sni : "");
-		step_done(p, RD_STEP_TLS, RD_ST_OK, t0);
-		return 0;
-	}
-	if (t->timed_out && clock_left_us(p->deadline) == 0)
-		p->obs->deadline_hit = true;
-	step_done(p, RD_STEP_TLS, RD_ST_FAIL, t0);
+	pr_step_done(p, RD_STEP_TCP, RD_ST_FAIL, t0);
 	return -1;
 }
 
@@ -947,237 +148,6 @@ dropped_plaintext(const struct rd_reply_obs *ro)
 	return ro->not_resp && ro->tls_alert_bytes;
 }
 
-/* The end of AUTH, SELECT and PING: unless ok, records into the step the
- * server's error reply or why no reply came; frees rep; closes the step.
- * Returns 0 when ok, else -1. */
-static int
-step_end(struct probe *p, enum rd_step_id id, struct rd_reply_obs *ro,
-    redisReply *rep, bool ok, const char *cmd, int64_t t0)
-{
-	struct rd_step *s = &p->obs->steps[id];
-
-	if (!ok && ro->kind != RD_R_NONE)
-		server_error(s, ro, cmd);
-	else if (!ok)
-		reply_fail(p, s, ro, cmd);
-	if (rep != NULL)
-		freeReplyObject(rep);
-	step_done(p, id, ok ? RD_ST_OK : RD_ST_FAIL, t0);
-	return ok ? 0 : -1;
-}
-
-static int
-step_auth(struct probe *p)
-{
-	const struct rd_config *cfg = p->cfg;
-	struct rd_step *s = &p->obs->steps[RD_STEP_AUTH];
-	struct rd_reply_obs *ro = &p->obs->auth;
-	const char *argv[3];
-	int argc = 0;
-	int64_t t0 = clock_now_us();
-	redisReply *rep;
-	bool ok;
-
-	const char *pw, *user;
-
-	if (!cfg->password_set) {
-		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
-		return 0;
-	}
-	/* The one place a secret leaves the vault. */
-	if ((pw = vault_reveal(p->po->vault, cfg->secret, NULL)) == NULL) {
-		set_err(s, "internal", 0, "", "the password was not handed to "
-		    "the probe");
-		step_done(p, RD_STEP_AUTH, RD_ST_FAIL, t0);
-		p->dead = true;
-		return -1;
-	}
-	user = cfg->user_slot >= 0 ? vault_reveal(p->po->vault,
-	    cfg->user_slot, NULL) : cfg->username;
-	argv[argc++] = "AUTH";
-	if (user != NULL && user[0] != '\0')
-		argv[argc++] = user;
-	argv[argc++] = pw;
-	p->obs->auth_sent = true;
-	rep = command(p, argc, argv, ro);
-	adopt_greeting(p, ro);
-	ok = rep != NULL && ro->ok;
-	if (ok)
-		snprintf(s->detail, sizeof(s->detail), "AUTH %s**** → OK",
-		    argc == 3 ? "<user> " : "");
-	return step_end(p, RD_STEP_AUTH, ro, rep, ok, "AUTH", t0);
-}
-
-static int
-step_select(struct probe *p)
-{
-	struct rd_step *s = &p->obs->steps[RD_STEP_SELECT];
-	struct rd_reply_obs *ro = &p->obs->select;
-	char db[16];
-	const char *argv[] = { "SELECT", db };
-	int64_t t0 = clock_now_us();
-	redisReply *rep;
-	bool ok;
-
-	if (p->cfg->db <= 0) {
-		rd_scopy(s->detail, sizeof(s->detail), "database 0");
-		return 0;
-	}
-	snprintf(db, sizeof(db), "%d", p->cfg->db);
-	rep = command(p, 2, argv, ro);
-	adopt_greeting(p, ro);
-	ok = rep != NULL && ro->kind == RD_R_STATUS;
-	if (ok)
-		snprintf(s->detail, sizeof(s->detail), "SELECT %s → OK", db);
-	return step_end(p, RD_STEP_SELECT, ro, rep, ok, "SELECT", t0);
-}
-
-static int
-step_ping(struct probe *p)
-{
-	struct rd_step *s = &p->obs->steps[RD_STEP_PING];
-	struct rd_reply_obs *ro = &p->obs->ping;
-	const char *argv[] = { "PING" };
-	int64_t t0 = clock_now_us();
-	redisReply *rep;
-	bool ok;
-
-	rep = command(p, 1, argv, ro);
-	adopt_greeting(p, ro);
-	ok = rep != NULL && ro->kind == RD_R_STATUS &&
-	    strcmp(rep->str, "PONG") == 0;
-	if (ok)
-		rd_scopy(s->detail, sizeof(s->detail), "PONG");
-	return step_end(p, RD_STEP_PING, ro, rep, ok, "PING", t0);
-}
-
-static void
-step_info(struct probe *p)
-{
-	struct rd_step *s = &p->obs->steps[RD_STEP_INFO];
-	struct rd_reply_obs *ro = &p->obs->info;
-	struct rd_server_obs *sv = &p->obs->server;
-	const char *argv[] = { "INFO" };
-	const char *cargv[] = { "CLUSTER", "INFO" };
-	int64_t t0 = clock_now_us();
-	redisReply *rep;
-	enum rd_status st = RD_ST_FAIL;
-
-	rep = command(p, 1, argv, ro);
-	if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
-		info_parse(rep->str, rep->len, sv);
-		door_server(p, sv);
-		sv->info_ok = true;
-		snprintf(s->detail, sizeof(s->detail), "redis %s, %s, %s",
-		    sv->version[0] ? sv->version : "?",
-		    sv->mode[0] ? sv->mode : "?", sv->role[0] ? sv->role : "?");
-		st = RD_ST_OK;
-	} else if (ro->kind == RD_R_ERROR) {
-		/* ACLs and managed services forbid INFO: not fatal. */
-		sv->info_denied = strcmp(ro->prefix, "NOPERM") == 0 ||
-		    strcmp(ro->prefix, "ERR") == 0;
-		server_error(s, ro, "INFO");
-		st = RD_ST_WARN;
-	} else if (ro->kind != RD_R_NONE)
-		server_error(s, ro, "INFO");
-	else
-		reply_fail(p, s, ro, "INFO");
-	if (rep != NULL)
-		freeReplyObject(rep);
-
-	if (st == RD_ST_OK && strcmp(sv->mode, "cluster") == 0 && !p->dead) {
-		struct rd_reply_obs cro;
-
-		memset(&cro, 0, sizeof(cro));
-		rep = command(p, 2, cargv, &cro);
-		if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
-			info_parse(rep->str, rep->len, sv);
-			door_server(p, sv);
-		}
-		if (rep != NULL)
-			freeReplyObject(rep);
-		if (cro.timed_out) {
-			reply_fail(p, s, &cro, "CLUSTER INFO");
-			st = RD_ST_FAIL;
-		}
-	}
-	step_done(p, RD_STEP_INFO, st, t0);
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of n sorted samples. */
-static int64_t
-pct(const int64_t *v, int n, int q)
-{
-	int k = (n * q + 99) / 100;
-
-	if (k < 1)
-		k = 1;
-	return v[k - 1];
-}
-
-static void
-step_latency(struct probe *p)
-{
-	struct rd_step *s = &p->obs->steps[RD_STEP_LATENCY];
-	struct rd_latency_obs *l = &p->obs->latency;
-	const char *argv[] = { "PING" };
-	int64_t t0 = clock_now_us(), *v;
-	int want = p->po->latency_samples, n = 0;
-
-	if (want <= 0)
-		want = LATENCY_DEFAULT;
-	if (want > RD_MAX_SAMPLES)
-		want = RD_MAX_SAMPLES;
-	if ((v = calloc((size_t)want, sizeof(*v))) == NULL) {
-		set_err(s, "ENOMEM", ENOMEM, "ENOMEM", "out of memory");
-		step_done(p, RD_STEP_LATENCY, RD_ST_FAIL, t0);
-		return;
-	}
-	while (n < want) {
-		struct rd_reply_obs ro;
-		redisReply *rep;
-		int64_t t = clock_now_us();
-		bool pong;
-
-		memset(&ro, 0, sizeof(ro));
-		rep = command(p, 1, argv, &ro);
-		pong = rep != NULL && ro.kind == RD_R_STATUS &&
-		    strcmp(rep->str, "PONG") == 0;
-		if (rep != NULL)
-			freeReplyObject(rep);
-		if (!pong) {
-			if (ro.kind != RD_R_NONE)
-				server_error(s, &ro, "PING");
-			else
-				reply_fail(p, s, &ro, "PING");
-			break;
-		}
-		v[n++] = clock_now_us() - t;
-	}
-	l->samples = n;
-	if (n > 0) {
-		qsort(v, (size_t)n, sizeof(*v), cmp_i64);
-		l->min_us = v[0];
-		l->p50_us = pct(v, n, 50);
-		l->p99_us = pct(v, n, 99);
-		l->max_us = v[n - 1];
-		snprintf(s->detail, sizeof(s->detail), "%d PINGs: min %lld µs, "
-		    "p50 %lld µs, p99 %lld µs, max %lld µs", n,
-		    (long long)l->min_us, (long long)l->p50_us,
-		    (long long)l->p99_us, (long long)l->max_us);
-	}
-	free(v);
-	step_done(p, RD_STEP_LATENCY, n == want ? RD_ST_OK : RD_ST_FAIL, t0);
-}
-
 /* The conversation after the connection (and TLS) is up. */
 static void
 converse(struct probe *p)
@@ -1185,14 +155,14 @@ converse(struct probe *p)
 	const struct rd_reply_obs *first;
 	bool plain = !p->cfg->tls;
 
-	greeting(p);
-	step_auth(p);
+	pr_greeting(p);
+	pr_step_auth(p);
 	if (!p->dead && p->cfg->db > 0)
-		step_select(p);
-	if (!p->dead && step_ping(p) == 0) {
-		step_info(p);
+		pr_step_select(p);
+	if (!p->dead && pr_step_ping(p) == 0) {
+		pr_step_info(p);
 		if (!p->dead)
-			step_latency(p);
+			pr_step_latency(p);
 	}
 
 	/* A TLS server that refused us after the handshake (TLS 1.3 sends
@@ -1203,7 +173,7 @@ converse(struct probe *p)
 
 		s->status = RD_ST_FAIL;
 		p->obs->tls.ok = false;
-		set_err(s, "tls_alert", p->obs->tls.alert,
+		pr_set_err(s, "tls_alert", p->obs->tls.alert,
 		    p->obs->tls.alert_desc, "the server sent TLS alert %d (%s) "
 		    "after the handshake", p->obs->tls.alert,
 		    p->obs->tls.alert_desc);
@@ -1214,7 +184,7 @@ converse(struct probe *p)
 	if (plain && !p->po->no_cross_try && p->obs->greeting.kind ==
 	    RD_R_NONE && dropped_plaintext(first)) {
 		conn_close(&p->c);
-		cross_tls(p);
+		pr_cross_tls(p);
 	}
 }
 
@@ -1246,7 +216,7 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 
 	if (!cfg->valid || cfg->host == NULL) {
 		obs->steps[RD_STEP_CONFIG].status = RD_ST_FAIL;
-		set_err(&obs->steps[RD_STEP_CONFIG], "invalid", 0, "",
+		pr_set_err(&obs->steps[RD_STEP_CONFIG], "invalid", 0, "",
 		    "the configuration cannot be used");
 		goto out;
 	}
@@ -1254,7 +224,7 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 
 	if (step_dns(&p) == -1 || step_tcp(&p) == -1)
 		goto out;
-	if (cfg->tls && step_tls(&p) == -1) {
+	if (cfg->tls && pr_step_tls(&p) == -1) {
 		const struct rd_tls_obs *t = &obs->tls;
 
 		conn_close(&p.c);
@@ -1263,23 +233,23 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 		if (!t->sni_sent && t->verify_code == 0 && !t->not_tls &&
 		    !t->timed_out && ((t->alert >= 0 && !t->alert_sent) ||
 		    (!t->have_cert && (t->peer_closed || t->peer_reset))))
-			cross_sni(&p);
+			pr_cross_sni(&p);
 		if (!obs->cross.succeeded && !obs->cross.tried_plain &&
 		    (t->not_tls || t->peer_closed ||
 		    t->peer_reset || (t->timed_out &&
 		    clock_left_us(p.deadline) > 0)))
-			cross_plain(&p);
+			pr_cross_plain(&p);
 		goto out;
 	}
 	if ((p.rr = resp_reader_new(NULL)) == NULL) {
-		set_err(&obs->steps[RD_STEP_PING], "ENOMEM", ENOMEM, "ENOMEM",
+		pr_set_err(&obs->steps[RD_STEP_PING], "ENOMEM", ENOMEM, "ENOMEM",
 		    "out of memory");
 		obs->steps[RD_STEP_PING].status = RD_ST_FAIL;
 		goto out;
 	}
 	converse(&p);
 out:
-	door_tls(&p, &obs->tls);
+	pr_door_tls(&p, &obs->tls);
 	resp_reader_free(p.rr);
 	conn_close(&p.c);
 	obs->total_us = clock_now_us() - obs->start_us;
