@@ -22,259 +22,14 @@
  * conflict (not fatal); a flag or REDISCLI_AUTH over the environment is an
  * override.  Either way the loser is listed as shadowed.  Secrets never go
  * into a reason or a detail. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <arpa/inet.h>
+#include "config_int.h"
 
-#include "config.h"
-#include "url.h"
-
-#define MAX_LIST	64		/* shadowed, problems, query keys */
-#define MAX_CANDS	16
-
-const char *const rd_field_names[RD_F__COUNT] = {
-	"host", "port", "tls", "sni", "username", "password", "db"
-};
-
-enum var_id {
-	V_URL, V_HOST, V_PORT, V_PASSWORD, V_USERNAME, V_DB, V_TLS, V_SNI,
-	V_NF_URL, V_NF_HOST, V_NF_PORT, V_NF_PASSWORD, V_CLI_AUTH, V__COUNT
-};
-
-static const char *const var_names[V__COUNT] = {
+const char *const var_names[V__COUNT] = {
 	"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD",
 	"REDIS_USERNAME", "REDIS_DB", "REDIS_TLS", "REDIS_SNI_SERVERNAME",
 	"NF_REDIS_URL", "NF_REDIS_HOST", "NF_REDIS_PORT", "NF_REDIS_PASSWORD",
 	"REDISCLI_AUTH"
 };
-
-/* The layer that names the server. */
-enum layer { L_FLAGS, L_URL, L_HOST, L_NF_URL, L_NF_HOST, L_DEFAULT };
-
-struct var {
-	const char *value;		/* NULL when unset or empty */
-	char	 src[RD_SOURCE_LEN];
-	int	 problem;		/* index of its problem, -1 none */
-};
-
-/* A URL read from a flag or a variable. */
-struct purl {
-	const char *name;		/* "flag:-u", "REDIS_URL", "NF_REDIS_URL" */
-	bool	 set, ok;
-	struct rd_url u;
-	char	 src[RD_SOURCE_LEN];
-	int	 problem;
-	char	 port[16], db[16];	/* u.port, u.db as text, "" when absent */
-	const char *qdb;		/* ?db= when a valid number */
-};
-
-struct ctx {
-	const struct rd_connflags *fl;
-	const struct rd_envmap *env;
-	struct rd_config *c;
-	struct var v[V__COUNT];
-	struct purl fu, ru, nu;
-	struct purl *lurl;		/* the URL of the winning layer */
-	enum layer L;
-	bool	 nf_mode;
-	bool	 oom;
-	struct rd_vault *vault;		/* where the secrets go; NULL: dropped */
-	/* which query keys of lurl changed the result */
-	bool	 q_tls, q_db, q_family;
-};
-
-/* One contender for a field. */
-enum cls { K_FLAG, K_CLIAUTH, K_ENV };
-
-struct opt {
-	const char *name;		/* who loses: "REDIS_PASSWORD", "REDIS_URL" */
-	const char *value;		/* NULL = not set */
-	const char *src;
-	enum cls cls;
-	const char *part;		/* "password" for a URL part, else NULL */
-};
-
-/* ---- small helpers ---------------------------------------------------- */
-
-static int
-append(void **v, size_t *n, size_t size)
-{
-	void *nv;
-
-	if (*n >= MAX_LIST)
-		return -1;
-	if ((nv = realloc(*v, (*n + 1) * size)) == NULL)
-		return -1;
-	*v = nv;
-	memset((char *)nv + *n * size, 0, size);
-	(*n)++;
-	return 0;
-}
-
-int
-config_add_problem(struct rd_config *c, enum rd_problem_kind kind,
-    const char *name, bool fatal, const char *fmt, ...)
-{
-	struct rd_problem *p;
-	va_list ap;
-
-	if (fatal)
-		c->valid = false;
-	if (append((void **)&c->problems, &c->nproblems, sizeof(*p)) == -1)
-		return -1;
-	p = &c->problems[c->nproblems - 1];
-	p->kind = kind;
-	p->fatal = fatal;
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	va_start(ap, fmt);
-	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-static int
-problem(struct ctx *x, enum rd_problem_kind kind, const char *name,
-    bool fatal, const char *detail)
-{
-	if (config_add_problem(x->c, kind, name, fatal, "%s", detail) == -1) {
-		x->oom = true;
-		return -1;
-	}
-	return (int)x->c->nproblems - 1;
-}
-
-static void
-make_fatal(struct ctx *x, int pi)
-{
-	if (pi >= 0 && (size_t)pi < x->c->nproblems) {
-		x->c->problems[pi].fatal = true;
-		x->c->valid = false;
-	}
-}
-
-/* Records name as shadowed unless it already is (the first reason, from
- * the highest rule, is the one that explains it). */
-static void
-shadow(struct ctx *x, const char *name, const char *fmt, ...)
-{
-	struct rd_shadowed *s;
-	va_list ap;
-	size_t i;
-
-	for (i = 0; i < x->c->nshadowed; i++)
-		if (strcmp(x->c->shadowed[i].name, name) == 0)
-			return;
-	if (append((void **)&x->c->shadowed, &x->c->nshadowed,
-	    sizeof(*s)) == -1) {
-		x->oom = true;
-		return;
-	}
-	s = &x->c->shadowed[x->c->nshadowed - 1];
-	snprintf(s->name, sizeof(s->name), "%s", name);
-	va_start(ap, fmt);
-	vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
-	va_end(ap);
-}
-
-static void
-set_field(struct ctx *x, enum rd_field_id id, const char *value,
-    const char *src)
-{
-	struct rd_field *f = &x->c->f[id];
-
-	free(f->value);
-	f->value = NULL;
-	if (value != NULL && (f->value = strdup(value)) == NULL)
-		x->oom = true;
-	if (src != f->source)
-		snprintf(f->source, sizeof(f->source), "%s", src);
-}
-
-/* "env:NAME", or the env-file origin itself. */
-static void
-env_src(const struct rd_envvar *e, char *buf, size_t len)
-{
-	if (strcmp(e->origin, "env") == 0)
-		snprintf(buf, len, "env:%s", e->name);
-	else
-		snprintf(buf, len, "%s", e->origin);
-}
-
-static void
-url_src(const struct rd_envvar *e, char *buf, size_t len)
-{
-	if (strcmp(e->origin, "env") == 0)
-		snprintf(buf, len, "url:%s", e->name);
-	else
-		snprintf(buf, len, "url:%s (%s)", e->name, e->origin);
-}
-
-/* A value shown in a detail: printable ASCII, at most 40 bytes.  Only for
- * values that are never secrets (ports, db numbers, flags). */
-static void
-shown(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	for (; *s && o + 1 < len && o < 40; s++)
-		buf[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	buf[o] = '\0';
-}
-
-/* ---- number readings -------------------------------------------------- */
-
-/* Strict decimal in [lo, hi]; -1 when not. */
-static long
-strict_long(const char *s, long lo, long hi)
-{
-	long v = 0;
-	size_t i;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 9)
-		return -1;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v < lo || v > hi ? -1 : v;
-}
-
-/* What JavaScript's parseInt(s) returns (radix not given): leading white
- * space, a sign, "0x" for hex, then digits up to the first non-digit.
- * Returns false for NaN. */
-static bool
-js_parseint(const char *s, long long *out)
-{
-	long long v = 0;
-	int neg = 0, base = 10, d, n = 0;
-
-	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		s++;
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (;; s++, n++) {
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f'))
-			d = (*s | 0x20) - 'a' + 10;
-		else
-			break;
-		if (v < 1000000000000LL)
-			v = v * base + d;
-	}
-	if (n == 0)
-		return false;
-	*out = neg ? -v : v;
-	return true;
-}
 
 /* Validates a port variable; an invalid one gets a (not yet fatal)
  * problem, made fatal if the value would be used. */
@@ -285,10 +40,10 @@ check_port_var(struct ctx *x, enum var_id id)
 	char show[48], detail[320];
 	long long js;
 
-	if (v->value == NULL || strict_long(v->value, 1, 65535) >= 0)
+	if (v->value == NULL || cf_strict_long(v->value, 1, 65535) >= 0)
 		return;
-	shown(v->value, show, sizeof(show));
-	if (js_parseint(v->value, &js))
+	cf_shown(v->value, show, sizeof(show));
+	if (cf_js_parseint(v->value, &js))
 		snprintf(detail, sizeof(detail), "%s=\"%s\" is not an integer in "
 		    "1..65535 (strict reading: invalid); JavaScript parseInt "
 		    "reads %lld", var_names[id], show, js);
@@ -296,7 +51,7 @@ check_port_var(struct ctx *x, enum var_id id)
 		snprintf(detail, sizeof(detail), "%s=\"%s\" is not an integer in "
 		    "1..65535 (strict reading: invalid); JavaScript parseInt "
 		    "reads NaN", var_names[id], show);
-	v->problem = problem(x, RD_P_INVALID_PORT, var_names[id], false, detail);
+	v->problem = cf_problem(x, RD_P_INVALID_PORT, var_names[id], false, detail);
 }
 
 static void
@@ -305,17 +60,17 @@ check_db_var(struct ctx *x)
 	struct var *v = &x->v[V_DB];
 	char show[48], detail[320];
 
-	if (v->value == NULL || strict_long(v->value, 0, 1000000) >= 0)
+	if (v->value == NULL || cf_strict_long(v->value, 0, 1000000) >= 0)
 		return;
-	shown(v->value, show, sizeof(show));
+	cf_shown(v->value, show, sizeof(show));
 	snprintf(detail, sizeof(detail), "REDIS_DB=\"%s\" is not a database "
 	    "number in 0..1000000", show);
-	v->problem = problem(x, RD_P_INVALID_VALUE, "REDIS_DB", false, detail);
+	v->problem = cf_problem(x, RD_P_INVALID_VALUE, "REDIS_DB", false, detail);
 }
 
 /* REDIS_TLS: 1 on, 0 off, -1 not set; an unknown word is a problem. */
-static int
-tls_var(struct ctx *x)
+int
+cf_tls_var(struct ctx *x)
 {
 	static const char *on[] = { "true", "1", "yes", "on" };
 	static const char *off[] = { "false", "0", "no", "off" };
@@ -346,12 +101,12 @@ read_vars(struct ctx *x)
 		if ((e = envmap_get(x->env, var_names[i])) == NULL)
 			continue;
 		if (e->value[0] == '\0') {
-			shadow(x, e->name, "set but empty: an empty variable "
+			cf_shadow(x, e->name, "set but empty: an empty variable "
 			    "counts as unset");
 			continue;
 		}
 		x->v[i].value = e->value;
-		env_src(e, x->v[i].src, sizeof(x->v[i].src));
+		cf_env_src(e, x->v[i].src, sizeof(x->v[i].src));
 	}
 }
 
@@ -372,7 +127,7 @@ parse_purl(struct ctx *x, struct purl *p, const char *name, const char *s,
 	if (url_parse(s, &p->u, &err) == -1) {
 		snprintf(detail, sizeof(detail), "%s: %s (at byte %zu)", name,
 		    err.msg, err.offset);
-		p->problem = problem(x, RD_P_INVALID_URL, name, false, detail);
+		p->problem = cf_problem(x, RD_P_INVALID_URL, name, false, detail);
 		return;
 	}
 	p->ok = true;
@@ -380,7 +135,7 @@ parse_purl(struct ctx *x, struct purl *p, const char *name, const char *s,
 		snprintf(p->port, sizeof(p->port), "%d", p->u.port);
 	if (p->u.db >= 0)
 		snprintf(p->db, sizeof(p->db), "%d", p->u.db);
-	if ((q = url_query(&p->u, "db")) != NULL && strict_long(q, 0, 1000000) >= 0)
+	if ((q = url_query(&p->u, "db")) != NULL && cf_strict_long(q, 0, 1000000) >= 0)
 		p->qdb = q;
 }
 
@@ -392,15 +147,15 @@ read_urls(struct ctx *x)
 
 	parse_purl(x, &x->fu, "flag:-u", x->fl->url, "flag:-u");
 	if (x->fu.problem >= 0)
-		make_fatal(x, x->fu.problem);
+		cf_make_fatal(x, x->fu.problem);
 	if (x->v[V_URL].value != NULL) {
 		e = envmap_get(x->env, "REDIS_URL");
-		url_src(e, src, sizeof(src));
+		cf_url_src(e, src, sizeof(src));
 		parse_purl(x, &x->ru, "REDIS_URL", e->value, src);
 	}
 	if (x->v[V_NF_URL].value != NULL) {
 		e = envmap_get(x->env, "NF_REDIS_URL");
-		url_src(e, src, sizeof(src));
+		cf_url_src(e, src, sizeof(src));
 		parse_purl(x, &x->nu, "NF_REDIS_URL", e->value, src);
 	}
 }
@@ -429,7 +184,7 @@ choose_layer(struct ctx *x)
 	/* A URL that does not parse cannot be half-used: it names the
 	 * server, so the configuration is invalid. */
 	if (x->lurl != NULL && !x->lurl->ok)
-		make_fatal(x, x->lurl->problem);
+		cf_make_fatal(x, x->lurl->problem);
 }
 
 /* Shadows every host-naming variable the winning layer leaves out. */
@@ -444,19 +199,19 @@ shadow_layers(struct ctx *x)
 
 	for (i = 0; x->L == L_FLAGS && i < 6; i++)
 		if (x->v[server[i]].value != NULL)
-			shadow(x, var_names[server[i]], "the command line names "
+			cf_shadow(x, var_names[server[i]], "the command line names "
 			    "the server (%s)", x->fl->host ? "-h" : "-u");
 	if (x->L == L_URL) {
 		if (x->v[V_HOST].value != NULL)
-			shadow(x, "REDIS_HOST", "REDIS_URL is set: REDIS_HOST "
+			cf_shadow(x, "REDIS_HOST", "REDIS_URL is set: REDIS_HOST "
 			    "and REDIS_PORT are ignored");
 		if (x->v[V_PORT].value != NULL)
-			shadow(x, "REDIS_PORT", "REDIS_URL is set: REDIS_HOST "
+			cf_shadow(x, "REDIS_PORT", "REDIS_URL is set: REDIS_HOST "
 			    "and REDIS_PORT are ignored");
 	}
 	for (i = 0; !x->nf_mode && i < 4; i++)
 		if (x->v[nf[i]].value != NULL)
-			shadow(x, var_names[nf[i]], "%s is set: NF_REDIS_* are "
+			cf_shadow(x, var_names[nf[i]], "%s is set: NF_REDIS_* are "
 			    "read only when neither REDIS_URL nor REDIS_HOST is "
 			    "set", x->v[V_URL].value ? "REDIS_URL" : "REDIS_HOST");
 	if (x->L == L_NF_URL) {
@@ -464,7 +219,7 @@ shadow_layers(struct ctx *x)
 
 		for (i = 0; i < 3; i++)
 			if (x->v[lost[i]].value != NULL)
-				shadow(x, var_names[lost[i]], "NF_REDIS_URL "
+				cf_shadow(x, var_names[lost[i]], "NF_REDIS_URL "
 				    "names the server");
 	}
 }
@@ -487,20 +242,20 @@ lose(struct ctx *x, const struct opt *w, const struct opt *l, bool secret)
 			    w->part ? "the " : "", w->part ? w->part : "",
 			    w->part ? " in " : "", w->name, w->src);
 		else {
-			shown(l->value, a, sizeof(a));
-			shown(w->value, b, sizeof(b));
+			cf_shown(l->value, a, sizeof(a));
+			cf_shown(w->value, b, sizeof(b));
 			config_add_problem(x->c, RD_P_CONFLICT, l->name, false,
 			    "%s (%s) and %s (%s) differ; %s wins", l->src, a,
 			    w->src, b, w->src);
 		}
-		shadow(x, l->name, "%s%sdiffers from %s, which wins",
+		cf_shadow(x, l->name, "%s%sdiffers from %s, which wins",
 		    l->part ? l->part : "", l->part ? " " : "", w->src);
 		return;
 	}
 	if (l->part != NULL)
-		shadow(x, l->name, "its %s is overridden by %s", l->part, w->src);
+		cf_shadow(x, l->name, "its %s is overridden by %s", l->part, w->src);
 	else
-		shadow(x, l->name, "overridden by %s", w->src);
+		cf_shadow(x, l->name, "overridden by %s", w->src);
 }
 
 /* Sets field id from the first option with a value; the others lose.
@@ -517,7 +272,7 @@ pick(struct ctx *x, enum rd_field_id id, const struct opt *o, size_t n,
 			continue;
 		if (w < 0) {
 			w = (int)i;
-			set_field(x, id, o[i].value, o[i].src);
+			cf_set_field(x, id, o[i].value, o[i].src);
 		} else
 			lose(x, &o[w], &o[i], secret);
 	}
@@ -547,16 +302,16 @@ resolve_host(struct ctx *x)
 			h = x->fl->host;
 			name = "flag:-h";
 			if (x->fu.ok)
-				shadow(x, "flag:-u", "its host is overridden by -h");
-			set_field(x, RD_F_HOST, NULL, "flag:-h");
+				cf_shadow(x, "flag:-u", "its host is overridden by -h");
+			cf_set_field(x, RD_F_HOST, NULL, "flag:-h");
 		} else if (x->fu.ok)
-			set_field(x, RD_F_HOST, x->fu.u.host, x->fu.src);
+			cf_set_field(x, RD_F_HOST, x->fu.u.host, x->fu.src);
 		else
-			set_field(x, RD_F_HOST, NULL, "flag:-u");
+			cf_set_field(x, RD_F_HOST, NULL, "flag:-u");
 		break;
 	case L_URL:
 	case L_NF_URL:
-		set_field(x, RD_F_HOST, x->lurl->ok ? x->lurl->u.host : NULL,
+		cf_set_field(x, RD_F_HOST, x->lurl->ok ? x->lurl->u.host : NULL,
 		    x->lurl->src);
 		break;
 	case L_HOST:
@@ -564,10 +319,10 @@ resolve_host(struct ctx *x)
 		vid = x->L == L_HOST ? V_HOST : V_NF_HOST;
 		h = x->v[vid].value;
 		name = var_names[vid];
-		set_field(x, RD_F_HOST, NULL, x->v[vid].src);
+		cf_set_field(x, RD_F_HOST, NULL, x->v[vid].src);
 		break;
 	case L_DEFAULT:
-		set_field(x, RD_F_HOST, "127.0.0.1", "default");
+		cf_set_field(x, RD_F_HOST, "127.0.0.1", "default");
 		break;
 	}
 	if (h == NULL)
@@ -582,10 +337,10 @@ resolve_host(struct ctx *x)
 	/* "[::1]" as a bare host: the brackets are URL syntax. */
 	n = strlen(h);
 	if (h[0] == '[' && (dup = strndup(h + 1, n - 2)) != NULL) {
-		set_field(x, RD_F_HOST, dup, x->c->f[RD_F_HOST].source);
+		cf_set_field(x, RD_F_HOST, dup, x->c->f[RD_F_HOST].source);
 		free(dup);
 	} else
-		set_field(x, RD_F_HOST, h, x->c->f[RD_F_HOST].source);
+		cf_set_field(x, RD_F_HOST, h, x->c->f[RD_F_HOST].source);
 }
 
 static void
@@ -628,23 +383,23 @@ resolve_port(struct ctx *x)
 	}
 	w = pick(x, RD_F_PORT, o, n, false);
 	if (w < 0) {
-		set_field(x, RD_F_PORT, "6379", "default");
+		cf_set_field(x, RD_F_PORT, "6379", "default");
 		return;
 	}
 	if (strcmp(o[w].name, "REDIS_PORT") == 0)
-		make_fatal(x, x->v[V_PORT].problem);
+		cf_make_fatal(x, x->v[V_PORT].problem);
 	else if (strcmp(o[w].name, "NF_REDIS_PORT") == 0)
-		make_fatal(x, x->v[V_NF_PORT].problem);
+		cf_make_fatal(x, x->v[V_NF_PORT].problem);
 	if (x->v[V_PORT].problem >= 0 || x->v[V_NF_PORT].problem >= 0)
-		if (strict_long(x->c->f[RD_F_PORT].value, 1, 65535) < 0) {
+		if (cf_strict_long(x->c->f[RD_F_PORT].value, 1, 65535) < 0) {
 			free(x->c->f[RD_F_PORT].value);
 			x->c->f[RD_F_PORT].value = NULL;
 		}
 }
 
 /* The winning layer's URL, when it parsed. */
-static struct purl *
-lurl_ok(struct ctx *x)
+struct purl *
+cf_lurl_ok(struct ctx *x)
 {
 	return x->lurl != NULL && x->lurl->ok ? x->lurl : NULL;
 }
@@ -652,7 +407,7 @@ lurl_ok(struct ctx *x)
 static void
 resolve_user(struct ctx *x)
 {
-	struct purl *lu = lurl_ok(x);
+	struct purl *lu = cf_lurl_ok(x);
 	struct opt o[] = {
 		{ "flag:--user", x->fl->user, "flag:--user", K_FLAG, NULL },
 		{ "flag:-u", purl_part(&x->fu, x->fu.u.user), x->fu.src, K_FLAG,
@@ -675,7 +430,7 @@ resolve_user(struct ctx *x)
 static void
 resolve_password(struct ctx *x)
 {
-	struct purl *lu = lurl_ok(x);
+	struct purl *lu = cf_lurl_ok(x);
 	struct opt o[] = {
 		{ "flag:-a", x->fl->password, "flag:-a", K_FLAG, NULL },
 		{ "flag:-u", purl_part(&x->fu, x->fu.u.password), x->fu.src,
@@ -699,7 +454,7 @@ resolve_password(struct ctx *x)
 static void
 resolve_db(struct ctx *x)
 {
-	struct purl *lu = lurl_ok(x);
+	struct purl *lu = cf_lurl_ok(x);
 	struct opt o[6];
 	char fdb[16];
 	size_t n = 0;
@@ -725,9 +480,9 @@ resolve_db(struct ctx *x)
 	    K_ENV, NULL };
 	w = pick(x, RD_F_DB, o, n, false);
 	if (w < 0)
-		set_field(x, RD_F_DB, "0", "default");
+		cf_set_field(x, RD_F_DB, "0", "default");
 	else if (strcmp(o[w].name, "REDIS_DB") == 0) {
-		make_fatal(x, x->v[V_DB].problem);
+		cf_make_fatal(x, x->v[V_DB].problem);
 		if (x->v[V_DB].problem >= 0) {
 			free(x->c->f[RD_F_DB].value);
 			x->c->f[RD_F_DB].value = NULL;
@@ -736,8 +491,8 @@ resolve_db(struct ctx *x)
 		x->q_db = true;
 }
 
-static bool
-query_true(const struct purl *p, const char **key)
+bool
+cf_query_true(const struct purl *p, const char **key)
 {
 	static const char *keys[] = { "tls", "ssl" };
 	const char *v;
@@ -755,33 +510,33 @@ query_true(const struct purl *p, const char **key)
 static void
 resolve_tls(struct ctx *x)
 {
-	struct purl *lu = lurl_ok(x);
+	struct purl *lu = cf_lurl_ok(x);
 	const char *key;
-	int tv = tls_var(x);
+	int tv = cf_tls_var(x);
 
 	/* An unreadable REDIS_TLS only matters when nothing higher decides. */
 	if (tv == -2)
-		x->v[V_TLS].problem = problem(x, RD_P_INVALID_VALUE, "REDIS_TLS",
+		x->v[V_TLS].problem = cf_problem(x, RD_P_INVALID_VALUE, "REDIS_TLS",
 		    !(x->fl->tls || (lu != NULL && (lu->u.tls ||
-		    query_true(lu, &key)))),
+		    cf_query_true(lu, &key)))),
 		    "REDIS_TLS is not one of true/1/yes/on or false/0/no/off");
 	if (x->fl->tls)
-		set_field(x, RD_F_TLS, "true", "flag:--tls");
+		cf_set_field(x, RD_F_TLS, "true", "flag:--tls");
 	else if (lu != NULL && lu->u.tls)
-		set_field(x, RD_F_TLS, "true", lu->src);
-	else if (lu != NULL && query_true(lu, &key)) {
-		set_field(x, RD_F_TLS, "true", lu->src);
+		cf_set_field(x, RD_F_TLS, "true", lu->src);
+	else if (lu != NULL && cf_query_true(lu, &key)) {
+		cf_set_field(x, RD_F_TLS, "true", lu->src);
 		x->q_tls = true;
 	} else if (tv == 1)
-		set_field(x, RD_F_TLS, "true", x->v[V_TLS].src);
+		cf_set_field(x, RD_F_TLS, "true", x->v[V_TLS].src);
 	else if (tv == 0)
-		set_field(x, RD_F_TLS, "false", x->v[V_TLS].src);
+		cf_set_field(x, RD_F_TLS, "false", x->v[V_TLS].src);
 	else if (lu != NULL)
-		set_field(x, RD_F_TLS, "false", lu->src);
+		cf_set_field(x, RD_F_TLS, "false", lu->src);
 	else
-		set_field(x, RD_F_TLS, "false", "default");
+		cf_set_field(x, RD_F_TLS, "false", "default");
 	if (tv == 0 && strcmp(x->c->f[RD_F_TLS].value, "true") == 0)
-		shadow(x, "REDIS_TLS", "TLS is turned on by %s",
+		cf_shadow(x, "REDIS_TLS", "TLS is turned on by %s",
 		    x->c->f[RD_F_TLS].source);
 }
 
@@ -793,33 +548,33 @@ resolve_sni(struct ctx *x)
 	const char *sv = x->v[V_SNI].value;
 
 	if (!tls) {
-		set_field(x, RD_F_SNI, NULL, "default");
+		cf_set_field(x, RD_F_SNI, NULL, "default");
 		if (sv != NULL)
-			shadow(x, "REDIS_SNI_SERVERNAME", "TLS is off: no SNI is sent");
+			cf_shadow(x, "REDIS_SNI_SERVERNAME", "TLS is off: no SNI is sent");
 		return;
 	}
 	if (x->fl->no_sni) {
-		set_field(x, RD_F_SNI, NULL, "flag:--no-sni");
+		cf_set_field(x, RD_F_SNI, NULL, "flag:--no-sni");
 		if (sv != NULL)
-			shadow(x, "REDIS_SNI_SERVERNAME", "overridden by --no-sni");
+			cf_shadow(x, "REDIS_SNI_SERVERNAME", "overridden by --no-sni");
 	} else if (x->fl->sni != NULL) {
-		set_field(x, RD_F_SNI, x->fl->sni, "flag:--sni");
+		cf_set_field(x, RD_F_SNI, x->fl->sni, "flag:--sni");
 		x->c->sni_explicit = true;
 		if (sv != NULL)
-			shadow(x, "REDIS_SNI_SERVERNAME", "overridden by flag:--sni");
+			cf_shadow(x, "REDIS_SNI_SERVERNAME", "overridden by flag:--sni");
 	} else if (sv != NULL) {
-		set_field(x, RD_F_SNI, sv, x->v[V_SNI].src);
+		cf_set_field(x, RD_F_SNI, sv, x->v[V_SNI].src);
 		x->c->sni_explicit = true;
 	} else if (h->value != NULL && !config_host_is_ip(h->value))
-		set_field(x, RD_F_SNI, h->value, h->source);
+		cf_set_field(x, RD_F_SNI, h->value, h->source);
 	else
-		set_field(x, RD_F_SNI, NULL, "default");
+		cf_set_field(x, RD_F_SNI, NULL, "default");
 }
 
 static void
 resolve_family(struct ctx *x)
 {
-	struct purl *lu = lurl_ok(x);
+	struct purl *lu = cf_lurl_ok(x);
 	const char *v;
 
 	x->c->family = x->fl->family;
@@ -843,12 +598,12 @@ note_query(struct ctx *x, const struct purl *p)
 {
 	struct rd_query_key *k;
 	const struct rd_url_query *q;
-	bool won = p == lurl_ok(x);
+	bool won = p == cf_lurl_ok(x);
 	int i;
 
 	for (i = 0; p->ok && i < p->u.nquery; i++) {
 		q = &p->u.query[i];
-		if (append((void **)&x->c->query, &x->c->nquery,
+		if (cf_append((void **)&x->c->query, &x->c->nquery,
 		    sizeof(*k)) == -1)
 			return;
 		k = &x->c->query[x->c->nquery - 1];
@@ -874,235 +629,6 @@ note_query(struct ctx *x, const struct purl *p)
 	}
 }
 
-/* ---- candidates -------------------------------------------------------- */
-
-static struct rd_candidate *
-new_cand(struct ctx *x)
-{
-	struct rd_candidate *c;
-
-	if (x->c->ncands >= MAX_CANDS)
-		return NULL;
-	if (append((void **)&x->c->cands, &x->c->ncands, sizeof(*c)) == -1) {
-		x->oom = true;
-		return NULL;
-	}
-	c = &x->c->cands[x->c->ncands - 1];
-	c->db = -1;
-	c->secret = c->user_slot = -1;
-	return c;
-}
-
-static const char *
-layer_name(const struct ctx *x)
-{
-	static const char *names[] = { "flags", "REDIS_URL", "REDIS_HOST",
-	    "NF_REDIS_URL", "NF_REDIS_HOST", "default" };
-
-	return names[x->L];
-}
-
-static char *
-dup_or_null(struct ctx *x, const char *s)
-{
-	char *d;
-
-	if (s == NULL || *s == '\0')
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		x->oom = true;
-	return d;
-}
-
-/* Puts a secret into the vault: its slot, or -1 when s is unset or there
- * is no vault.  A vault that cannot take it makes the configuration
- * unusable (as allocation failure does): never probe without it. */
-static int
-keep_secret(struct ctx *x, const char *s)
-{
-	int slot;
-
-	if (s == NULL || *s == '\0' || x->vault == NULL)
-		return -1;
-	if ((slot = vault_put(x->vault, s, strlen(s))) == -1)
-		x->oom = true;
-	return slot;
-}
-
-/* Replaces a field's secret value by "****", wiping it. */
-static void
-mask_field(struct ctx *x, struct rd_field *f)
-{
-	explicit_bzero(f->value, strlen(f->value));
-	free(f->value);
-	if ((f->value = strdup(RD_MASK)) == NULL)
-		x->oom = true;
-}
-
-/* True when the resolved user name is a user-only URL's user info. */
-static bool
-user_is_secret(struct ctx *x, const char *user)
-{
-	const struct purl *lu = lurl_ok(x);
-
-	return (x->fu.ok && x->fu.u.user_only && strcmp(user, x->fu.u.user) == 0) ||
-	    (lu != NULL && lu->u.user_only && strcmp(user, lu->u.user) == 0);
-}
-
-/* Moves the resolved secrets into the vault: the configuration keeps
- * password_set and slots, the fields "****" and their sources. */
-static void
-secrets_to_vault(struct ctx *x)
-{
-	struct rd_config *c = x->c;
-	struct rd_field *pw = &c->f[RD_F_PASSWORD], *us = &c->f[RD_F_USERNAME];
-
-	if (pw->value != NULL) {
-		c->password_set = true;
-		c->secret = keep_secret(x, pw->value);
-		mask_field(x, pw);
-	}
-	if (us->value != NULL && user_is_secret(x, us->value)) {
-		c->user_slot = keep_secret(x, us->value);
-		mask_field(x, us);
-	}
-}
-
-static void
-cand_winner(struct ctx *x)
-{
-	struct rd_config *c = x->c;
-	struct rd_candidate *k;
-
-	if ((k = new_cand(x)) == NULL)
-		return;
-	snprintf(k->name, sizeof(k->name), "%s", layer_name(x));
-	snprintf(k->source, sizeof(k->source), "%s", c->f[RD_F_HOST].source);
-	k->winner = true;
-	k->valid = c->valid;
-	if (!c->valid) {
-		snprintf(k->error, sizeof(k->error), "the configuration is invalid");
-		return;
-	}
-	snprintf(k->host, sizeof(k->host), "%s", c->host);
-	k->port = c->port;
-	k->tls = c->tls;
-	k->password_set = c->password_set;
-	k->secret = c->secret;
-	k->user_slot = c->user_slot;
-	k->db = c->db;
-	k->username = dup_or_null(x, c->username);
-	if (c->url_redacted != NULL)
-		snprintf(k->url_redacted, sizeof(k->url_redacted), "%s",
-		    c->url_redacted);
-}
-
-static void
-cand_url(struct ctx *x, const struct rd_envvar *e)
-{
-	struct rd_candidate *k;
-	struct rd_url u;
-	struct rd_url_err err;
-	const char *key;
-	struct purl tmp;
-
-	if ((k = new_cand(x)) == NULL)
-		return;
-	snprintf(k->name, sizeof(k->name), "%s", e->name);
-	env_src(e, k->source, sizeof(k->source));
-	if (url_parse(e->value, &u, &err) == -1) {
-		snprintf(k->error, sizeof(k->error), "%s (at byte %zu)", err.msg,
-		    err.offset);
-		return;
-	}
-	k->valid = true;
-	snprintf(k->host, sizeof(k->host), "%s", u.host);
-	k->port = u.port > 0 ? u.port : RD_DEFAULT_PORT;
-	tmp.u = u;
-	k->tls = u.tls || query_true(&tmp, &key);
-	k->password_set = u.has_password;
-	k->db = u.db;
-	if (u.user_only) {
-		k->user_slot = keep_secret(x, u.user);
-		k->username = dup_or_null(x, RD_MASK);
-	} else
-		k->username = dup_or_null(x, u.has_user ? u.user : NULL);
-	k->secret = u.has_password ? keep_secret(x, u.password) : -1;
-	url_redact(&u, k->url_redacted, sizeof(k->url_redacted));
-	explicit_bzero(&u, sizeof(u));
-	explicit_bzero(&tmp, sizeof(tmp));
-}
-
-/* A host/port pair that lost (REDIS_HOST behind REDIS_URL, NF_REDIS_HOST
- * behind REDIS_HOST ...). */
-static void
-cand_pair(struct ctx *x, enum var_id h, enum var_id p, enum var_id pw,
-    bool tls)
-{
-	struct rd_candidate *k;
-	struct rd_url_err err;
-	const struct rd_envvar *e = envmap_get(x->env, var_names[h]);
-	long port = RD_DEFAULT_PORT;
-
-	if ((k = new_cand(x)) == NULL)
-		return;
-	snprintf(k->name, sizeof(k->name), "%s", var_names[h]);
-	env_src(e, k->source, sizeof(k->source));
-	if (x->v[p].value != NULL &&
-	    (port = strict_long(x->v[p].value, 1, 65535)) < 0) {
-		snprintf(k->error, sizeof(k->error), "%s is not a port",
-		    var_names[p]);
-		return;
-	}
-	if (url_check_host(x->v[h].value, &err) == -1) {
-		snprintf(k->error, sizeof(k->error), "%s: %s", var_names[h],
-		    err.msg);
-		return;
-	}
-	k->valid = true;
-	snprintf(k->host, sizeof(k->host), "%s", x->v[h].value);
-	k->port = (int)port;
-	k->tls = tls;
-	k->secret = keep_secret(x, x->v[pw].value);
-	k->password_set = x->v[pw].value != NULL && *x->v[pw].value != '\0';
-	url_format_redacted(tls, NULL, k->password_set, k->host, k->port, -1,
-	    k->url_redacted, sizeof(k->url_redacted));
-}
-
-static bool
-names_redis_url(const struct rd_envvar *e)
-{
-	size_t n = strlen(e->name);
-
-	if (e->value[0] == '\0')
-		return false;
-	if (n < 3 || strcmp(e->name + n - 3, "URL") != 0)
-		return false;
-	return strstr(e->name, "REDIS") != NULL || strcmp(e->name, "KV_URL") == 0 ||
-	    strncasecmp(e->value, "redis://", 8) == 0 ||
-	    strncasecmp(e->value, "rediss://", 9) == 0;
-}
-
-static void
-candidates(struct ctx *x)
-{
-	const char *won = x->L == L_URL ? "REDIS_URL" :
-	    x->L == L_NF_URL ? "NF_REDIS_URL" : NULL;
-	size_t i;
-
-	cand_winner(x);
-	for (i = 0; x->env != NULL && i < x->env->n; i++) {
-		const struct rd_envvar *e = &x->env->v[i];
-
-		if (names_redis_url(e) && (won == NULL || strcmp(e->name, won)))
-			cand_url(x, e);
-	}
-	if (x->v[V_HOST].value != NULL && x->L < L_HOST)
-		cand_pair(x, V_HOST, V_PORT, V_PASSWORD, tls_var(x) == 1);
-	if (x->v[V_NF_HOST].value != NULL && x->L < L_NF_HOST)
-		cand_pair(x, V_NF_HOST, V_NF_PORT, V_NF_PASSWORD, false);
-}
-
 /* ---- the typed view ---------------------------------------------------- */
 
 static void
@@ -1111,15 +637,15 @@ typed_view(struct ctx *x)
 	struct rd_config *c = x->c;
 	char buf[1024];
 
-	c->host = dup_or_null(x, c->f[RD_F_HOST].value);
+	c->host = cf_dup_or_null(x, c->f[RD_F_HOST].value);
 	c->port = c->f[RD_F_PORT].value ?
-	    (int)strict_long(c->f[RD_F_PORT].value, 1, 65535) : 0;
+	    (int)cf_strict_long(c->f[RD_F_PORT].value, 1, 65535) : 0;
 	c->tls = strcmp(c->f[RD_F_TLS].value, "true") == 0;
-	c->sni = dup_or_null(x, c->f[RD_F_SNI].value);
-	secrets_to_vault(x);
-	c->username = dup_or_null(x, c->f[RD_F_USERNAME].value);
+	c->sni = cf_dup_or_null(x, c->f[RD_F_SNI].value);
+	cf_secrets_to_vault(x);
+	c->username = cf_dup_or_null(x, c->f[RD_F_USERNAME].value);
 	c->db = c->f[RD_F_DB].value ?
-	    (int)strict_long(c->f[RD_F_DB].value, 0, 1000000) : 0;
+	    (int)cf_strict_long(c->f[RD_F_DB].value, 0, 1000000) : 0;
 	snprintf(c->source, sizeof(c->source), "%s", c->f[RD_F_HOST].source);
 	c->default_used = x->L == L_DEFAULT;
 	c->password_on_cmdline = (x->fl->password != NULL &&
@@ -1131,7 +657,7 @@ typed_view(struct ctx *x)
 	/* The equivalent URL of what resolved, password as ****. */
 	url_format_redacted(c->tls, c->username, c->password_set, c->host,
 	    c->port, c->db, buf, sizeof(buf));
-	c->url_redacted = dup_or_null(x, buf);
+	c->url_redacted = cf_dup_or_null(x, buf);
 }
 
 static void
@@ -1140,14 +666,14 @@ copy_flags(struct ctx *x)
 	const struct rd_connflags *f = x->fl;
 	struct rd_config *c = x->c;
 
-	c->cacert = dup_or_null(x, f->cacert);
-	c->cacertdir = dup_or_null(x, f->cacertdir);
-	c->cert = dup_or_null(x, f->cert);
-	c->key = dup_or_null(x, f->key);
+	c->cacert = cf_dup_or_null(x, f->cacert);
+	c->cacertdir = cf_dup_or_null(x, f->cacertdir);
+	c->cert = cf_dup_or_null(x, f->cert);
+	c->key = cf_dup_or_null(x, f->key);
 	c->insecure = f->insecure;
 	c->timeout_us = f->timeout_us > 0 ? f->timeout_us : RD_DEFAULT_TIMEOUT_US;
 	c->all_candidates = f->all_candidates;
-	c->env_file = dup_or_null(x, f->env_file);
+	c->env_file = cf_dup_or_null(x, f->env_file);
 }
 
 int
@@ -1192,113 +718,11 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	note_query(x, &x->ru);
 	note_query(x, &x->nu);
 	typed_view(x);
-	candidates(x);
+	cf_candidates(x);
 	if (x->oom)
 		out->valid = false;
 	rc = out->valid && !x->oom ? 0 : -1;
 	explicit_bzero(x, sizeof(*x));	/* the parsed URLs hold passwords */
 	free(x);
 	return rc;
-}
-
-static void
-free_secret(char **p)
-{
-	if (*p != NULL) {
-		explicit_bzero(*p, strlen(*p));
-		free(*p);
-		*p = NULL;
-	}
-}
-
-void
-config_free(struct rd_config *c)
-{
-	size_t i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < RD_F__COUNT; i++)
-		free_secret(&c->f[i].value);
-	free(c->host);
-	free(c->sni);
-	free(c->username);
-	free(c->cacert);
-	free(c->cacertdir);
-	free(c->cert);
-	free(c->key);
-	free(c->url_redacted);
-	free(c->env_file);
-	for (i = 0; i < c->ncands; i++)
-		free(c->cands[i].username);
-	free(c->cands);
-	free(c->shadowed);
-	free(c->problems);
-	free(c->query);
-	memset(c, 0, sizeof(*c));
-}
-
-bool
-config_host_is_ip(const char *host)
-{
-	char buf[128];
-	unsigned char a[16];
-	size_t n;
-	const char *pct;
-
-	if (host == NULL)
-		return false;
-	n = strlen(host);
-	if (n > 1 && host[0] == '[' && host[n - 1] == ']') {
-		host++;
-		n -= 2;
-	}
-	if ((pct = memchr(host, '%', n)) != NULL)
-		n = (size_t)(pct - host);
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, host, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
-}
-
-bool
-config_host_is_loopback(const char *host)
-{
-	char buf[128];
-	unsigned char a[16];
-	size_t n;
-
-	if (host == NULL)
-		return false;
-	n = strlen(host);
-	if (n > 1 && host[0] == '[' && host[n - 1] == ']') {
-		host++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, host, n);
-	buf[n] = '\0';
-	if (buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-	if (strcasecmp(buf, "localhost") == 0 ||
-	    strcasecmp(buf, "ip6-localhost") == 0 ||
-	    strcasecmp(buf, "ip6-loopback") == 0 ||
-	    (strlen(buf) > 10 &&
-	    strcasecmp(buf + strlen(buf) - 10, ".localhost") == 0))
-		return true;
-	/* 0.0.0.0 and :: reach the local host on Linux; for an app in a
-	 * container they are as wrong as 127.0.0.1. */
-	if (inet_pton(AF_INET, buf, a) == 1)
-		return a[0] == 127 || (a[0] | a[1] | a[2] | a[3]) == 0;
-	if (inet_pton(AF_INET6, buf, a) == 1) {
-		static const unsigned char lo[16] = { [15] = 1 };
-		static const unsigned char any[16];
-		static const unsigned char v4[12] = { [10] = 0xff, [11] = 0xff };
-
-		return memcmp(a, lo, 16) == 0 || memcmp(a, any, 16) == 0 ||
-		    (memcmp(a, v4, 12) == 0 && a[12] == 127);
-	}
-	return false;
 }

@@ -1,0 +1,299 @@
+/* config_util.c — the small pieces resolution is built from: bounded
+ * lists, problems and shadowed entries, strict and parseInt-like numbers,
+ * sources, freeing, and the host predicates the rules share. */
+#include "config_int.h"
+
+const char *const rd_field_names[RD_F__COUNT] = {
+	"host", "port", "tls", "sni", "username", "password", "db"
+};
+
+int
+cf_append(void **v, size_t *n, size_t size)
+{
+	void *nv;
+
+	if (*n >= MAX_LIST)
+		return -1;
+	if ((nv = realloc(*v, (*n + 1) * size)) == NULL)
+		return -1;
+	*v = nv;
+	memset((char *)nv + *n * size, 0, size);
+	(*n)++;
+	return 0;
+}
+
+int
+config_add_problem(struct rd_config *c, enum rd_problem_kind kind,
+    const char *name, bool fatal, const char *fmt, ...)
+{
+	struct rd_problem *p;
+	va_list ap;
+
+	if (fatal)
+		c->valid = false;
+	if (cf_append((void **)&c->problems, &c->nproblems, sizeof(*p)) == -1)
+		return -1;
+	p = &c->problems[c->nproblems - 1];
+	p->kind = kind;
+	p->fatal = fatal;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int
+cf_problem(struct ctx *x, enum rd_problem_kind kind, const char *name,
+    bool fatal, const char *detail)
+{
+	if (config_add_problem(x->c, kind, name, fatal, "%s", detail) == -1) {
+		x->oom = true;
+		return -1;
+	}
+	return (int)x->c->nproblems - 1;
+}
+
+void
+cf_make_fatal(struct ctx *x, int pi)
+{
+	if (pi >= 0 && (size_t)pi < x->c->nproblems) {
+		x->c->problems[pi].fatal = true;
+		x->c->valid = false;
+	}
+}
+
+/* Records name as shadowed unless it already is (the first reason, from
+ * the highest rule, is the one that explains it). */
+void
+cf_shadow(struct ctx *x, const char *name, const char *fmt, ...)
+{
+	struct rd_shadowed *s;
+	va_list ap;
+	size_t i;
+
+	for (i = 0; i < x->c->nshadowed; i++)
+		if (strcmp(x->c->shadowed[i].name, name) == 0)
+			return;
+	if (cf_append((void **)&x->c->shadowed, &x->c->nshadowed,
+	    sizeof(*s)) == -1) {
+		x->oom = true;
+		return;
+	}
+	s = &x->c->shadowed[x->c->nshadowed - 1];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	va_start(ap, fmt);
+	vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+	va_end(ap);
+}
+
+void
+cf_set_field(struct ctx *x, enum rd_field_id id, const char *value,
+    const char *src)
+{
+	struct rd_field *f = &x->c->f[id];
+
+	free(f->value);
+	f->value = NULL;
+	if (value != NULL && (f->value = strdup(value)) == NULL)
+		x->oom = true;
+	if (src != f->source)
+		snprintf(f->source, sizeof(f->source), "%s", src);
+}
+
+/* "env:NAME", or the env-file origin itself. */
+void
+cf_env_src(const struct rd_envvar *e, char *buf, size_t len)
+{
+	if (strcmp(e->origin, "env") == 0)
+		snprintf(buf, len, "env:%s", e->name);
+	else
+		snprintf(buf, len, "%s", e->origin);
+}
+
+void
+cf_url_src(const struct rd_envvar *e, char *buf, size_t len)
+{
+	if (strcmp(e->origin, "env") == 0)
+		snprintf(buf, len, "url:%s", e->name);
+	else
+		snprintf(buf, len, "url:%s (%s)", e->name, e->origin);
+}
+
+/* A value shown in a detail: printable ASCII, at most 40 bytes.  Only for
+ * values that are never secrets (ports, db numbers, flags). */
+void
+cf_shown(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < len && o < 40; s++)
+		buf[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	buf[o] = '\0';
+}
+
+/* ---- number readings -------------------------------------------------- */
+
+/* Strict decimal in [lo, hi]; -1 when not. */
+long
+cf_strict_long(const char *s, long lo, long hi)
+{
+	long v = 0;
+	size_t i;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 9)
+		return -1;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v < lo || v > hi ? -1 : v;
+}
+
+/* What JavaScript's parseInt(s) returns (radix not given): leading white
+ * space, a sign, "0x" for hex, then digits up to the first non-digit.
+ * Returns false for NaN. */
+bool
+cf_js_parseint(const char *s, long long *out)
+{
+	long long v = 0;
+	int neg = 0, base = 10, d, n = 0;
+
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (;; s++, n++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f'))
+			d = (*s | 0x20) - 'a' + 10;
+		else
+			break;
+		if (v < 1000000000000LL)
+			v = v * base + d;
+	}
+	if (n == 0)
+		return false;
+	*out = neg ? -v : v;
+	return true;
+}
+
+char *
+cf_dup_or_null(struct ctx *x, const char *s)
+{
+	char *d;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		x->oom = true;
+	return d;
+}
+
+static void
+free_secret(char **p)
+{
+	if (*p != NULL) {
+		explicit_bzero(*p, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+}
+
+void
+config_free(struct rd_config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < RD_F__COUNT; i++)
+		free_secret(&c->f[i].value);
+	free(c->host);
+	free(c->sni);
+	free(c->username);
+	free(c->cacert);
+	free(c->cacertdir);
+	free(c->cert);
+	free(c->key);
+	free(c->url_redacted);
+	free(c->env_file);
+	for (i = 0; i < c->ncands; i++)
+		free(c->cands[i].username);
+	free(c->cands);
+	free(c->shadowed);
+	free(c->problems);
+	free(c->query);
+	memset(c, 0, sizeof(*c));
+}
+
+bool
+config_host_is_ip(const char *host)
+{
+	char buf[128];
+	unsigned char a[16];
+	size_t n;
+	const char *pct;
+
+	if (host == NULL)
+		return false;
+	n = strlen(host);
+	if (n > 1 && host[0] == '[' && host[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if ((pct = memchr(host, '%', n)) != NULL)
+		n = (size_t)(pct - host);
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, host, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+}
+
+bool
+config_host_is_loopback(const char *host)
+{
+	char buf[128];
+	unsigned char a[16];
+	size_t n;
+
+	if (host == NULL)
+		return false;
+	n = strlen(host);
+	if (n > 1 && host[0] == '[' && host[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, host, n);
+	buf[n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	if (strcasecmp(buf, "localhost") == 0 ||
+	    strcasecmp(buf, "ip6-localhost") == 0 ||
+	    strcasecmp(buf, "ip6-loopback") == 0 ||
+	    (strlen(buf) > 10 &&
+	    strcasecmp(buf + strlen(buf) - 10, ".localhost") == 0))
+		return true;
+	/* 0.0.0.0 and :: reach the local host on Linux; for an app in a
+	 * container they are as wrong as 127.0.0.1. */
+	if (inet_pton(AF_INET, buf, a) == 1)
+		return a[0] == 127 || (a[0] | a[1] | a[2] | a[3]) == 0;
+	if (inet_pton(AF_INET6, buf, a) == 1) {
+		static const unsigned char lo[16] = { [15] = 1 };
+		static const unsigned char any[16];
+		static const unsigned char v4[12] = { [10] = 0xff, [11] = 0xff };
+
+		return memcmp(a, lo, 16) == 0 || memcmp(a, any, 16) == 0 ||
+		    (memcmp(a, v4, 12) == 0 && a[12] == 127);
+	}
+	return false;
+}
