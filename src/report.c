@@ -162,20 +162,25 @@ set(struct rd_report *r, enum rd_cl_id id, enum rd_cl_status st,
 
 /* Marks item cl from the findings its catalog rows say explain it: the
  * worst of them (fail when critical, warn when a warning; info ones do
- * not count), the first in pipeline order among equals.  Returns true
- * when one was found. */
+ * not count), among equals the one whose row comes first (the catalog is
+ * in pipeline order).  Returns true when one was found. */
 static bool
 from_findings(struct rd_report *r, enum rd_cl_id cl)
 {
+	const struct rd_catalog_entry *e, *best_e = NULL;
 	const struct rd_finding *f, *best = NULL;
 	size_t i;
 
 	for (i = 0; i < r->findings.n; i++) {
 		f = &r->findings.v[i];
+		e = catalog_find(f->id);
 		if (f->sev == RD_SEV_INFO || !catalog_explains(f->id, cl))
 			continue;
-		if (best == NULL || f->sev > best->sev)
+		if (best == NULL || f->sev > best->sev ||
+		    (f->sev == best->sev && e < best_e)) {
 			best = f;
+			best_e = e;
+		}
 	}
 	if (best == NULL)
 		return false;
