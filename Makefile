@@ -47,6 +47,13 @@ redisdiag: $(B)/main.o $(LIB)
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(RD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The JSON Schema is data (src/schema.json); schema.c includes its bytes,
+# written into the build directory by scripts/embed (od and awk only).
+$(B)/schema.json.inc: src/schema.json scripts/embed | $(B)
+	scripts/embed src/schema.json >$@.tmp && mv $@.tmp $@
+$(B)/schema.o: $(B)/schema.json.inc
+$(B)/schema.o: RD_CFLAGS += -I$(B)
+
 $(LIB): $(OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(OBJS)

@@ -308,7 +308,7 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;
 	case O_NO_COLOR: cli->no_color = true; break;
-	case O_LAT_SAMPLES: cli->ropts.latency_samples = (int)n; break;
+	case O_LAT_SAMPLES: cli->run.latency_samples = (int)n; break;
 	case O_LAT_THRESHOLD: cli->ropts.latency_threshold_us = us; break;
 	case O_INTERVAL: cli->interval_us = us; break;
 	case O_FAIL_AFTER: cli->fail_after = (int)n; break;
@@ -339,7 +339,7 @@ defaults(struct rd_cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	cli->conn.db = -1;
 	cli->ropts.format = RD_FMT_JSON;
-	cli->ropts.latency_samples = 10;
+	cli->run.latency_samples = 10;
 	cli->ropts.latency_threshold_us = 100000;
 	cli->interval_us = 30 * 1000000LL;
 	cli->fail_after = 2;

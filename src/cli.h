@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "pipeline.h"
 #include "report.h"
 
 enum rd_cmd {
@@ -22,7 +23,8 @@ struct rd_cli {
 	bool	 help, version;
 
 	struct rd_connflags conn;
-	struct rd_report_opts ropts;
+	struct rd_run_opts run;		/* how to run: samples (deadline and resolver are the command's) */
+	struct rd_report_opts ropts;	/* how to judge and print */
 	bool	 format_set;		/* --format given; else decided by isatty */
 	bool	 no_color;
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "commands.h"
-#include "report.h"
+#include "pipeline.h"
 #include "resolve.h"
 
 int
@@ -16,9 +16,11 @@ cmd_env(const struct rd_cli *cli)
 {
 	struct rd_config cfg;
 	struct rd_report r = { 0 };
+	struct rd_run_opts run = { .no_network = true };
 	int rc;
 
-	resolve_process(&cli->conn, &cfg);
+	/* No vault: nothing connects, the secrets are dropped at once. */
+	resolve_process(&cli->conn, &cfg, NULL);
 	if (resolve_env_file_error(&cfg)) {
 		config_free(&cfg);
 		return RD_EXIT_NO_ATTEMPT;
@@ -26,12 +28,7 @@ cmd_env(const struct rd_cli *cli)
 	resolve_warnings(&cfg, cli->ropts.quiet);
 
 	r.command = "env";
-	r.cfg = &cfg;
-	r.obs = NULL;
-	r.opts = cli->ropts;
-	rules_eval(&cfg, NULL, &r.opts, &r.findings);
-	report_finish(&r);
-	rc = r.exit_code;
+	rc = pipeline_run(&cfg, NULL, &run, &cli->ropts, NULL, &r);
 	if (!r.opts.quiet && report_render(&r, stdout) == -1) {
 		fprintf(stderr, "redisdiag: env: cannot write the report\n");
 		rc = RD_EXIT_NO_ATTEMPT;

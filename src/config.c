@@ -81,6 +81,7 @@ struct ctx {
 	enum layer L;
 	bool	 nf_mode;
 	bool	 oom;
+	struct rd_vault *vault;		/* where the secrets go; NULL: dropped */
 	/* which query keys of lurl changed the result */
 	bool	 q_tls, q_db, q_family;
 };
@@ -480,10 +481,11 @@ lose(struct ctx *x, const struct opt *w, const struct opt *l, bool secret)
 			return;		/* agreeing sources: nothing lost */
 		if (secret)
 			config_add_problem(x->c, RD_P_CONFLICT, l->name, false,
-			    "%s%s%s and %s%s%s differ; %s wins",
-			    l->part ? "the password in " : "", l->name,
-			    "", w->part ? "the password in " : "", w->name, "",
-			    w->src);
+			    "%s%s%s%s and %s%s%s%s differ; %s wins",
+			    l->part ? "the " : "", l->part ? l->part : "",
+			    l->part ? " in " : "", l->name,
+			    w->part ? "the " : "", w->part ? w->part : "",
+			    w->part ? " in " : "", w->name, w->src);
 		else {
 			shown(l->value, a, sizeof(a));
 			shown(w->value, b, sizeof(b));
@@ -664,7 +666,10 @@ resolve_user(struct ctx *x)
 
 	if (x->fl->user != NULL && *x->fl->user == '\0')
 		o[0].value = NULL;
-	pick(x, RD_F_USERNAME, o, NOPT(o), false);
+	/* A user-only URL's user info may be a password (redis-cli reads it
+	 * so): no conflict message may show it. */
+	pick(x, RD_F_USERNAME, o, NOPT(o), (x->fu.ok && x->fu.u.user_only) ||
+	    (lu != NULL && lu->u.user_only));
 }
 
 static void
@@ -884,6 +889,7 @@ new_cand(struct ctx *x)
 	}
 	c = &x->c->cands[x->c->ncands - 1];
 	c->db = -1;
+	c->secret = c->user_slot = -1;
 	return c;
 }
 
@@ -908,6 +914,60 @@ dup_or_null(struct ctx *x, const char *s)
 	return d;
 }
 
+/* Puts a secret into the vault: its slot, or -1 when s is unset or there
+ * is no vault.  A vault that cannot take it makes the configuration
+ * unusable (as allocation failure does): never probe without it. */
+static int
+keep_secret(struct ctx *x, const char *s)
+{
+	int slot;
+
+	if (s == NULL || *s == '\0' || x->vault == NULL)
+		return -1;
+	if ((slot = vault_put(x->vault, s, strlen(s))) == -1)
+		x->oom = true;
+	return slot;
+}
+
+/* Replaces a field's secret value by "****", wiping it. */
+static void
+mask_field(struct ctx *x, struct rd_field *f)
+{
+	explicit_bzero(f->value, strlen(f->value));
+	free(f->value);
+	if ((f->value = strdup(RD_MASK)) == NULL)
+		x->oom = true;
+}
+
+/* True when the resolved user name is a user-only URL's user info. */
+static bool
+user_is_secret(struct ctx *x, const char *user)
+{
+	const struct purl *lu = lurl_ok(x);
+
+	return (x->fu.ok && x->fu.u.user_only && strcmp(user, x->fu.u.user) == 0) ||
+	    (lu != NULL && lu->u.user_only && strcmp(user, lu->u.user) == 0);
+}
+
+/* Moves the resolved secrets into the vault: the configuration keeps
+ * password_set and slots, the fields "****" and their sources. */
+static void
+secrets_to_vault(struct ctx *x)
+{
+	struct rd_config *c = x->c;
+	struct rd_field *pw = &c->f[RD_F_PASSWORD], *us = &c->f[RD_F_USERNAME];
+
+	if (pw->value != NULL) {
+		c->password_set = true;
+		c->secret = keep_secret(x, pw->value);
+		mask_field(x, pw);
+	}
+	if (us->value != NULL && user_is_secret(x, us->value)) {
+		c->user_slot = keep_secret(x, us->value);
+		mask_field(x, us);
+	}
+}
+
 static void
 cand_winner(struct ctx *x)
 {
@@ -927,10 +987,11 @@ cand_winner(struct ctx *x)
 	snprintf(k->host, sizeof(k->host), "%s", c->host);
 	k->port = c->port;
 	k->tls = c->tls;
-	k->password_set = c->password != NULL;
+	k->password_set = c->password_set;
+	k->secret = c->secret;
+	k->user_slot = c->user_slot;
 	k->db = c->db;
 	k->username = dup_or_null(x, c->username);
-	k->password = dup_or_null(x, c->password);
 	if (c->url_redacted != NULL)
 		snprintf(k->url_redacted, sizeof(k->url_redacted), "%s",
 		    c->url_redacted);
@@ -961,8 +1022,12 @@ cand_url(struct ctx *x, const struct rd_envvar *e)
 	k->tls = u.tls || query_true(&tmp, &key);
 	k->password_set = u.has_password;
 	k->db = u.db;
-	k->username = dup_or_null(x, u.has_user ? u.user : NULL);
-	k->password = dup_or_null(x, u.has_password ? u.password : NULL);
+	if (u.user_only) {
+		k->user_slot = keep_secret(x, u.user);
+		k->username = dup_or_null(x, RD_MASK);
+	} else
+		k->username = dup_or_null(x, u.has_user ? u.user : NULL);
+	k->secret = u.has_password ? keep_secret(x, u.password) : -1;
 	url_redact(&u, k->url_redacted, sizeof(k->url_redacted));
 	explicit_bzero(&u, sizeof(u));
 	explicit_bzero(&tmp, sizeof(tmp));
@@ -998,8 +1063,8 @@ cand_pair(struct ctx *x, enum var_id h, enum var_id p, enum var_id pw,
 	snprintf(k->host, sizeof(k->host), "%s", x->v[h].value);
 	k->port = (int)port;
 	k->tls = tls;
-	k->password = dup_or_null(x, x->v[pw].value);
-	k->password_set = k->password != NULL;
+	k->secret = keep_secret(x, x->v[pw].value);
+	k->password_set = x->v[pw].value != NULL && *x->v[pw].value != '\0';
 	url_format_redacted(tls, NULL, k->password_set, k->host, k->port, -1,
 	    k->url_redacted, sizeof(k->url_redacted));
 }
@@ -1051,8 +1116,8 @@ typed_view(struct ctx *x)
 	    (int)strict_long(c->f[RD_F_PORT].value, 1, 65535) : 0;
 	c->tls = strcmp(c->f[RD_F_TLS].value, "true") == 0;
 	c->sni = dup_or_null(x, c->f[RD_F_SNI].value);
+	secrets_to_vault(x);
 	c->username = dup_or_null(x, c->f[RD_F_USERNAME].value);
-	c->password = dup_or_null(x, c->f[RD_F_PASSWORD].value);
 	c->db = c->f[RD_F_DB].value ?
 	    (int)strict_long(c->f[RD_F_DB].value, 0, 1000000) : 0;
 	snprintf(c->source, sizeof(c->source), "%s", c->f[RD_F_HOST].source);
@@ -1064,7 +1129,7 @@ typed_view(struct ctx *x)
 	if (!c->valid)
 		return;
 	/* The equivalent URL of what resolved, password as ****. */
-	url_format_redacted(c->tls, c->username, c->password != NULL, c->host,
+	url_format_redacted(c->tls, c->username, c->password_set, c->host,
 	    c->port, c->db, buf, sizeof(buf));
 	c->url_redacted = dup_or_null(x, buf);
 }
@@ -1087,7 +1152,8 @@ copy_flags(struct ctx *x)
 
 int
 config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
-    const struct rd_envinfo *envi, struct rd_config *out)
+    const struct rd_envinfo *envi, struct rd_config *out,
+    struct rd_vault *vault)
 {
 	static const struct rd_connflags none = { .db = -1 };
 	struct ctx *x;
@@ -1104,6 +1170,8 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	x->fl = fl != NULL ? fl : &none;
 	x->env = env;
 	x->c = out;
+	x->vault = vault;
+	out->secret = out->user_slot = -1;
 	copy_flags(x);
 	read_vars(x);
 	read_urls(x);
@@ -1155,17 +1223,14 @@ config_free(struct rd_config *c)
 	free(c->host);
 	free(c->sni);
 	free(c->username);
-	free_secret(&c->password);
 	free(c->cacert);
 	free(c->cacertdir);
 	free(c->cert);
 	free(c->key);
 	free(c->url_redacted);
 	free(c->env_file);
-	for (i = 0; i < c->ncands; i++) {
+	for (i = 0; i < c->ncands; i++)
 		free(c->cands[i].username);
-		free_secret(&c->cands[i].password);
-	}
 	free(c->cands);
 	free(c->shadowed);
 	free(c->problems);

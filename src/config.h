@@ -14,6 +14,7 @@
 
 #include "envdetect.h"
 #include "envmap.h"
+#include "secret.h"
 
 #define RD_SOURCE_LEN	128
 #define RD_DEFAULT_PORT	6379
@@ -47,7 +48,8 @@ enum rd_field_id {
 extern const char *const rd_field_names[RD_F__COUNT];
 
 /* One resolved field.  value == NULL means unset.  The password field's
- * value is the secret itself: renderers print "****" for it, never value. */
+ * value is "****" when a password is set: the secret itself is in the
+ * vault (secret.h), never here. */
 struct rd_field {
 	char	*value;
 	char	 source[RD_SOURCE_LEN];	/* "flag:-h", "env:NF_REDIS_HOST",
@@ -97,11 +99,13 @@ struct rd_candidate {
 	bool	 valid;
 	char	 error[256];		/* why not valid; never a secret */
 	bool	 winner;		/* this is the resolved configuration */
-	/* What --all-candidates needs to probe it like the app would; owned
-	 * by the config (config_free releases them), NULL when none.  The
-	 * password is the secret: never printed. */
+	/* What --all-candidates needs to probe it like the app would.
+	 * username is owned by the config (config_free releases it), NULL
+	 * when none, "****" when it is a user-only URL's user info (then the
+	 * vault holds it in user_slot).  The password is only a vault slot. */
 	char	*username;
-	char	*password;
+	int	 user_slot;		/* vault slot of a masked user name, -1 none */
+	int	 secret;		/* vault slot of the password, -1 none */
 	int	 db;			/* -1 = not given (0) */
 };
 
@@ -114,8 +118,11 @@ struct rd_config {
 	bool	 tls;
 	char	*sni;			/* the SNI to send; NULL = none (IP literal or --no-sni) */
 	bool	 sni_explicit;		/* from --sni / REDIS_SNI_SERVERNAME */
-	char	*username;
-	char	*password;		/* the secret; never printed */
+	char	*username;		/* "****" when user_slot >= 0 */
+	bool	 password_set;		/* a password resolved (f[RD_F_PASSWORD] says from where) */
+	int	 secret;		/* its vault slot; -1 when none or no vault was given */
+	int	 user_slot;		/* a user-only URL's user info, read by redis-cli as a
+					   password: masked everywhere, its vault slot; -1 none */
 	int	 db;
 
 	char	*cacert, *cacertdir, *cert, *key;
@@ -140,11 +147,16 @@ struct rd_config {
 };
 
 /* Resolves flags + env (SPEC section 4) into *out, which the caller later
- * releases with config_free().  envi is copied in.  Returns 0 when a usable
- * configuration resolved, -1 when it did not (out->valid is false and
- * out->problems says why).  Allocation failure also returns -1. */
+ * releases with config_free().  envi is copied in.  Every secret (each
+ * password, a user-only URL's user info, a ?password= value) goes into
+ * vault, and *out holds none: only slots and password_set.  vault may be
+ * NULL when nothing will connect (env): the secrets are then dropped.
+ * Returns 0 when a usable configuration resolved, -1 when it did not
+ * (out->valid is false and out->problems says why).  Allocation failure
+ * also returns -1. */
 int	config_resolve(const struct rd_connflags *, const struct rd_envmap *,
-	    const struct rd_envinfo *, struct rd_config *out);
+	    const struct rd_envinfo *, struct rd_config *out,
+	    struct rd_vault *vault);
 
 void	config_free(struct rd_config *);
 

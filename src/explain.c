@@ -213,7 +213,7 @@ add_findings(const struct scan *s, struct rd_report *r)
 		    l->client[0] ? ")" : "", where, l->excerpt);
 		/* A loopback target is the incident of SPEC section 1: inside
 		 * a container, 127.0.0.1 is the container itself. */
-		if (l->host[0] != '\0' && explain_host_is_loopback(l->host) &&
+		if (l->host[0] != '\0' && config_host_is_loopback(l->host) &&
 		    (strcmp(c->id, "tcp.refused") == 0 ||
 		    strcmp(c->id, "tcp.timeout") == 0 ||
 		    strcmp(c->id, "tcp.connect_failed") == 0))
@@ -342,6 +342,7 @@ cmd_explain(const struct rd_cli *cli)
 	r.opts = cli->ropts;
 	r.lines = s->lines;
 	r.nlines = s->nlines;
+	r.no_input = !s->any_bytes;
 	add_findings(s, &r);
 
 	/* report_finish decides explain's checklist from the findings alone
@@ -349,12 +350,7 @@ cmd_explain(const struct rd_cli *cli)
 	 * is shown but does not pretend a configuration was checked. */
 	r.cfg = NULL;
 	report_finish(&r);
-	if (!s->any_bytes) {
-		r.verdict = RD_V_NO_ATTEMPT;
-		r.exit_code = RD_EXIT_NO_ATTEMPT;
-		snprintf(r.summary, sizeof(r.summary), "no text to explain: "
-		    "give TEXT or pipe a log on stdin");
-	} else
+	if (!r.no_input)
 		summary_counts(s, &r);
 	have_cfg = synth_config(s, &r, &cfg);
 	if (have_cfg)

@@ -32,7 +32,5 @@ bool	explain_classify(const char *line, const char *prev_client,
  * KEY: VALUE where KEY names a password, secret or token. */
 void	explain_redact(const char *in, char *out, size_t outlen);
 
-/* True for localhost, 127.0.0.0/8 and ::1. */
-bool	explain_host_is_loopback(const char *host);
 
 #endif

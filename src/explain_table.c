@@ -1007,11 +1007,4 @@ explain_classify(const char *line, const char *prev_client,
 	return true;
 }
 
-bool
-explain_host_is_loopback(const char *h)
-{
-	return strcasecmp(h, "localhost") == 0 || strcmp(h, "::1") == 0 ||
-	    strcmp(h, "0:0:0:0:0:0:0:1") == 0 ||
-	    (strncmp(h, "127.", 4) == 0 && is_ipv4(h, strlen(h)));
-}
 

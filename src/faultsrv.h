@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "certgen.h"
+/* The request parser, fs_parse_request() and FS_MAX_ARGS among it, has a
+ * header of its own (no socket, no server); the unit tests reach it here. */
+#include "faultsrv_req.h"
 
 /* What the listener does with a connection. */
 enum fs_kind {
@@ -91,15 +94,5 @@ int	faultsrv_dead_port(const struct faultsrv *);
 /* Stops the thread (bounded: the loop never blocks but in poll(), which
  * the stop wakes), closes every socket and frees everything.  NULL is ok. */
 void	faultsrv_stop(struct faultsrv *);
-
-/* Server-side RESP request parsing, exposed for unit tests.  Parses one
- * request (multibulk or inline) from buf.  Returns 1 with argv filled
- * (pointing into scratch, NUL-terminated; at most FS_MAX_ARGS kept, *argc
- * counts all) and *used set; 0 when more bytes are needed; -1 with *perr
- * set to Redis's own protocol error text. */
-#define FS_MAX_ARGS	16
-int	fs_parse_request(const char *buf, size_t len, size_t *used,
-	    int *argc, char **argv, size_t *arglen, char *scratch,
-	    size_t scratchlen, const char **perr);
 
 #endif

@@ -2,7 +2,8 @@
  *
  * The probe fills one struct rd_obs and judges nothing: it records times in
  * microseconds, errno values, EAI_* codes, OpenSSL verify codes and alerts,
- * and the server's replies verbatim (truncated, never containing a secret).
+ * and the server's replies verbatim (masked of every secret at the door,
+ * then truncated: see secret.h).
  * The rules read this struct; unit tests build it as a literal. */
 #ifndef RD_OBS_H
 #define RD_OBS_H
@@ -147,6 +148,12 @@ struct rd_reply_obs {
 	char	 hostile_why[128];	/* "bulk length 9223372036854775807 > 16777216" */
 	char	 first_bytes[48];	/* printable start of what arrived, when not_resp/hostile */
 	bool	 pending_error;		/* an error the server wrote before we asked (DENIED, maxclients) */
+	/* Classified from the raw bytes, before the text above was masked of
+	 * secrets and cut (so a password that is "PONG" changes nothing). */
+	bool	 pong;			/* a status or string "PONG", any case */
+	bool	 ok;			/* the status "OK" */
+	bool	 tls_alert_bytes;	/* the first bytes are a TLS alert record (0x15 0x03) */
+	char	 class_id[48];		/* the finding id the error names (rules_classify_reply), "" none */
 };
 
 /* Parsed INFO; -1 / "" where the server did not say. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,7 +23,9 @@
 #include "dns.h"
 #include "info.h"
 #include "probe.h"
+#include "report.h"
 #include "resp.h"
+#include "secret.h"
 #include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
@@ -68,30 +71,93 @@ step_done(struct probe *p, enum rd_step_id id, enum rd_status st, int64_t t0)
 	p->obs->steps[id].us = clock_now_us() - t0;
 }
 
-/* Replaces every occurrence of secret in s by "****". */
+/* ---- the door ----------------------------------------------------------
+ * Every byte a server sent enters the observations through door(): masked
+ * of every secret in the vault (secret.h) first, rendered printable and
+ * cut to outsz after.  Callers classify the raw bytes before (pong, ok,
+ * class_id, the error prefix), so masking never changes a verdict. */
+
 static void
-redact(char *s, size_t sz, const char *secret)
+door(const struct probe *p, const void *raw, size_t len, char *out,
+    size_t outsz)
 {
-	size_t sl;
-	char *q;
+	vault_door(p->po->vault, raw, len, out, outsz);
+}
 
-	if (secret == NULL || (sl = strlen(secret)) == 0)
-		return;
-	while ((q = strstr(s, secret)) != NULL) {
-		size_t rest = strlen(q + sl);
+/* A string already in the observations (TLS facts from tls.c, INFO text
+ * fields), masked in place. */
+static void
+door_str(const struct probe *p, char *s, size_t sz)
+{
+	vault_mask_str(p->po->vault, s, sz);
+}
 
-		if (sl >= 4) {
-			memcpy(q, "****", 4);
-			memmove(q + 4, q + sl, rest + 1);
-		} else {
-			if (strlen(s) + 4 - sl >= sz)
-				q[0] = '\0';	/* no room: cut it off */
-			else {
-				memmove(q + 4, q + sl, rest + 1);
-				memcpy(q, "****", 4);
-			}
-		}
-	}
+/* An enumerated INFO value stays when it is one of the words Redis
+ * writes there; anything else a server put there is free text. */
+static void
+door_word(const struct probe *p, char *s, size_t sz, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strcmp(s, *words) == 0)
+			return;
+	door_str(p, s, sz);
+}
+
+static void
+door_server(const struct probe *p, struct rd_server_obs *sv)
+{
+	static const char *const modes[] = { "standalone", "cluster",
+	    "sentinel", "", NULL };
+	static const char *const roles[] = { "master", "slave", "replica", "",
+	    NULL };
+	static const char *const okerr[] = { "ok", "err", "fail", "up", "down",
+	    "", NULL };
+	static const char *const policies[] = { "noeviction", "allkeys-lru",
+	    "volatile-lru", "allkeys-random", "volatile-random", "volatile-ttl",
+	    "allkeys-lfu", "volatile-lfu", "", NULL };
+
+	door_str(p, sv->version, sizeof(sv->version));
+	door_str(p, sv->os, sizeof(sv->os));
+	door_word(p, sv->mode, sizeof(sv->mode), modes);
+	door_word(p, sv->role, sizeof(sv->role), roles);
+	door_word(p, sv->master_link_status, sizeof(sv->master_link_status),
+	    okerr);
+	door_word(p, sv->maxmemory_policy, sizeof(sv->maxmemory_policy),
+	    policies);
+	door_word(p, sv->rdb_last_bgsave_status,
+	    sizeof(sv->rdb_last_bgsave_status), okerr);
+	door_word(p, sv->aof_last_write_status,
+	    sizeof(sv->aof_last_write_status), okerr);
+	door_word(p, sv->cluster_state, sizeof(sv->cluster_state), okerr);
+}
+
+static void
+door_tls(const struct probe *p, struct rd_tls_obs *t)
+{
+	int i;
+
+	door_str(p, t->peer_first_bytes, sizeof(t->peer_first_bytes));
+	door_str(p, t->subject, sizeof(t->subject));
+	door_str(p, t->issuer, sizeof(t->issuer));
+	for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
+		door_str(p, t->sans[i], sizeof(t->sans[i]));
+	/* tls.c quotes the peer's first bytes in its messages. */
+	door_str(p, p->obs->steps[RD_STEP_TLS].err.message,
+	    sizeof(p->obs->steps[RD_STEP_TLS].err.message));
+	door_str(p, p->obs->cross.detail, sizeof(p->obs->cross.detail));
+}
+
+/* The first bytes of a stream that was refused or ended: raw facts, then
+ * the masked rendering. */
+static void
+door_first(const struct probe *p, struct rd_reply_obs *ro)
+{
+	const unsigned char *b;
+	size_t n;
+
+	b = resp_first_raw(p->rr, &n);
+	ro->tls_alert_bytes = n >= 2 && b[0] == 0x15 && b[1] == 0x03;
+	door(p, b, n, ro->first_bytes, sizeof(ro->first_bytes));
 }
 
 static bool
@@ -115,11 +181,9 @@ bare_host(const char *h, char *out, size_t outsz)
 static void
 record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r)
 {
-	const char *pw = p->cfg->password;
-	char raw[256];
+	const char *id;
 	size_t n;
 
-	raw[0] = '\0';
 	switch (r->type) {
 	case REDIS_REPLY_STATUS:
 		ro->kind = RD_R_STATUS;
@@ -143,19 +207,28 @@ record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r)
 		ro->kind = RD_R_NIL;
 		return;
 	}
-	n = r->len < sizeof(raw) - 1 ? r->len : sizeof(raw) - 1;
-	memcpy(raw, r->str, n);
-	raw[n] = '\0';
-	/* Never let a server echo the password back into the report. */
-	redact(raw, sizeof(raw), pw);
-	rd_printable(raw, strlen(raw), ro->text, sizeof(ro->text));
+	/* Raw first: what the reply is. */
+	ro->pong = ro->kind != RD_R_ERROR && r->len == 4 &&
+	    strncasecmp(r->str, "PONG", 4) == 0;
+	ro->ok = ro->kind == RD_R_STATUS && r->len == 2 &&
+	    memcmp(r->str, "OK", 2) == 0;
 	if (ro->kind == RD_R_ERROR) {
-		n = strcspn(raw, " ");
-		if (n >= sizeof(ro->prefix))
-			n = sizeof(ro->prefix) - 1;
-		memcpy(ro->prefix, raw, n);
-		ro->prefix[n] = '\0';
+		/* hiredis NUL-terminates str. */
+		id = rules_classify_reply(r->str);
+		n = strcspn(r->str, " ");
+		if (id == NULL && n > 0 && n < sizeof(ro->prefix)) {
+			char word[sizeof(ro->prefix)];
+
+			memcpy(word, r->str, n);
+			word[n] = '\0';
+			id = rules_classify_reply(word);
+		}
+		if (id != NULL)
+			rd_scopy(ro->class_id, sizeof(ro->class_id), id);
+		door(p, r->str, n, ro->prefix, sizeof(ro->prefix));
 	}
+	/* Then what a person may see of it. */
+	door(p, r->str, r->len, ro->text, sizeof(ro->text));
 }
 
 /* Reads until one reply is complete; dl may be "now" for only what is
@@ -183,8 +256,7 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 				rd_scopy(ro->hostile_why, sizeof(ro->hostile_why),
 				    resp_why(p->rr));
 			}
-			rd_scopy(ro->first_bytes, sizeof(ro->first_bytes),
-			    resp_first_bytes(p->rr));
+			door_first(p, ro);
 			p->dead = true;
 			return NULL;
 		}
@@ -207,8 +279,7 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 			ro->closed = true;
 		}
 		if (resp_nread(p->rr) > 0 && ro->first_bytes[0] == '\0')
-			rd_scopy(ro->first_bytes, sizeof(ro->first_bytes),
-			    resp_first_bytes(p->rr));
+			door_first(p, ro);
 		p->dead = true;
 		return NULL;
 	}
@@ -873,7 +944,7 @@ dropped_plaintext(const struct rd_reply_obs *ro)
 	if (ro->closed || ro->reset)
 		return true;
 	/* A TLS alert record: content type 21, version 3.x. */
-	return ro->not_resp && strncmp(ro->first_bytes, "\\x15\\x03", 8) == 0;
+	return ro->not_resp && ro->tls_alert_bytes;
 }
 
 /* The end of AUTH, SELECT and PING: unless ok, records into the step the
@@ -907,19 +978,30 @@ step_auth(struct probe *p)
 	redisReply *rep;
 	bool ok;
 
-	if (cfg->password == NULL || cfg->password[0] == '\0') {
+	const char *pw, *user;
+
+	if (!cfg->password_set) {
 		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
 		return 0;
 	}
+	/* The one place a secret leaves the vault. */
+	if ((pw = vault_reveal(p->po->vault, cfg->secret, NULL)) == NULL) {
+		set_err(s, "internal", 0, "", "the password was not handed to "
+		    "the probe");
+		step_done(p, RD_STEP_AUTH, RD_ST_FAIL, t0);
+		p->dead = true;
+		return -1;
+	}
+	user = cfg->user_slot >= 0 ? vault_reveal(p->po->vault,
+	    cfg->user_slot, NULL) : cfg->username;
 	argv[argc++] = "AUTH";
-	if (cfg->username != NULL && cfg->username[0] != '\0')
-		argv[argc++] = cfg->username;
-	argv[argc++] = cfg->password;
+	if (user != NULL && user[0] != '\0')
+		argv[argc++] = user;
+	argv[argc++] = pw;
 	p->obs->auth_sent = true;
 	rep = command(p, argc, argv, ro);
 	adopt_greeting(p, ro);
-	ok = rep != NULL && ro->kind == RD_R_STATUS &&
-	    strcmp(rep->str, "OK") == 0;
+	ok = rep != NULL && ro->ok;
 	if (ok)
 		snprintf(s->detail, sizeof(s->detail), "AUTH %s**** → OK",
 		    argc == 3 ? "<user> " : "");
@@ -984,6 +1066,7 @@ step_info(struct probe *p)
 	rep = command(p, 1, argv, ro);
 	if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
 		info_parse(rep->str, rep->len, sv);
+		door_server(p, sv);
 		sv->info_ok = true;
 		snprintf(s->detail, sizeof(s->detail), "redis %s, %s, %s",
 		    sv->version[0] ? sv->version : "?",
@@ -1007,8 +1090,10 @@ step_info(struct probe *p)
 
 		memset(&cro, 0, sizeof(cro));
 		rep = command(p, 2, cargv, &cro);
-		if (rep != NULL && rep->type == REDIS_REPLY_STRING)
+		if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
 			info_parse(rep->str, rep->len, sv);
+			door_server(p, sv);
+		}
 		if (rep != NULL)
 			freeReplyObject(rep);
 		if (cro.timed_out) {
@@ -1194,6 +1279,7 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 	}
 	converse(&p);
 out:
+	door_tls(&p, &obs->tls);
 	resp_reader_free(p.rr);
 	conn_close(&p.c);
 	obs->total_us = clock_now_us() - obs->start_us;

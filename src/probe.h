@@ -30,6 +30,8 @@ struct rd_probe_opts {
 	int	 latency_samples;	/* PINGs for the latency step (default 10) */
 	const struct rd_resolver *resolver;	/* NULL: system resolver */
 	bool	 no_cross_try;		/* skip the plaintext/TLS cross-try */
+	const struct rd_vault *vault;	/* the run's secrets: AUTH reveals cfg->secret,
+					   and every server byte is masked of all */
 };
 
 /* Runs every step it can for cfg and fills *obs (zeroed first).  Never

@@ -82,14 +82,6 @@ json_environment(const struct rd_envinfo *e)
 	return o;
 }
 
-/* A query key that can carry a credential prints its value as "****". */
-static bool
-secret_key(const char *k)
-{
-	return strcasestr(k, "pass") != NULL || strcasestr(k, "auth") != NULL ||
-	    strcasestr(k, "token") != NULL || strcasestr(k, "secret") != NULL;
-}
-
 static cJSON *
 json_candidate(const struct rd_candidate *c)
 {
@@ -112,18 +104,15 @@ static cJSON *
 json_config(const struct rd_config *cfg)
 {
 	cJSON *o = cJSON_CreateObject(), *fields, *f, *a, *e;
-	bool password_set;
 	size_t i;
 	int k;
 
-	password_set = cfg->password != NULL ||
-	    cfg->f[RD_F_PASSWORD].value != NULL;
 	json_str(o, "host", cfg->host);
 	json_known(o, "port", cfg->port > 0 ? cfg->port : -1);
 	add_bool(o, "tls", cfg->tls);
 	json_str(o, "sni", cfg->sni);
 	json_str(o, "username", cfg->username);
-	add_bool(o, "password_set", password_set);
+	add_bool(o, "password_set", cfg->password_set);
 	json_known(o, "db", cfg->db);
 	json_str(o, "url_redacted", cfg->url_redacted);
 	json_str(o, "source", cfg->source);
@@ -132,11 +121,9 @@ json_config(const struct rd_config *cfg)
 	for (k = 0; k < RD_F__COUNT; k++) {
 		const struct rd_field *fd = &cfg->f[k];
 
+		/* A secret's field holds "****" (secret.h). */
 		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
-		if (k == RD_F_PASSWORD)
-			json_str(f, "value", fd->value != NULL ? "****" : NULL);
-		else
-			json_str(f, "value", fd->value);
+		json_str(f, "value", fd->value);
 		json_str(f, "source", fd->source);
 	}
 
@@ -168,8 +155,7 @@ json_config(const struct rd_config *cfg)
 		e = cJSON_CreateObject();
 		json_str(e, "from", q->from);
 		json_str(e, "key", q->key);
-		json_str(e, "value", secret_key(q->key) && q->value[0] != '\0' ?
-		    "****" : q->value);
+		json_str(e, "value", q->value);	/* a secret's is "****" (url.c) */
 		add_bool(e, "honoured", q->honoured);
 		json_str(e, "note", q->note);
 		cJSON_AddItemToArray(a, e);

@@ -9,12 +9,12 @@
  * cross-try, INFO's summary, the latency samples, each step's status and
  * time, and the verdict.  stdout stays the report.
  *
- * A reader like the other renderers: it decides nothing.  The password is
- * never printed — AUTH shows as "AUTH ****" or "AUTH user ****" — and as a
- * second line of defence every line is scrubbed of the configured password
- * (raw and percent-encoded) and of control characters before it is
- * written, so a server reply or a host name cannot smuggle either into the
- * terminal. */
+ * A reader like the other renderers: it decides nothing.  The report
+ * holds no secret (the vault does, secret.h; server bytes were masked at
+ * the probe's door), so there is nothing to scrub: AUTH shows as
+ * "AUTH ****" or "AUTH user ****".  Control characters are escaped before
+ * a line is written, so a server reply or a host name cannot smuggle one
+ * into the terminal. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,38 +28,9 @@
 
 struct trace {
 	FILE	*out;
-	const char *pw;			/* the secret to scrub, or NULL */
-	char	 pwenc[3 * 256 + 1];	/* its percent-encoded form, or "" */
 };
 
-/* Passwords shorter than this are not scrubbed from free text: masking
- * every "ab" in a trace would make it unreadable, and the trace never
- * prints the password on purpose; the scrub is the second defence. */
-#define TRACE_SCRUB_MIN	4
-
-/* Replaces every occurrence of needle in s (in place)
- * with "****".  Case-insensitive when nocase (percent-encoding may use
- * either case for its hex digits). */
-static void
-mask(char *s, const char *needle, bool nocase)
-{
-	size_t nl = strlen(needle), sl;
-	char *p;
-
-	if (nl < TRACE_SCRUB_MIN)
-		return;
-	for (;;) {
-		p = nocase ? strcasestr(s, needle) : strstr(s, needle);
-		if (p == NULL)
-			return;
-		sl = strlen(s);
-		/* "****" is never longer than the needle: fits in place. */
-		memcpy(p, "****", 4);
-		memmove(p + 4, p + nl, sl - (size_t)(p - s) - nl + 1);
-	}
-}
-
-/* One trace line: formatted, scrubbed, control characters escaped. */
+/* One trace line: formatted, control characters escaped. */
 static void tr(struct trace *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -73,11 +44,6 @@ tr(struct trace *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	if (t->pw != NULL) {
-		mask(raw, t->pw, false);
-		if (t->pwenc[0] != '\0')
-			mask(raw, t->pwenc, true);
-	}
 	for (i = 0; raw[i] != '\0' && o + 5 < sizeof(esc); i++) {
 		unsigned char c = (unsigned char)raw[i];
 
@@ -492,26 +458,10 @@ render_trace(const struct rd_report *r, FILE *out)
 {
 	struct trace t;
 	char b[32];
-	size_t i, o = 0;
+	size_t i;
 
 	memset(&t, 0, sizeof(t));
 	t.out = out;
-	if (r->cfg != NULL && r->cfg->password != NULL &&
-	    strlen(r->cfg->password) < 256) {
-		const unsigned char *p = (const unsigned char *)r->cfg->password;
-
-		t.pw = r->cfg->password;
-		for (; *p != '\0'; p++) {
-			if (isalnum(*p) || strchr("-._~", *p) != NULL)
-				t.pwenc[o++] = (char)*p;
-			else
-				o += (size_t)snprintf(t.pwenc + o,
-				    sizeof(t.pwenc) - o, "%%%02X", *p);
-		}
-		t.pwenc[o] = '\0';
-		if (strcmp(t.pwenc, t.pw) == 0)
-			t.pwenc[0] = '\0';
-	}
 
 	tr(&t, "%s %s %s%s%s", RD_NAME, RD_VERSION, dash(r->command),
 	    r->scenario != NULL ? " scenario " : "",

@@ -12,7 +12,7 @@
  *    succeeded),"state":"up","exit_code":0}
  *
  * Field names follow the watch_event and watch_summary definitions of
- * `redisdiag schema` (schema.c). */
+ * `redisdiag schema` (src/schema.json). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

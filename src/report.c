@@ -229,8 +229,9 @@ report_cl_title(const struct rd_report *r, enum rd_cl_id cl)
 static bool
 got_pong(const struct rd_obs *o)
 {
-	return o != NULL && (o->ping.kind == RD_R_STATUS ||
-	    o->ping.kind == RD_R_STRING) && strcasecmp(o->ping.text, "PONG") == 0;
+	/* Classified from the raw reply at the probe's door: the masked
+	 * text may read "****" when the password is "PONG". */
+	return o != NULL && o->ping.pong;
 }
 
 /* A reply slot holding an error the server wrote. */
@@ -264,9 +265,9 @@ checklist_config(struct rd_report *r)
 
 	/* password */
 	if (!from_findings(r, RD_CL_PASSWORD)) {
-		if (cfg->password != NULL && pong)
+		if (cfg->password_set && pong)
 			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set and accepted");
-		else if (cfg->password != NULL)
+		else if (cfg->password_set)
 			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set (from %s)",
 			    cfg->f[RD_F_PASSWORD].source);
 		else if (pong)
@@ -581,6 +582,13 @@ verdict_explain(struct rd_report *r)
 	const struct rd_finding *worst = NULL;
 	size_t i;
 
+	if (r->no_input) {
+		/* Nothing was examined, which is not "nothing found". */
+		r->verdict = RD_V_NO_ATTEMPT;
+		r->exit_code = RD_EXIT_NO_ATTEMPT;
+		sumf(r, "no text to explain: give TEXT or pipe a log on stdin");
+		return;
+	}
 	for (i = 0; i < r->findings.n; i++) {
 		const struct rd_finding *f = &r->findings.v[i];
 

@@ -90,7 +90,6 @@ struct rd_report_opts {
 	bool	 quiet;
 	bool	 color;
 	int64_t	 latency_threshold_us;	/* latency.high above this p99 */
-	int	 latency_samples;
 };
 
 /* The result of probing one further candidate (--all-candidates). */
@@ -125,6 +124,7 @@ struct rd_report {
 	size_t	 ncands;
 	const struct rd_explain_line *lines;	/* explain, else NULL */
 	size_t	 nlines;
+	bool	 no_input;		/* explain: no text at all (exit 3) */
 	struct rd_report_opts opts;
 };
 

@@ -98,7 +98,8 @@ overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
 }
 
 int
-resolve_process(const struct rd_connflags *flags, struct rd_config *out)
+resolve_process(const struct rd_connflags *flags, struct rd_config *out,
+    struct rd_vault *vault)
 {
 	struct rd_envmap m = { 0 };
 	struct rd_envinfo envi;
@@ -120,7 +121,7 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out)
 	if ((root = getenv("REDISDIAG_SYSROOT")) == NULL || *root == '\0')
 		root = "/";
 	envdetect(root, &m, &envi);
-	rc = config_resolve(flags, &m, &envi, out);
+	rc = config_resolve(flags, &m, &envi, out, vault);
 	envmap_free(&m);
 	/* A file the user named and we could not read is never ignored:
 	 * the configuration it was meant to give is unknown. */

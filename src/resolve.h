@@ -9,9 +9,11 @@
 #include "config.h"
 
 /* Builds the envmap from environ, overlays flags->env_file, detects the
- * environment, and calls config_resolve().  Returns as config_resolve()
- * does.  Prints nothing. */
-int	resolve_process(const struct rd_connflags *flags, struct rd_config *out);
+ * environment, and calls config_resolve() with vault (NULL: the secrets
+ * are dropped, for commands that connect nowhere).  Returns as
+ * config_resolve() does.  Prints nothing. */
+int	resolve_process(const struct rd_connflags *flags, struct rd_config *out,
+	    struct rd_vault *vault);
 
 /* Prints the warnings a person must see on stderr (a password on the
  * command line), unless quiet. */

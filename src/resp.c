@@ -386,6 +386,13 @@ resp_first_bytes(const struct resp_reader *r)
 	return r->firsttext;
 }
 
+const unsigned char *
+resp_first_raw(const struct resp_reader *r, size_t *len)
+{
+	*len = r->nfirst;
+	return r->first;
+}
+
 uint64_t
 resp_nread(const struct resp_reader *r)
 {

@@ -53,6 +53,9 @@ enum resp_status resp_status(const struct resp_reader *);
 const char *resp_why(const struct resp_reader *);
 /* Printable start of the refused reply (or of the stream), "" if none. */
 const char *resp_first_bytes(const struct resp_reader *);
+/* The same bytes raw, *len of them (what the probe masks before it
+ * renders them). */
+const unsigned char *resp_first_raw(const struct resp_reader *, size_t *len);
 /* Bytes fed so far. */
 uint64_t resp_nread(const struct resp_reader *);
 /* True while a top-level reply is partly read (the guard is inside it):

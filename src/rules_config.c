@@ -225,7 +225,7 @@ r_tls(struct rc *c)
 	f = emit(c, "config.tls_recommended", RD_SEV_WARNING, NULL);
 	EVID(f, "host %s (from %s) is not on a private network and TLS is off "
 	    "(tls from %s)%s", cfg->host, cfg->source, cfg->f[RD_F_TLS].source,
-	    cfg->password ? "; the password would cross the network in clear" : "");
+	    cfg->password_set ? "; the password would cross the network in clear" : "");
 	REMEDY(f, "use a rediss:// URL: set REDIS_URL=rediss://...@%s:%d",
 	    cfg->host, cfg->port);
 	REMEDY(f, "or set REDIS_TLS=true (redisdiag: --tls), if the server "

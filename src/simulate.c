@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "certgen.h"
-#include "check.h"
+#include "pipeline.h"
 #include "commands.h"
 #include "faultsrv.h"
 #include "report.h"
@@ -131,27 +131,35 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 	struct faultsrv *srv;
 	struct sc_client cl;
 	struct rd_config cfg;
+	struct rd_vault *vault;
 	struct rd_obs *obs;
 	struct rd_report r;
+	struct rd_run_opts run = cli->run;
 	char err[256];
 	int64_t timeout;
 	int rc;
 
 	timeout = cli->conn.timeout_us > 0 ? cli->conn.timeout_us :
 	    sc->timeout_us > 0 ? sc->timeout_us : SIM_DEFAULT_TIMEOUT_US;
-	if ((obs = calloc(1, sizeof(*obs))) == NULL) {
+	obs = calloc(1, sizeof(*obs));
+	vault = vault_new();
+	if (obs == NULL || vault == NULL) {
 		fprintf(stderr, "redisdiag: simulate: out of memory\n");
+		free(obs);
+		vault_free(vault);
 		return RD_EXIT_NO_ATTEMPT;
 	}
 	if (faultsrv_start(fs, &srv, err, sizeof(err)) == -1) {
 		fprintf(stderr, "redisdiag: simulate: %s\n", err);
 		free(obs);
+		vault_free(vault);
 		return RD_EXIT_NO_ATTEMPT;
 	}
 	if (scenario_client(sc, faultsrv_port(srv), faultsrv_dead_port(srv),
 	    certs, timeout, &cl) == -1) {
 		faultsrv_stop(srv);
 		free(obs);
+		vault_free(vault);
 		fprintf(stderr, "redisdiag: simulate: out of memory\n");
 		return RD_EXIT_NO_ATTEMPT;
 	}
@@ -160,22 +168,11 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 	memset(&r, 0, sizeof(r));
 	r.command = "simulate";
 	r.scenario = sc->name;
-	r.opts = cli->ropts;
-	if (config_resolve(&cl.flags, &cl.env, &cl.envi, &cfg) == -1 ||
-	    !cfg.valid) {
-		/* A scenario row that does not resolve is our bug; say so
-		 * in the report rather than crash. */
-		r.cfg = &cfg;
-		rules_config(&cfg, NULL, &cli->ropts, &r.findings);
-		report_finish(&r);
-		r.verdict = RD_V_NO_ATTEMPT;
-		r.exit_code = RD_EXIT_NO_ATTEMPT;
-	} else {
-		check_run(&cfg, &cli->ropts, cl.use_resolver ? &cl.resolver :
-		    NULL, obs, &r);
-		r.command = "simulate";
-		r.scenario = sc->name;
-	}
+	/* A scenario row that does not resolve is our bug: the pipeline
+	 * reports it (exit 3) rather than crash. */
+	(void)config_resolve(&cl.flags, &cl.env, &cl.envi, &cfg, vault);
+	run.resolver = cl.use_resolver ? &cl.resolver : NULL;
+	pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
 	/* The server stops before printing: nothing outlives the check. */
 	faultsrv_stop(srv);
 	scenario_release_stall();
@@ -185,6 +182,7 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 	(void)report_render(&r, stdout);
 	report_free(&r);
 	config_free(&cfg);
+	vault_free(vault);
 	scenario_client_free(&cl);
 	free(obs);
 	return rc;

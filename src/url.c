@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "secret.h"
 #include "url.h"
 
 static int
@@ -215,6 +216,7 @@ parse_userinfo(const char *s, size_t a, size_t b, struct rd_url *u,
 		    "user name", e) == -1)
 			return -1;
 		u->has_user = true;
+		u->user_only = colon == NULL;
 	}
 	if (colon != NULL) {
 		if (pct_decode(s + ue + 1, b - ue - 1, ue + 1, u->password,
@@ -476,7 +478,9 @@ url_format_redacted(bool tls, const char *user, bool password_set,
 	if (len > 0)
 		buf[0] = '\0';
 	sb_puts(&b, tls ? "rediss://" : "redis://");
-	if (has_user)
+	if (has_user && strcmp(user, RD_MASK) == 0)
+		sb_puts(&b, RD_MASK);	/* a user name that may be a password */
+	else if (has_user)
 		sb_enc(&b, user);
 	if (password_set)
 		sb_puts(&b, ":****");
@@ -502,6 +506,7 @@ url_format_redacted(bool tls, const char *user, bool password_set,
 int
 url_redact(const struct rd_url *u, char *buf, size_t len)
 {
-	return url_format_redacted(u->tls, u->has_user ? u->user : NULL,
-	    u->has_password, u->host, u->port, u->db, buf, len);
+	return url_format_redacted(u->tls, u->user_only ? RD_MASK :
+	    u->has_user ? u->user : NULL, u->has_password, u->host, u->port,
+	    u->db, buf, len);
 }

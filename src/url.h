@@ -29,6 +29,8 @@ struct rd_url_query {
 struct rd_url {
 	bool	 tls;			/* rediss:// */
 	bool	 has_user, has_password;
+	bool	 user_only;		/* "user@" without ':': redis-cli reads it as a
+					   password, so it is shown as "****" */
 	char	 user[512];		/* decoded; "" when absent */
 	char	 password[1024];	/* decoded; the secret */
 	char	 host[256];		/* without brackets */

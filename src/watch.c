@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
+#include "pipeline.h"
 #include "clock.h"
 #include "commands.h"
 #include "report.h"
@@ -138,8 +138,10 @@ int
 cmd_watch(const struct rd_cli *cli)
 {
 	struct rd_config cfg;
-	struct rd_obs *obs;
+	struct rd_vault *vault;
+	struct rd_obs *obs = NULL;
 	struct rd_report r;
+	struct rd_run_opts run = cli->run;
 	struct rd_watch_event ev;
 	struct rd_watch_summary sum;
 	struct sigaction sa, old_int, old_term;
@@ -151,10 +153,12 @@ cmd_watch(const struct rd_cli *cli)
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
 	memset(&cfg, 0, sizeof(cfg));
-	if ((obs = calloc(1, sizeof(*obs))) == NULL ||
+	vault = vault_new();
+	if (vault == NULL || (obs = calloc(1, sizeof(*obs))) == NULL ||
 	    (lat.v = calloc(WATCH_MAX_SAMPLES, sizeof(int64_t))) == NULL) {
 		fprintf(stderr, "redisdiag: watch: out of memory\n");
 		free(obs);
+		vault_free(vault);
 		return RD_EXIT_NO_ATTEMPT;
 	}
 
@@ -173,16 +177,11 @@ cmd_watch(const struct rd_cli *cli)
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 
-	if (resolve_process(&cli->conn, &cfg) == -1 || !cfg.valid) {
+	if (resolve_process(&cli->conn, &cfg, vault) == -1 || !cfg.valid) {
 		/* Nothing to probe: one line that says why, and the summary. */
 		memset(&r, 0, sizeof(r));
 		r.command = "watch";
-		r.opts = cli->ropts;
-		r.cfg = &cfg;
-		rules_config(&cfg, NULL, &cli->ropts, &r.findings);
-		report_finish(&r);
-		r.verdict = RD_V_NO_ATTEMPT;
-		r.exit_code = RD_EXIT_NO_ATTEMPT;
+		pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
 		resolve_warnings(&cfg, quiet);
 		resolve_env_file_error(&cfg);
 		seq = 1;
@@ -211,7 +210,8 @@ cmd_watch(const struct rd_cli *cli)
 		memset(obs, 0, sizeof(*obs));
 		memset(&r, 0, sizeof(r));
 		r.command = "watch";
-		last_rc = check_run(&cfg, &cli->ropts, NULL, obs, &r);
+		run.deadline_us = 0;	/* each probe its own --timeout */
+		last_rc = pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
 		seq++;
 
 		if (last_rc == RD_EXIT_OK) {
@@ -268,5 +268,6 @@ summary:
 	free(lat.v);
 	free(obs);
 	config_free(&cfg);
+	vault_free(vault);
 	return last_rc;
 }

@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "env-file:fuzz.env:1") == -1)
 			abort();
 	dotenv_free(&d);
-	if (config_resolve(&fl, &m, &ei, &c) == 0) {
+	if (config_resolve(&fl, &m, &ei, &c, NULL) == 0) {
 		if (!c.valid || c.host == NULL || c.port < 1 || c.port > 65535)
 			abort();
 	} else {

@@ -159,7 +159,7 @@ test_cli_accepts(void **state)
 	assert_int_equal(cli.interval_us, 30000000);
 	assert_int_equal(cli.fail_after, 2);
 	assert_int_equal(cli.conn.db, -1);
-	assert_int_equal(cli.ropts.latency_samples, 10);
+	assert_int_equal(cli.run.latency_samples, 10);
 	cli_free(&cli);
 
 	assert_int_equal(parse(&cli, (const char *[]){ "--version", NULL }), 0);

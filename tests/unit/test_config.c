@@ -497,8 +497,7 @@ check_secrets(size_t i, const struct rd_config *c, const struct rd_findings *fs)
 
 	for (k = 0; k < RD_F__COUNT; k++) {
 		no_secret(i, c->f[k].source);
-		if (k != RD_F_PASSWORD)
-			no_secret(i, c->f[k].value);
+		no_secret(i, c->f[k].value);	/* the password's too: "****" */
 	}
 	no_secret(i, c->url_redacted);
 	no_secret(i, c->source);
@@ -546,6 +545,7 @@ check_row(size_t i)
 	struct rd_envmap m = { 0 };
 	struct rd_envinfo ei;
 	struct rd_config c;
+	struct rd_vault *v;
 	struct rd_findings fs = { 0 };
 	struct rd_report_opts o = { 0 };
 	size_t k;
@@ -560,7 +560,8 @@ check_row(size_t i)
 		snprintf(ei.evidence[0], sizeof(ei.evidence[0]), "/.dockerenv exists");
 		ei.nevidence = 1;
 	}
-	rc = config_resolve(&r->fl, &m, &ei, &c);
+	assert_non_null(v = vault_new());
+	rc = config_resolve(&r->fl, &m, &ei, &c, v);
 	if (c.valid != r->valid || (rc == 0) != r->valid)
 		fail_msg("row %zu (%s): valid %d rc %d, want %d (%s)", i, r->what,
 		    c.valid, rc, r->valid, c.nproblems ? c.problems[0].detail : "");
@@ -572,7 +573,17 @@ check_row(size_t i)
 		if (r->tls >= 0 && c.tls != (r->tls == 1))
 			fail_msg("row %zu (%s): tls %d", i, r->what, c.tls);
 		check_str(i, "sni", r->sni, c.sni);
-		check_str(i, "password", r->password, c.password);
+		/* The password is in the vault; the configuration says only
+		 * that one is set, and its field holds "****". */
+		check_str(i, "password", r->password, vault_reveal(v, c.secret,
+		    NULL));
+		if (r->password != NULL)
+			assert_int_equal(c.password_set,
+			    strcmp(r->password, "-") != 0);
+		if (r->password != NULL && strcmp(r->password, "-") != 0) {
+			check_str(i, "password field", "****",
+			    c.f[RD_F_PASSWORD].value);
+		}
 		if (r->db >= 0)
 			assert_int_equal(c.db, r->db);
 	}
@@ -596,6 +607,7 @@ check_row(size_t i)
 	check_secrets(i, &c, &fs);
 	findings_free(&fs);
 	config_free(&c);
+	vault_free(v);
 	envmap_free(&m);
 }
 
@@ -626,7 +638,7 @@ test_incident_probe_failed(void **state)
 
 	envmap_set(&m, "REDIS_HOST", "127.0.0.1", "env");
 	envmap_set(&m, "NF_REDIS_URL", NF_URL, "env");
-	assert_int_equal(config_resolve(&fl, &m, &ei, &c), 0);
+	assert_int_equal(config_resolve(&fl, &m, &ei, &c, NULL), 0);
 	obs.steps[RD_STEP_TCP].status = RD_ST_FAIL;
 	rules_config(&c, &obs, &o, &fs);
 	for (k = 0; k < fs.n; k++)
@@ -654,7 +666,7 @@ test_query_keys(void **state)
 
 	envmap_set(&m, "REDIS_URL", "redis://h.example.com?tls=true&family=6&db=3"
 	    "&password=" PW "&foo=bar", "env");
-	assert_int_equal(config_resolve(&fl, &m, NULL, &c), 0);
+	assert_int_equal(config_resolve(&fl, &m, NULL, &c, NULL), 0);
 	assert_true(c.tls);
 	assert_int_equal(c.family, 6);
 	assert_int_equal(c.db, 3);

@@ -409,13 +409,15 @@ static void
 test_loopback(void **state)
 {
 	(void)state;
-	assert_true(explain_host_is_loopback("localhost"));
-	assert_true(explain_host_is_loopback("127.0.0.1"));
-	assert_true(explain_host_is_loopback("127.1.2.3"));
-	assert_true(explain_host_is_loopback("::1"));
-	assert_false(explain_host_is_loopback("127.example.com"));
-	assert_false(explain_host_is_loopback("10.0.0.1"));
-	assert_false(explain_host_is_loopback("redis"));
+	assert_true(config_host_is_loopback("localhost"));
+	assert_true(config_host_is_loopback("127.0.0.1"));
+	assert_true(config_host_is_loopback("127.1.2.3"));
+	assert_true(config_host_is_loopback("::1"));
+	assert_false(config_host_is_loopback("127.example.com"));
+	assert_false(config_host_is_loopback("10.0.0.1"));
+	assert_false(config_host_is_loopback("redis"));
+	/* explain and the rules share one predicate: 0.0.0.0 is the local host. */
+	assert_true(config_host_is_loopback("0.0.0.0"));
 }
 
 int

@@ -1,9 +1,9 @@
 /* test_faultsrv.c — the simulate fault server's pieces, without the check
- * pipeline: the server-side RESP request parser (a table), the reply
- * table's exact Redis wording over a real loopback socket (a table of
- * server state, request and expected reply), and the run-time
- * certificates (each verifies, or fails, for the reason its scenario
- * names). */
+ * pipeline: the server-side RESP request parser (a table, and the
+ * per-connection reader fed in pieces), the reply table's exact Redis
+ * wording over a real loopback socket (a table of server state, request
+ * and expected reply), and the run-time certificates (each verifies, or
+ * fails, for the reason its scenario names). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,6 +113,68 @@ test_parse_inline_limit(void **state)
 	    arglen, scratch, sizeof(scratch), &perr), -1);
 	assert_non_null(strstr(perr, "too big inline request"));
 	free(big);
+}
+
+/* The per-connection reader: requests come out the same however the bytes
+ * arrive; a protocol error leaves the bad bytes in place; the buffer never
+ * takes more than its size; drop and compact make room again. */
+static void
+test_reader_pipeline_split(void **state)
+{
+	static char scratch[1 << 20];
+	static const char in[] = "*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\nPING\r\n"
+	    "*1\r\n$4\r\nQUIT\r\n";
+	static const char *want[] = { "AUTH", "PING", "QUIT" };
+	struct fs_reqreader r;
+	struct fs_request rq;
+	size_t i, got = 0, n = sizeof(in) - 1;
+
+	(void)state;
+	assert_int_equal(fs_reqreader_init(&r, 64, scratch, sizeof(scratch)), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(fs_reqreader_feed(&r, in + i, 1), 0);
+		while (fs_reqreader_next(&r, &rq) == 1) {
+			assert_true(got < 3);
+			assert_string_equal(rq.argv[0], want[got]);
+			got++;
+		}
+		fs_reqreader_compact(&r);
+	}
+	assert_int_equal(got, 3);
+	assert_int_equal(fs_reqreader_pending(&r), 0);
+	fs_reqreader_free(&r);
+}
+
+static void
+test_reader_error_and_room(void **state)
+{
+	static char scratch[1 << 20];
+	struct fs_reqreader r;
+	struct fs_request rq;
+	char *dst;
+
+	(void)state;
+	assert_int_equal(fs_reqreader_init(&r, 16, scratch, sizeof(scratch)), 0);
+	assert_int_equal(fs_reqreader_room(&r, &dst), 16);
+	memcpy(dst, "PING\r\n*x\r\n", 10);
+	fs_reqreader_wrote(&r, 10);
+	assert_int_equal(fs_reqreader_next(&r, &rq), 1);
+	assert_int_equal(rq.argc, 1);
+	assert_string_equal(rq.argv[0], "PING");
+	assert_int_equal(fs_reqreader_next(&r, &rq), -1);
+	assert_non_null(strstr(r.perr, "invalid multibulk length"));
+	assert_int_equal(fs_reqreader_pending(&r), 4);	/* "*x\r\n" stays */
+
+	/* Full: a feed that does not fit copies nothing. */
+	assert_int_equal(fs_reqreader_feed(&r, "0123456789", 7), -1);
+	assert_int_equal(fs_reqreader_pending(&r), 4);
+	fs_reqreader_compact(&r);
+	assert_int_equal(fs_reqreader_room(&r, NULL), 12);
+	fs_reqreader_drop(&r);
+	assert_int_equal(fs_reqreader_pending(&r), 0);
+	assert_int_equal(fs_reqreader_room(&r, NULL), 16);
+	assert_int_equal(fs_reqreader_next(&r, &rq), 0);
+	fs_reqreader_free(&r);
 }
 
 /* --- the reply table over a socket ------------------------------------------ */
@@ -350,6 +412,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_parse_inline_limit),
+		cmocka_unit_test(test_reader_pipeline_split),
+		cmocka_unit_test(test_reader_error_and_room),
 		cmocka_unit_test(test_reply_table),
 		cmocka_unit_test(test_greeting_then_close),
 		cmocka_unit_test(test_dead_port_refuses),

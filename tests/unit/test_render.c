@@ -94,11 +94,12 @@ fx_refused(void)
 
 	assert_non_null(x);
 	snprintf(x->pw, sizeof(x->pw), "%s", CANARY);
-	snprintf(x->pwf, sizeof(x->pwf), "%s", CANARY);
+	/* The configuration holds "****", never the secret (secret.h). */
+	snprintf(x->pwf, sizeof(x->pwf), "%s", "****");
 	c->host = "127.0.0.1";
 	c->port = 6379;
 	c->db = 0;
-	c->password = x->pw;
+	c->password_set = true;
 	c->valid = true;
 	c->timeout_us = 5000000;
 	snprintf(c->source, sizeof(c->source), "env:REDIS_HOST");
@@ -121,7 +122,6 @@ fx_refused(void)
 	x->cand[0].tls = true;
 	x->cand[0].valid = true;
 	x->cand[0].password_set = true;
-	x->cand[0].password = x->pw;
 	snprintf(x->cand[0].url_redacted, sizeof(x->cand[0].url_redacted),
 	    "rediss://:****@x.addon.code.run:6379");
 	c->cands = x->cand;

@@ -49,7 +49,7 @@ base(struct fx *x)
 	c->host = (char *)"127.0.0.1";
 	c->port = 6379;
 	c->valid = true;
-	c->password = (char *)CANARY;
+	c->password_set = true;
 	snprintf(c->source, sizeof(c->source), "env:REDIS_URL");
 	snprintf(c->f[RD_F_PASSWORD].source, RD_SOURCE_LEN, "url:REDIS_URL");
 	o->timeout_us = 5000000;
@@ -73,6 +73,7 @@ base(struct fx *x)
 	o->ping.sent = true;
 	o->ping.kind = RD_R_STATUS;
 	snprintf(o->ping.text, sizeof(o->ping.text), "PONG");
+	o->ping.pong = true;
 	o->info.sent = true;
 	o->info.kind = RD_R_STRING;
 	o->server.info_ok = true;
@@ -134,7 +135,7 @@ static void s_noperm_info(struct fx *x)
 static void s_noauth(struct fx *x)
 {
 	stop_after_connect(x);
-	x->cfg.password = NULL;
+	x->cfg.password_set = false;
 	err(&x->obs.ping, "NOAUTH Authentication required.");
 }
 static void s_wrongpass(struct fx *x)
@@ -462,7 +463,7 @@ test_env_config_items(void **state)
 	base(&x);
 	x.no_obs = true;
 	x.cfg.host = (char *)"cache.example.com";
-	x.cfg.password = NULL;
+	x.cfg.password_set = false;
 	make_report(&x, "env", false, &r);
 	assert_int_equal(r.checklist[RD_CL_TLS_SCHEME].status, RD_CL_WARN);
 	assert_int_equal(r.checklist[RD_CL_PASSWORD].status, RD_CL_WARN);
