@@ -5,9 +5,10 @@
  * the conversation, the server's replies, INFO, latency.  Each rule reads
  * (cfg, obs, opts) and emits at most a few findings with a stable id,
  * evidence made of what was observed (addresses, codes, values) and a
- * concrete remedy.  Titles name what was observed; a remedy that holds
- * whatever was observed is the catalog's (catalog.c, shared with explain),
- * not repeated here.  Classification is by code only: EAI_*, errno,
+ * concrete remedy.  Titles name what was observed; a title that only names
+ * the peer, and a remedy that holds whatever was observed, are the
+ * catalog's (catalog.c, shared with explain), not repeated here; so are an
+ * id's verdict, step and checklist items.  Classification is by code only: EAI_*, errno,
  * X509_V_ERR_*, TLS alert numbers, OpenSSL reason codes and the RESP error
  * prefix — never by an OS's wording, which differs between libcs.
  *
