@@ -9,8 +9,9 @@
  *              the verdict warn or leaves it ok, whatever its row says.
  *   step       the probe step it belongs to (report_step shows an ok step
  *              with a warning of its own as warn), or RD_CAT_NO_STEP
- *   items      the checklist items it explains (report_finish marks them
- *              fail or warn from it; renderers name it behind them)
+ *   items      the checklist items it explains: report_finish marks them
+ *              fail or warn from it (but for remote_host and ping of a
+ *              check, which are measured), renderers name it behind them
  *   title      for someone holding only the id (explain, most config.*)
  *   title_at   the same said of the server that answered: "{peer}" stands
  *              for it (rules.c), or NULL

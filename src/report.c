@@ -252,7 +252,8 @@ checklist_config(struct rd_report *r)
 	bool pong = got_pong(o);
 	bool remote = !loop;
 
-	/* remote_host */
+	/* remote_host: measured from the configuration, as the rule that
+	 * emits config.localhost_in_container does. */
 	if (loop && cfg->envi.in_container)
 		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_WARN : RD_CL_FAIL,
 		    "%s inside a container is the container itself%s", cfg->host,
@@ -426,7 +427,8 @@ checklist_probe(struct rd_report *r)
 			set(r, RD_CL_AUTH, RD_CL_SKIP, "not reached");
 	}
 
-	/* ping */
+	/* ping: measured; the findings that explain it only name themselves
+	 * behind it (renderers). */
 	if (pong)
 		set(r, RD_CL_PING, RD_CL_PASS, "PONG in %.2f ms",
 		    (double)o->steps[RD_STEP_PING].us / 1000.0);
