@@ -5,7 +5,7 @@
  * the stream.
  *
  * The input is a byte stream from a client.  It is fed three ways — whole,
- * byte by byte, and in splits drawn from a PRNG seeded by the first byte —
+ * byte by byte, and in pieces whose lengths the input's own bytes choose —
  * with two scratch sizes (the server's, and 32 bytes so that small inputs
  * fill it).  The reader's buffer is exactly the input's size, so a read
  * past the bytes received is an ASan report.  Invariants (abort() when
@@ -17,11 +17,11 @@
  *    hold no blank; a protocol error has a "Protocol error: " text;
  *  - a request re-encoded as multibulk parses back to the same request;
  *  - below Redis's inline limit (FS_INLINE_MAX) the three feedings agree
- *    exactly: the requests, the error and its text, the bytes left over.
- *    Above it a split may meet the limit before the line's end, so only
- *    this holds: a feeding's requests are a prefix of the whole feeding's,
- *    the same ones when neither failed, and when the whole one failed so
- *    did the others;
+ *    exactly: the requests byte for byte, the error and its text, the
+ *    bytes left over.  Above it a split may meet the limit before the
+ *    line's end, so only this holds: a feeding's requests are a prefix of
+ *    the whole feeding's, and the same ones, with the whole feeding not
+ *    failing either, when it did not fail;
  *  - the small scratch only ever adds an error: its requests are a prefix
  *    of the large scratch's, and the same when it did not fail. */
 #include <ctype.h>
@@ -42,38 +42,47 @@ static char big_scratch[FS_REQ_MAX + FS_MAX_ARGS];
 static char rt_scratch[FS_REQ_MAX + FS_MAX_ARGS];
 static char tight_scratch[TIGHT];
 
+/* What a feeding handed out: every request in order, each logged as a
+ * multibulk request of its kept arguments after its full count (so the
+ * log is self-delimiting), and how the stream ended.  Feedings compare
+ * byte for byte. */
 struct outcome {
 	size_t	 nreq;
-	uint64_t *req;			/* a digest per request, in order */
+	char	*log;
+	size_t	 loglen, logcap;
 	bool	 failed;
 	char	 perr[80];
 	size_t	 pending;		/* bytes left unparsed at the end */
 };
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
+/* Writes rq as "*ARGC\r\n" and a "$LEN\r\nDATA\r\n" per kept argument
+ * into a buffer it grows.  Returns the length. */
+static size_t
+encode(const struct fs_request *rq, char **buf, size_t *cap, size_t o)
 {
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t
-digest(const struct fs_request *rq)
-{
-	uint64_t h = fnv(0xcbf29ce484222325ULL, &rq->argc, sizeof(rq->argc));
+	size_t need = o + 32;
 	int i;
 
-	for (i = 0; i < rq->argc && i < FS_MAX_ARGS; i++) {
-		h = fnv(h, &rq->arglen[i], sizeof(rq->arglen[i]));
-		h = fnv(h, rq->argv[i], rq->arglen[i]);
+	for (i = 0; i < rq->argc && i < FS_MAX_ARGS; i++)
+		need += rq->arglen[i] + 32;
+	if (need > *cap) {
+		char *nb = realloc(*buf, need);
+
+		if (nb == NULL)
+			abort();
+		*buf = nb;
+		*cap = need;
 	}
-	return h;
+	o += (size_t)snprintf(*buf + o, *cap - o, "*%d\r\n", rq->argc);
+	for (i = 0; i < rq->argc && i < FS_MAX_ARGS; i++) {
+		o += (size_t)snprintf(*buf + o, *cap - o, "$%zu\r\n",
+		    rq->arglen[i]);
+		memcpy(*buf + o, rq->argv[i], rq->arglen[i]);
+		o += rq->arglen[i];
+		memcpy(*buf + o, "\r\n", 2);
+		o += 2;
+	}
+	return o;
 }
 
 /* The request's arguments as one multibulk request parse back to them. */
@@ -81,30 +90,19 @@ static void
 round_trip(const struct fs_request *rq)
 {
 	struct fs_request back;
-	size_t n = 16, used = 0, o = 0;
+	char *enc = NULL, *again = NULL;
+	size_t cap = 0, cap2 = 0, n, used = 0;
 	const char *perr = NULL;
-	char *enc;
-	int i;
 
 	if (rq->argc > FS_MAX_ARGS)
 		return;		/* the arguments past FS_MAX_ARGS are not kept */
-	for (i = 0; i < rq->argc; i++)
-		n += rq->arglen[i] + 32;
-	if ((enc = malloc(n)) == NULL)
-		abort();
-	o += (size_t)snprintf(enc + o, n - o, "*%d\r\n", rq->argc);
-	for (i = 0; i < rq->argc; i++) {
-		o += (size_t)snprintf(enc + o, n - o, "$%zu\r\n", rq->arglen[i]);
-		memcpy(enc + o, rq->argv[i], rq->arglen[i]);
-		o += rq->arglen[i];
-		memcpy(enc + o, "\r\n", 2);
-		o += 2;
-	}
-	if (fs_parse_request(enc, o, &used, &back.argc, back.argv, back.arglen,
-	    rt_scratch, sizeof(rt_scratch), &perr) != 1 || used != o ||
-	    digest(&back) != digest(rq))
+	n = encode(rq, &enc, &cap, 0);
+	if (fs_parse_request(enc, n, &used, &back.argc, back.argv, back.arglen,
+	    rt_scratch, sizeof(rt_scratch), &perr) != 1 || used != n ||
+	    encode(&back, &again, &cap2, 0) != n || memcmp(enc, again, n) != 0)
 		abort();
 	free(enc);
+	free(again);
 }
 
 /* Checks one request the reader handed out; inline: it was a line. */
@@ -135,16 +133,6 @@ check(const struct fs_request *rq, const char *scratch, size_t scratchlen,
 	}
 }
 
-/* xorshift64*: the split points. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
 /* Takes every complete request, as faultsrv.c's fs_conn_process does. */
 static void
 drain(struct fs_reqreader *r, struct outcome *o, bool large)
@@ -173,7 +161,8 @@ drain(struct fs_reqreader *r, struct outcome *o, bool large)
 		    before - fs_reqreader_pending(r));
 		if (large)
 			round_trip(&rq);
-		o->req[o->nreq++] = digest(&rq);
+		o->loglen = encode(&rq, &o->log, &o->logcap, o->loglen);
+		o->nreq++;
 	}
 	fs_reqreader_compact(r);
 }
@@ -187,10 +176,9 @@ run(const uint8_t *data, size_t size, char *scratch, size_t scratchlen,
     int mode, struct outcome *o)
 {
 	struct fs_reqreader r;
-	uint64_t seed = 0x9e3779b97f4a7c15ULL ^ (size > 0 ? data[0] : 0);
 	size_t off = 0, k;
 
-	o->nreq = 0;
+	o->nreq = o->loglen = 0;
 	o->failed = false;
 	o->perr[0] = '\0';
 	if (fs_reqreader_init(&r, size, scratch, scratchlen) == -1)
@@ -201,10 +189,9 @@ run(const uint8_t *data, size_t size, char *scratch, size_t scratchlen,
 		else if (mode == 1)
 			k = 1;
 		else {
-			uint64_t x = rnd(&seed);
-
-			/* Mostly short pieces, now and then a long one. */
-			k = 1 + (size_t)(x % ((x >> 32) % 8 == 0 ? 512 : 16));
+			/* The byte at the cut says how far the next one is:
+			 * mostly short pieces, now and then a long one. */
+			k = 1 + data[off] % 16 + (data[off] >= 0xf8 ? 512 : 0);
 			if (k > size - off)
 				k = size - off;
 		}
@@ -221,8 +208,8 @@ run(const uint8_t *data, size_t size, char *scratch, size_t scratchlen,
 static void
 prefix_of(const struct outcome *a, const struct outcome *b)
 {
-	if (a->nreq > b->nreq ||
-	    memcmp(a->req, b->req, a->nreq * sizeof(a->req[0])) != 0)
+	if (a->nreq > b->nreq || a->loglen > b->loglen ||
+	    (a->loglen > 0 && memcmp(a->log, b->log, a->loglen) != 0))
 		abort();
 	if (!a->failed && (b->failed || a->nreq != b->nreq ||
 	    a->pending != b->pending))
@@ -234,7 +221,8 @@ same(const struct outcome *a, const struct outcome *b)
 {
 	if (a->nreq != b->nreq || a->failed != b->failed ||
 	    a->pending != b->pending || strcmp(a->perr, b->perr) != 0 ||
-	    memcmp(a->req, b->req, a->nreq * sizeof(a->req[0])) != 0)
+	    a->loglen != b->loglen ||
+	    (a->loglen > 0 && memcmp(a->log, b->log, a->loglen) != 0))
 		abort();
 }
 
@@ -247,11 +235,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct outcome o[2][3];
 	int i, m;
 
-	/* Every request uses at least one byte. */
-	for (i = 0; i < 2; i++)
-		for (m = 0; m < 3; m++)
-			if ((o[i][m].req = calloc(size + 1, sizeof(uint64_t))) == NULL)
-				abort();
+	memset(o, 0, sizeof(o));
 	for (i = 0; i < 2; i++) {
 		char *sc = i == 0 ? big_scratch : tight_scratch;
 		size_t sl = i == 0 ? sizeof(big_scratch) : sizeof(tight_scratch);
@@ -269,6 +253,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prefix_of(&o[1][0], &o[0][0]);
 	for (i = 0; i < 2; i++)
 		for (m = 0; m < 3; m++)
-			free(o[i][m].req);
+			free(o[i][m].log);
 	return 0;
 }
