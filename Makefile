@@ -1,6 +1,7 @@
 # redisdiag — a Redis connection diagnostic CLI.
 #
-#   make            build ./redisdiag
+#   make            build ./redisdiag (and the manual's FINDINGS list)
+#   make man        write the manual's FINDINGS list from the catalog
 #   make test       run the whole test suite (scripts/test does the same
 #                   after installing what is missing)
 #   make asan       ASan+UBSan build with clang in build/asan/redisdiag
@@ -36,9 +37,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test unit asan fuzz fuzz-build install clean lint-man
+.PHONY: all test unit asan fuzz fuzz-build install clean lint-man man
 
-all: redisdiag
+all: redisdiag man/redisdiag.1
 
 redisdiag: $(B)/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(LIB) $(RD_LIBS) $(LIBS)
@@ -96,6 +97,19 @@ fuzz-build:
 fuzz: fuzz-build
 	scripts/fuzz $(FUZZ_SECONDS)
 
+# The manual's FINDINGS list is the catalog's: man/findings.c writes it
+# between its markers whenever the library (and so the catalog) changed;
+# the file is replaced only when the list differs.  man.bats checks it.
+$(B)/findings: man/findings.c $(LIB) | $(B)
+	$(CC) $(RD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(RD_LIBS) $(LIBS)
+
+man/redisdiag.1: $(B)/findings
+	$(B)/findings <$@ >$(B)/redisdiag.1.new
+	cmp -s $(B)/redisdiag.1.new $@ || cp $(B)/redisdiag.1.new $@
+	touch $@
+
+man: man/redisdiag.1
+
 lint-man:
 	mandoc -Tlint -W warning man/redisdiag.1
 
@@ -107,4 +121,4 @@ install: redisdiag
 clean:
 	rm -rf build redisdiag
 
--include $(OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d) $(B)/findings.d

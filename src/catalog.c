@@ -3,244 +3,406 @@
  * Titles of the ids explain produces are written for someone holding only
  * a client's error line; the others in the voice of the rules that emit
  * them.  A remedy here must hold without any observation: it names no
- * host, port, variable value or code.  Pure data. */
+ * host, port, variable value or code.  The man texts are the manual's
+ * FINDINGS list (make man writes it there; man.bats checks it is current).
+ * Pure data, and the few look-ups over it. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "strutil.h"
+
+/* Short names for the columns: verdict, step, checklist items. */
+#define UNREACH	RD_V_UNREACHABLE	/* no Redis conversation: exit 2 */
+#define REJECT	RD_V_REJECTING		/* answered, refused service: exit 1 */
+#define NOATT	RD_V_NO_ATTEMPT		/* the configuration cannot be used: exit 3 */
+#define ADVICE	RD_V_WARN		/* never more than a warning */
+#define ST(s)	RD_STEP_##s
+#define NOSTEP	RD_CAT_NO_STEP
+#define CL(c)	RD_CL_BIT(RD_CL_##c)
 
 static const struct rd_catalog_entry catalog[] = {
 	/* config */
-	{ "config.default_used", RD_SEV_WARNING,
+	{ "config.default_used", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(ENV_REACHES_APP),
 	  "nothing names a Redis server; 127.0.0.1:6379 assumed",
+	  NULL,
 	  { "set REDIS_URL=rediss://user:password@host:port in the application's environment",
-	    "or set REDIS_HOST and REDIS_PORT (and REDIS_PASSWORD)" } },
-	{ "config.shadowed", RD_SEV_WARNING,
+	    "or set REDIS_HOST and REDIS_PORT (and REDIS_PASSWORD)" },
+	  "Nothing configured; 127.0.0.1:6379 assumed." },
+	{ "config.shadowed", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(ENV_REACHES_APP),
 	  "a variable naming a Redis server is ignored",
-	  { "unset the listed variables, or move their values to the source that wins" } },
-	{ "config.conflict", RD_SEV_WARNING,
+	  NULL,
+	  { "unset the listed variables, or move their values to the source that wins" },
+	  "A set variable lost to a higher source." },
+	{ "config.conflict", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(PASSWORD),
 	  "two sources disagree",
-	  { "keep one source for the setting: unset the losing variable or make both equal" } },
-	{ "config.invalid_url", RD_SEV_CRITICAL,
+	  NULL,
+	  { "keep one source for the setting: unset the losing variable or make both equal" },
+	  "Two sources disagree." },
+	{ "config.invalid_url", RD_SEV_CRITICAL, NOATT, ST(CONFIG), CL(ENV_REACHES_APP),
 	  "a Redis URL does not parse",
-	  { "write it as redis://[user[:password]@]host[:port][/db] or rediss://...; percent-encode '@' ':' '/' '?' '#' '%' in the password (%40 %3A %2F %3F %23 %25)" } },
-	{ "config.invalid_port", RD_SEV_CRITICAL,
+	  NULL,
+	  { "write it as redis://[user[:password]@]host[:port][/db] or rediss://...; percent-encode '@' ':' '/' '?' '#' '%' in the password (%40 %3A %2F %3F %23 %25)" },
+	  "The URL does not parse; the message says where." },
+	{ "config.invalid_port", RD_SEV_CRITICAL, NOATT, ST(CONFIG), CL(ENV_REACHES_APP),
 	  "a port is not an integer in 1..65535",
-	  { "set the port to digits only, e.g. REDIS_PORT=6379 (no spaces, no hex, no suffix)" } },
-	{ "config.invalid_value", RD_SEV_WARNING,
+	  NULL,
+	  { "set the port to digits only, e.g. REDIS_PORT=6379 (no spaces, no hex, no suffix)" },
+	  "Not an integer in 1..65535, or parseInt would read it differently." },
+	{ "config.invalid_value", RD_SEV_WARNING, NOATT, ST(CONFIG), 0,
 	  "a setting has a value the application cannot use",
-	  { "fix or unset the variable: REDIS_TLS=true|false, REDIS_DB=0, REDIS_HOST=a host name or address (a URL goes in REDIS_URL)" } },
-	{ "config.env_file", RD_SEV_CRITICAL,
+	  NULL,
+	  { "fix or unset the variable: REDIS_TLS=true|false, REDIS_DB=0, REDIS_HOST=a host name or address (a URL goes in REDIS_URL)" },
+	  "A variable holds a value that cannot be used\n"
+	  ".Pq Li REDIS_DB=x , No a URL in Li REDIS_HOST ." },
+	{ "config.env_file", RD_SEV_CRITICAL, NOATT, ST(CONFIG), 0,
 	  "the --env-file cannot be used",
-	  { "fix the file at the line named, or drop --env-file" } },
-	{ "config.candidate_works", RD_SEV_WARNING,
+	  NULL,
+	  { "fix the file at the line named, or drop --env-file" },
+	  "The\n"
+	  ".Fl \\-env-file\n"
+	  "cannot be read or parsed." },
+	{ "config.candidate_works", RD_SEV_WARNING, NOATT, ST(CONFIG), 0,
 	  "another configuration in the environment reaches Redis; the resolved one does not",
-	  { "point the application at the candidate that works, or unset the variable that wins over it" } },
-	{ "config.localhost_in_container", RD_SEV_WARNING,
+	  NULL,
+	  { "point the application at the candidate that works, or unset the variable that wins over it" },
+	  "With\n"
+	  ".Fl \\-all-candidates :\n"
+	  "the resolved configuration fails but another discovered one reaches Redis;\n"
+	  "the remediation says which variable to change." },
+	{ "config.localhost_in_container", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(REMOTE_HOST),
 	  "loopback host inside a container",
+	  NULL,
 	  { "set REDIS_HOST (or REDIS_URL) to the Redis service's name on the container network, not 127.0.0.1/localhost",
-	    "if Redis runs on the Docker host, use host.docker.internal (with --add-host=host.docker.internal:host-gateway on Linux)" } },
-	{ "config.tls_recommended", RD_SEV_WARNING,
+	    "if Redis runs on the Docker host, use host.docker.internal (with --add-host=host.docker.internal:host-gateway on Linux)" },
+	  "A loopback host while running in a container." },
+	{ "config.tls_recommended", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(TLS_SCHEME),
 	  "remote host over plaintext",
-	  { "use a rediss:// URL, or set REDIS_TLS=true (redisdiag: --tls) if the server offers TLS on that port" } },
-	{ "config.sni_ip", RD_SEV_WARNING,
+	  NULL,
+	  { "use a rediss:// URL, or set REDIS_TLS=true (redisdiag: --tls) if the server offers TLS on that port" },
+	  "A remote host over plaintext." },
+	{ "config.sni_ip", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(SNI),
 	  "the configured SNI is an IP address",
-	  { "set REDIS_SNI_SERVERNAME (or --sni) to the host name on the server's certificate" } },
-	{ "config.sni_mismatch", RD_SEV_WARNING,
+	  NULL,
+	  { "set REDIS_SNI_SERVERNAME (or --sni) to the host name on the server's certificate" },
+	  "The SNI would be an IP literal." },
+	{ "config.sni_mismatch", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(SNI),
 	  "the configured SNI differs from the host",
-	  { "unset REDIS_SNI_SERVERNAME (or drop --sni) unless the server's certificate is for that name" } },
+	  NULL,
+	  { "unset REDIS_SNI_SERVERNAME (or drop --sni) unless the server's certificate is for that name" },
+	  "The configured SNI differs from the host." },
 	/* dns */
-	{ "dns.nxdomain", RD_SEV_CRITICAL,
+	{ "dns.nxdomain", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "The host name does not exist (DNS NXDOMAIN)",
+	  NULL,
 	  { "Check the spelling of the host in REDIS_URL / REDIS_HOST.",
 	    "Inside Docker Compose or Kubernetes, use the service name as the app's network sees it (docker compose ps, kubectl get svc).",
-	    "Run `redisdiag check` from where the app runs: it shows which variable the host came from." } },
-	{ "dns.temporary", RD_SEV_CRITICAL,
+	    "Run `redisdiag check` from where the app runs: it shows which variable the host came from." },
+	  "The name does not exist." },
+	{ "dns.temporary", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "The resolver failed temporarily or could not be reached (EAI_AGAIN)",
+	  NULL,
 	  { "Check the resolver in /etc/resolv.conf of the app's container and that it is reachable.",
-	    "Retry with backoff: EAI_AGAIN is transient when a resolver is overloaded or starting." } },
-	{ "dns.timeout", RD_SEV_CRITICAL,
+	    "Retry with backoff: EAI_AGAIN is transient when a resolver is overloaded or starting." },
+	  "The resolver failed temporarily or could not be reached." },
+	{ "dns.timeout", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "Name resolution timed out",
-	  { "The resolver did not answer in time: check the network path to it (port 53, UDP and TCP)." } },
-	{ "dns.no_address", RD_SEV_CRITICAL,
+	  NULL,
+	  { "The resolver did not answer in time: check the network path to it (port 53, UDP and TCP)." },
+	  "Resolution passed the deadline." },
+	{ "dns.no_address", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "The name exists but has no address of the wanted family",
-	  { "The name has no A (IPv4) or AAAA (IPv6) record the client asked for: add the record or let the client use the other family (family=0 in ioredis, -4/-6 here)." } },
+	  NULL,
+	  { "The name has no A (IPv4) or AAAA (IPv6) record the client asked for: add the record or let the client use the other family (family=0 in ioredis, -4/-6 here)." },
+	  "The name has no address of the wanted family." },
 	/* tcp */
-	{ "tcp.refused", RD_SEV_CRITICAL,
+	{ "tcp.refused", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "Nothing listens at the host and port (connection refused)",
+	  NULL,
 	  { "Check the port, and that Redis is running and bound to an address the app can reach (bind, protected-mode).",
-	    "Check which variable set the host and port: `redisdiag env` shows the winner and what it shadowed." } },
-	{ "tcp.timeout", RD_SEV_CRITICAL,
+	    "Check which variable set the host and port: `redisdiag env` shows the winner and what it shadowed." },
+	  "Nothing listens at host:port." },
+	{ "tcp.timeout", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "The connection did not complete in time",
+	  NULL,
 	  { "A firewall, security group or network policy drops the packets, or the address is wrong: check the path to the port.",
-	    "Managed Redis often admits only private networks or allow-listed addresses." } },
-	{ "tcp.unreachable", RD_SEV_CRITICAL,
+	    "Managed Redis often admits only private networks or allow-listed addresses." },
+	  "The connect did not complete before the deadline." },
+	{ "tcp.unreachable", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "No route to the host or network",
-	  { "The address is not reachable from the app's network: check routes, VPC peering and the address family (IPv6 without a route)." } },
-	{ "tcp.reset", RD_SEV_CRITICAL,
+	  NULL,
+	  { "The address is not reachable from the app's network: check routes, VPC peering and the address family (IPv6 without a route)." },
+	  "No route to the host or network." },
+	{ "tcp.reset", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "The peer reset the connection",
+	  NULL,
 	  { "A reset right after connecting often means a TLS port spoken to in plaintext: try rediss:// (run `redisdiag check --tls`).",
-	    "Otherwise a proxy, load balancer or idle timeout closed it: check timeouts and keepalive." } },
-	{ "tcp.connect_failed", RD_SEV_CRITICAL,
+	    "Otherwise a proxy, load balancer or idle timeout closed it: check timeouts and keepalive." },
+	  "The peer reset the connection." },
+	{ "tcp.connect_failed", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "The client could not connect (the cause is on another line)",
+	  NULL,
 	  { "Look for the 'Caused by' or inner exception of this line; explain classifies it separately.",
-	    "Run `redisdiag check` with the app's environment to see each step." } },
+	    "Run `redisdiag check` with the app's environment to see each step." },
+	  ".Cm explain\n"
+	  "only: a client said it could not connect without saying why." },
 	/* tls */
-	{ "tls.plaintext_port", RD_SEV_CRITICAL,
+	{ "tls.plaintext_port", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(TLS_SCHEME) | CL(TLS_HANDSHAKE),
 	  "TLS was spoken to a plaintext port",
-	  { "Use redis:// (no TLS) for this port, or the server's TLS port with rediss://." } },
-	{ "tls.handshake_failed", RD_SEV_CRITICAL,
+	  NULL,
+	  { "Use redis:// (no TLS) for this port, or the server's TLS port with rediss://." },
+	  "TLS was spoken to a plaintext port." },
+	{ "tls.handshake_failed", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(TLS_HANDSHAKE),
 	  "The TLS handshake failed",
+	  NULL,
 	  { "Check that the port speaks TLS, the TLS versions both sides allow, and whether the server needs a client certificate or a particular SNI.",
-	    "Run `redisdiag check --tls` to see the alert and the certificate." } },
-	{ "tls.cert_untrusted", RD_SEV_CRITICAL,
+	    "Run `redisdiag check --tls` to see the alert and the certificate." },
+	  "The handshake failed for another reason; the alert is named." },
+	{ "tls.cert_untrusted", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(CERTIFICATE) | CL(TLS_HANDSHAKE),
 	  "The server certificate does not verify (self-signed or unknown CA)",
+	  NULL,
 	  { "Give the client the CA that signed the server certificate (ca in ioredis/node-redis tls options, ssl_ca_certs in redis-py, --cacert here).",
-	    "Do not disable verification in production." } },
-	{ "tls.cert_expired", RD_SEV_CRITICAL,
+	    "Do not disable verification in production." },
+	  "The chain does not verify." },
+	{ "tls.cert_expired", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(CERTIFICATE) | CL(TLS_HANDSHAKE),
 	  "The server certificate has expired or is not yet valid",
-	  { "Renew the server certificate; check the clock of both machines." } },
-	{ "tls.hostname_mismatch", RD_SEV_CRITICAL,
+	  NULL,
+	  { "Renew the server certificate; check the clock of both machines." },
+	  "The certificate is expired or not yet valid." },
+	{ "tls.hostname_mismatch", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(CERTIFICATE) | CL(TLS_HANDSHAKE),
 	  "The certificate does not cover the host name or IP the client used",
+	  NULL,
 	  { "Connect by a name the certificate lists (its SANs), or reissue it to include the name or IP the app uses.",
-	    "When connecting by IP, set the TLS servername to the certificate's name." } },
-	{ "tls.client_cert_required", RD_SEV_CRITICAL,
+	    "When connecting by IP, set the TLS servername to the certificate's name." },
+	  "The certificate does not cover the host name or address." },
+	{ "tls.client_cert_required", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(TLS_HANDSHAKE),
 	  "The server demands a client certificate",
-	  { "Configure the client certificate and key (cert/key in the client's TLS options, --cert/--key here), or set tls-auth-clients no/optional on the server." } },
-	{ "tls.sni_required", RD_SEV_CRITICAL,
+	  NULL,
+	  { "Configure the client certificate and key (cert/key in the client's TLS options, --cert/--key here), or set tls-auth-clients no/optional on the server." },
+	  "The server demands a client certificate." },
+	{ "tls.sni_required", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(SNI) | CL(TLS_HANDSHAKE),
 	  "The server rejected the TLS server name (SNI)",
-	  { "Connect by host name, not IP, or set the TLS servername explicitly (servername in Node, REDIS_SNI_SERVERNAME, --sni here)." } },
-	{ "tls.insecure", RD_SEV_WARNING,
+	  NULL,
+	  { "Connect by host name, not IP, or set the TLS servername explicitly (servername in Node, REDIS_SNI_SERVERNAME, --sni here)." },
+	  "The server rejects a handshake without the right SNI." },
+	{ "tls.insecure", RD_SEV_WARNING, UNREACH, ST(TLS), CL(CERTIFICATE),
 	  "certificate verification is disabled",
+	  NULL,
 	  { "name the CA instead: --cacert ca.crt, and drop --insecure",
-	    "never disable verification in the app (rejectUnauthorized: false, ssl_cert_reqs=none)" } },
-	{ "tls.cert_expiring", RD_SEV_WARNING,
+	    "never disable verification in the app (rejectUnauthorized: false, ssl_cert_reqs=none)" },
+	  "Verification was disabled by the user." },
+	{ "tls.cert_expiring", RD_SEV_WARNING, UNREACH, ST(TLS), CL(CERTIFICATE),
 	  "the server certificate expires within 14 days",
-	  { "renew the server certificate before it expires and reload Redis" } },
+	  NULL,
+	  { "renew the server certificate before it expires and reload Redis" },
+	  "The certificate expires within 14 days." },
 	/* proto */
-	{ "proto.tls_required", RD_SEV_CRITICAL,
+	{ "proto.tls_required", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(TLS_SCHEME) | CL(TLS_HANDSHAKE) | CL(PING),
 	  "Plaintext was spoken to a TLS port",
-	  { "Use rediss:// (or the client's tls option) for this port." } },
-	{ "proto.not_redis", RD_SEV_CRITICAL,
+	  NULL,
+	  { "Use rediss:// (or the client's tls option) for this port." },
+	  "Plaintext was spoken to a TLS port." },
+	{ "proto.not_redis", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "The peer answers, but not in the Redis protocol",
-	  { "The host and port reach another service (HTTP, SSH, a proxy): check the port; a reply starting with 'H' is HTTP." } },
-	{ "proto.timeout", RD_SEV_CRITICAL,
+	  NULL,
+	  { "The host and port reach another service (HTTP, SSH, a proxy): check the port; a reply starting with 'H' is HTTP." },
+	  "The peer answers, but not in RESP." },
+	{ "proto.timeout", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "Connected, but no reply in time",
+	  NULL,
 	  { "The server is overloaded or blocked (slow commands, a long script, persistence forks), or a proxy swallows traffic: check SLOWLOG and latency.",
-	    "Raise the client's command timeout only after finding the cause." } },
-	{ "proto.closed", RD_SEV_CRITICAL,
+	    "Raise the client's command timeout only after finding the cause." },
+	  "Connected, but no reply before the deadline." },
+	{ "proto.closed", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "The server or something in between closed the connection",
+	  NULL,
 	  { "Plaintext to a TLS port is closed without a reply: try rediss://.",
-	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies." } },
-	{ "proto.hostile_reply", RD_SEV_CRITICAL,
+	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies." },
+	  "The server closed the connection without a reply." },
+	{ "proto.hostile_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "a reply over redisdiag's size, depth or count limits",
-	  { "check that the port belongs to a genuine Redis server; a proxy or another service may be answering" } },
+	  NULL,
+	  { "check that the port belongs to a genuine Redis server; a proxy or another service may be answering" },
+	  "A reply over the tool's size, depth or count limits." },
 	/* auth */
-	{ "auth.required", RD_SEV_CRITICAL,
+	{ "auth.required", RD_SEV_CRITICAL, REJECT, ST(AUTH), CL(PASSWORD) | CL(AUTH),
 	  "The server wants a password and none was sent (NOAUTH)",
+	  "{peer} requires a password; none was sent",
 	  { "Set the password in the app's configuration (REDIS_PASSWORD or redis://:PASSWORD@host in REDIS_URL).",
-	    "Check that the variable reaches the app: `redisdiag env` shows what resolved." } },
-	{ "auth.wrongpass", RD_SEV_CRITICAL,
+	    "Check that the variable reaches the app: `redisdiag env` shows what resolved." },
+	  "NOAUTH: the server wants a password and none was sent." },
+	{ "auth.wrongpass", RD_SEV_CRITICAL, REJECT, ST(AUTH), CL(PASSWORD) | CL(AUTH),
 	  "The password (or user name) was rejected",
+	  NULL,
 	  { "Check the password and, for ACL users, the user name; a URL needs percent-encoding for @ : / in the password.",
-	    "Check that no other variable overrides it (REDIS_PASSWORD vs the URL's password)." } },
-	{ "auth.no_password_configured", RD_SEV_CRITICAL,
+	    "Check that no other variable overrides it (REDIS_PASSWORD vs the URL's password)." },
+	  "WRONGPASS, or ERR invalid password." },
+	{ "auth.no_password_configured", RD_SEV_CRITICAL, REJECT, ST(AUTH), CL(PASSWORD) | CL(AUTH),
 	  "A password was sent to a server that has none",
+	  "a password was sent to {peer}, which has none",
 	  { "remove the password from the app's configuration (REDIS_PASSWORD, the URL's :PASSWORD@)",
-	    "or set one on the server (requirepass, or ACL SETUSER default on >PASSWORD) if it should have one" } },
-	{ "auth.noperm", RD_SEV_CRITICAL,
+	    "or set one on the server (requirepass, or ACL SETUSER default on >PASSWORD) if it should have one" },
+	  "A password was sent to a server without one." },
+	{ "auth.noperm", RD_SEV_CRITICAL, REJECT, ST(INFO), 0,
 	  "The ACL user may not run this command",
-	  { "Grant the command to the user (ACL SETUSER name +command) or use a user that has it." } },
+	  NULL,
+	  { "Grant the command to the user (ACL SETUSER name +command) or use a user that has it." },
+	  "The user may not run a probe command." },
 	/* server */
-	{ "server.protected_mode", RD_SEV_CRITICAL,
+	{ "server.protected_mode", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "Redis refuses remote clients in protected mode (DENIED)",
+	  "{peer} refuses remote clients (protected mode)",
 	  { "set a password on the server (requirepass) and connect with it, or bind it to the interface the app uses",
-	    "CONFIG SET protected-mode no only on a trusted private network" } },
-	{ "server.maxclients", RD_SEV_CRITICAL,
+	    "CONFIG SET protected-mode no only on a trusted private network" },
+	  "DENIED: protected mode." },
+	{ "server.maxclients", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY) | CL(CLIENT_HEADROOM),
 	  "The server has reached maxclients",
+	  "{peer} has reached its maximum number of clients",
 	  { "find who holds the connections: CLIENT LIST on the server (a connection leak, or too many workers/pools)",
-	    "raise maxclients (and the file-descriptor limit) if the load is legitimate" } },
-	{ "server.loading", RD_SEV_CRITICAL,
+	    "raise maxclients (and the file-descriptor limit) if the load is legitimate" },
+	  "Max number of clients reached." },
+	{ "server.loading", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "Redis is loading its dataset (LOADING)",
-	  { "wait for the load to finish (INFO persistence: loading_eta_seconds); clients should retry LOADING" } },
-	{ "server.busy", RD_SEV_CRITICAL,
+	  "{peer} is loading its dataset into memory",
+	  { "wait for the load to finish (INFO persistence: loading_eta_seconds); clients should retry LOADING" },
+	  "LOADING." },
+	{ "server.busy", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "Redis is busy running a script (BUSY)",
+	  "{peer} is busy running a script or function",
 	  { "SCRIPT KILL or FUNCTION KILL stops a read-only script; SHUTDOWN NOSAVE is the last resort",
-	    "fix the long script (busy-reply-threshold, lua-time-limit)" } },
-	{ "server.masterdown", RD_SEV_CRITICAL,
+	    "fix the long script (busy-reply-threshold, lua-time-limit)" },
+	  "BUSY." },
+	{ "server.masterdown", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "The replica lost its link to the primary (MASTERDOWN)",
+	  "{peer} is a replica that lost its master",
 	  { "restore the master link (INFO replication: master_link_status), or connect to the master",
-	    "replica-serve-stale-data yes lets it answer with stale data meanwhile" } },
-	{ "server.readonly_replica", RD_SEV_CRITICAL,
+	    "replica-serve-stale-data yes lets it answer with stale data meanwhile" },
+	  "MASTERDOWN." },
+	{ "server.readonly_replica", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "The client writes to a read-only replica (READONLY)",
-	  { "point the app at the master for writes" } },
-	{ "server.db_out_of_range", RD_SEV_CRITICAL,
+	  "{peer} is a read-only replica",
+	  { "point the app at the master for writes" },
+	  "Connected to a replica." },
+	{ "server.db_out_of_range", RD_SEV_CRITICAL, REJECT, ST(SELECT), CL(SERVER_READY),
 	  "SELECT failed: the database number does not exist",
+	  NULL,
 	  { "use a database below the server's 'databases' setting (16 by default; managed services often allow only 0)",
-	    "drop the /DB of the URL or REDIS_DB to use 0" } },
-	{ "server.oom_risk", RD_SEV_CRITICAL,
+	    "drop the /DB of the URL or REDIS_DB to use 0" },
+	  "SELECT failed." },
+	{ "server.oom_risk", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(MEMORY_HEADROOM),
 	  "Writes refused: used memory is over maxmemory (OOM)",
-	  { "free memory or raise maxmemory; or pick an eviction policy (maxmemory-policy allkeys-lru) for a cache" } },
-	{ "server.persistence_error", RD_SEV_CRITICAL,
+	  "{peer} is out of memory for writes",
+	  { "free memory or raise maxmemory; or pick an eviction policy (maxmemory-policy allkeys-lru) for a cache" },
+	  "Near maxmemory with the noeviction policy." },
+	{ "server.persistence_error", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "Writes refused: the last RDB save failed (MISCONF)",
-	  { "fix the disk (space, permissions) and check the server log for the failed BGSAVE/AOF write" } },
-	{ "server.cluster_mode", RD_SEV_WARNING,
+	  "{peer} refuses writes after a failed save",
+	  { "fix the disk (space, permissions) and check the server log for the failed BGSAVE/AOF write" },
+	  "The last save or AOF write failed." },
+	{ "server.cluster_mode", RD_SEV_WARNING, REJECT, ST(INFO), CL(SERVER_READY),
 	  "A cluster node redirected the client (MOVED/ASK)",
+	  "{peer} is a cluster node; use a cluster client",
 	  { "use a cluster client (ioredis Redis.Cluster, node-redis createCluster, redis-py RedisCluster)",
-	    "cluster mode has only database 0: drop /DB" } },
-	{ "server.cluster_down", RD_SEV_CRITICAL,
+	    "cluster mode has only database 0: drop /DB" },
+	  "A cluster node answered a non-cluster check (MOVED)." },
+	{ "server.cluster_down", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "The cluster is down (CLUSTERDOWN)",
-	  { "CLUSTER INFO shows the failing slots; restore the failed masters or their replicas" } },
-	{ "server.memory_pressure", RD_SEV_WARNING,
+	  "the cluster of {peer} is down",
+	  { "CLUSTER INFO shows the failing slots; restore the failed masters or their replicas" },
+	  "CLUSTERDOWN, or cluster_state:fail." },
+	{ "server.memory_pressure", RD_SEV_WARNING, REJECT, ST(INFO), CL(MEMORY_HEADROOM),
 	  "used memory is near maxmemory",
-	  { "raise maxmemory or reduce the data set; evictions are dropping keys" } },
-	{ "server.client_pressure", RD_SEV_WARNING,
+	  NULL,
+	  { "raise maxmemory or reduce the data set; evictions are dropping keys" },
+	  "Used memory near maxmemory." },
+	{ "server.client_pressure", RD_SEV_WARNING, REJECT, ST(INFO), CL(CLIENT_HEADROOM),
 	  "connected clients are near maxclients",
+	  NULL,
 	  { "look for a connection leak (CLIENT LIST by addr/name); share one client or pool per process",
-	    "raise maxclients if the load is legitimate" } },
-	{ "server.error", RD_SEV_CRITICAL,
+	    "raise maxclients if the load is legitimate" },
+	  "Connected clients near maxclients." },
+	{ "server.error", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "the server answered with an error redisdiag does not classify",
-	  { "look up the error in the server's documentation; the server log may say more" } },
+	  NULL,
+	  { "look up the error in the server's documentation; the server log may say more" },
+	  "An error reply to AUTH, SELECT or PING that no other identifier names." },
 	/* latency */
-	{ "latency.high", RD_SEV_WARNING,
+	{ "latency.high", RD_SEV_WARNING, ADVICE, ST(LATENCY), 0,
 	  "PING round trips are slow",
+	  NULL,
 	  { "run the app in the same region or network as Redis",
-	    "check the server's LATENCY DOCTOR and SLOWLOG GET for slow commands" } },
+	    "check the server's LATENCY DOCTOR and SLOWLOG GET for slow commands" },
+	  "The p99 latency is over the threshold." },
 	/* provider */
-	{ "provider.northflank", RD_SEV_INFO,
+	{ "provider.northflank", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Northflank addon",
-	  { "use the addon's connection string: REDIS_URL set to the value of NF_REDIS_URL (rediss://...addon.code.run:6379 when TLS is enabled)" } },
-	{ "provider.elasticache", RD_SEV_INFO,
+	  NULL,
+	  { "use the addon's connection string: REDIS_URL set to the value of NF_REDIS_URL (rediss://...addon.code.run:6379 when TLS is enabled)" },
+	  "Northflank addon\n"
+	  ".Pq Li *.addon.code.run ." },
+	{ "provider.elasticache", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "AWS ElastiCache",
-	  { "reachable only from inside its VPC (security group allowing the port from the app); with in-transit encryption use rediss://" } },
-	{ "provider.azure", RD_SEV_INFO,
+	  NULL,
+	  { "reachable only from inside its VPC (security group allowing the port from the app); with in-transit encryption use rediss://" },
+	  "AWS ElastiCache\n"
+	  ".Pq Li *.cache.amazonaws.com ." },
+	{ "provider.azure", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Azure Cache for Redis",
-	  { "use rediss://:ACCESS_KEY@NAME.redis.cache.windows.net:6380 (the non-TLS port 6379 is disabled by default)" } },
-	{ "provider.upstash", RD_SEV_INFO,
+	  NULL,
+	  { "use rediss://:ACCESS_KEY@NAME.redis.cache.windows.net:6380 (the non-TLS port 6379 is disabled by default)" },
+	  "Azure Cache for Redis\n"
+	  ".Pq Li *.redis.cache.windows.net ,\n"
+	  "where TLS is on port 6380 and 6379 is plaintext, and Azure Managed Redis\n"
+	  ".Pq Li *.redis.azure.net ." },
+	{ "provider.upstash", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Upstash Redis",
-	  { "Upstash requires TLS: use rediss://default:TOKEN@HOST:6379 (UPSTASH_REDIS_URL)" } },
-	{ "provider.railway", RD_SEV_INFO,
+	  NULL,
+	  { "Upstash requires TLS: use rediss://default:TOKEN@HOST:6379 (UPSTASH_REDIS_URL)" },
+	  "Upstash\n"
+	  ".Pq Li *.upstash.io ." },
+	{ "provider.railway", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Railway private network",
-	  { "the private network is IPv6 in older environments: ioredis needs family: 6 (REDIS_URL=...?family=6); from outside Railway use REDIS_PUBLIC_URL" } },
-	{ "provider.fly", RD_SEV_INFO,
+	  NULL,
+	  { "the private network is IPv6 in older environments: ioredis needs family: 6 (REDIS_URL=...?family=6); from outside Railway use REDIS_PUBLIC_URL" },
+	  "Railway\n"
+	  ".Pq Li *.railway.internal , *.proxy.rlwy.net ." },
+	{ "provider.fly", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Fly.io Flycast (private IPv6)",
-	  { "Fly's private network (6PN) is IPv6-only: set family=6 (REDIS_URL=...?family=6, redisdiag -6)" } },
-	{ "provider.render", RD_SEV_INFO,
+	  NULL,
+	  { "Fly's private network (6PN) is IPv6-only: set family=6 (REDIS_URL=...?family=6, redisdiag -6)" },
+	  "Fly.io\n"
+	  ".Pq Li .internal , .flycast ." },
+	{ "provider.render", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Render Key Value (external URL)",
-	  { "the external URL needs rediss:// and an allowed source IP; inside Render use the internal URL (redis://red-...:6379)" } },
-	{ "provider.memorystore", RD_SEV_INFO,
+	  NULL,
+	  { "the external URL needs rediss:// and an allowed source IP; inside Render use the internal URL (redis://red-...:6379)" },
+	  "Render Key Value\n"
+	  ".Pq Li *.render.com , red-* ." },
+	{ "provider.memorystore", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Google Cloud Memorystore",
-	  { "reachable only over the VPC (Cloud Run: Direct VPC egress or a connector); in-transit encryption uses port 6378 and the server CA" } },
-	{ "provider.rediscloud", RD_SEV_INFO,
+	  NULL,
+	  { "reachable only over the VPC (Cloud Run: Direct VPC egress or a connector); in-transit encryption uses port 6378 and the server CA" },
+	  "Google Cloud Memorystore\n"
+	  ".Pq Li *.memorystore.googleapis.com , No a private address on Cloud Run ." },
+	{ "provider.rediscloud", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Redis Cloud",
-	  { "use the endpoint's port (not 6379) and the default user's password; if TLS is enabled on the database use rediss://" } },
-	{ "provider.digitalocean", RD_SEV_INFO,
+	  NULL,
+	  { "use the endpoint's port (not 6379) and the default user's password; if TLS is enabled on the database use rediss://" },
+	  "Redis Cloud\n"
+	  ".Pq Li *.redis-cloud.com , *.redislabs.com ." },
+	{ "provider.digitalocean", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "DigitalOcean Managed Caching",
-	  { "use rediss://default:PASSWORD@HOST:25061 (TLS is required)" } },
-	{ "provider.heroku", RD_SEV_INFO,
+	  NULL,
+	  { "use rediss://default:PASSWORD@HOST:25061 (TLS is required)" },
+	  "DigitalOcean Managed Caching\n"
+	  ".Pq Li *.db.ondigitalocean.com ." },
+	{ "provider.heroku", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
 	  "Heroku Key-Value Store",
-	  { "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// and turn verification off in the client (ioredis tls: { rejectUnauthorized: false }; redisdiag --insecure)" } },
+	  NULL,
+	  { "Heroku's certificates are self-signed: use REDIS_TLS_URL/rediss:// and turn verification off in the client (ioredis tls: { rejectUnauthorized: false }; redisdiag --insecure)" },
+	  "Heroku Key-Value Store\n"
+	  ".Pq Li *.compute-1.amazonaws.com ." },
 };
 
 const struct rd_catalog_entry *
@@ -263,6 +425,38 @@ catalog_entries(size_t *n)
 	return catalog;
 }
 
+enum rd_verdict
+catalog_verdict(const char *id)
+{
+	const struct rd_catalog_entry *e = catalog_find(id);
+
+	return e != NULL ? e->verdict : RD_V_NO_ATTEMPT;
+}
+
+bool
+catalog_is_probe_failure(const char *id)
+{
+	enum rd_verdict v = catalog_verdict(id);
+
+	return v == RD_V_UNREACHABLE || v == RD_V_REJECTING;
+}
+
+int
+catalog_step(const char *id)
+{
+	const struct rd_catalog_entry *e = catalog_find(id);
+
+	return e != NULL ? e->step : RD_CAT_NO_STEP;
+}
+
+bool
+catalog_explains(const char *id, enum rd_cl_id cl)
+{
+	const struct rd_catalog_entry *e = catalog_find(id);
+
+	return e != NULL && (e->items & RD_CL_BIT(cl)) != 0;
+}
+
 void
 catalog_title(struct rd_finding *f)
 {
@@ -271,6 +465,25 @@ catalog_title(struct rd_finding *f)
 	if (f == NULL || (e = catalog_find(f->id)) == NULL)
 		return;
 	snprintf(f->title, sizeof(f->title), "%s", e->title);
+}
+
+void
+catalog_title_at(struct rd_finding *f, const char *peer)
+{
+	const struct rd_catalog_entry *e;
+	const char *t, *p;
+
+	if (f == NULL || (e = catalog_find(f->id)) == NULL)
+		return;
+	if (e->title_at == NULL) {
+		catalog_title(f);
+		return;
+	}
+	f->title[0] = '\0';
+	for (t = e->title_at; (p = strstr(t, "{peer}")) != NULL; t = p + 6)
+		rd_appendf(f->title, sizeof(f->title), "%.*s%s", (int)(p - t),
+		    t, peer);
+	rd_appendf(f->title, sizeof(f->title), "%s", t);
 }
 
 void

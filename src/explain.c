@@ -180,9 +180,9 @@ add_findings(const struct scan *s, struct rd_report *r)
 
 	for (i = 0; i < s->nids; i++) {
 		const char *id = s->ids[i].id;
+		/* A cause of "no Redis conversation" that names itself. */
 		if (strcmp(id, "tcp.connect_failed") != 0 &&
-		    (strncmp(id, "dns.", 4) == 0 || strncmp(id, "tcp.", 4) == 0 ||
-		    strncmp(id, "tls.", 4) == 0 || strncmp(id, "proto.", 6) == 0))
+		    catalog_verdict(id) == RD_V_UNREACHABLE)
 			specific_net = true;
 	}
 	for (i = 0; i < s->nids; i++) {
@@ -251,7 +251,7 @@ synth_config(const struct scan *s, const struct rd_report *r,
 	if (l == NULL)
 		return false;
 	for (i = 0; i < s->nids; i++)
-		if (strncmp(s->ids[i].id, "tls.", 4) == 0 ||
+		if (catalog_step(s->ids[i].id) == RD_STEP_TLS ||
 		    strstr(s->ids[i].first.excerpt, "rediss://") != NULL)
 			tls = true;
 

@@ -5,10 +5,12 @@
  * little presentation every format needs the same way — the step as shown
  * (ok with a warning of its own shows as warn), the checklist names when
  * the report left them out, and which findings explain a checklist item —
- * so that json, text, nagios, prometheus and junit never disagree. */
+ * so that json, text, nagios, prometheus and junit never disagree.  A
+ * finding's step and checklist items are its catalog row's (catalog.c). */
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "render_int.h"
 #include "report.h"
 
@@ -32,33 +34,6 @@ report_render(const struct rd_report *r, FILE *out)
 	if (rc == 0 && (fflush(out) == EOF || ferror(out)))
 		rc = -1;
 	return rc;
-}
-
-/* Which step a warning finding belongs to, by the prefix of its id. */
-static int
-finding_step(const char *id)
-{
-	static const struct {
-		const char *prefix;
-		enum rd_step_id step;
-	} map[] = {
-		{ "config.", RD_STEP_CONFIG },
-		{ "provider.", RD_STEP_CONFIG },
-		{ "dns.", RD_STEP_DNS },
-		{ "tcp.", RD_STEP_TCP },
-		{ "tls.", RD_STEP_TLS },
-		{ "auth.noperm", RD_STEP_INFO },
-		{ "auth.", RD_STEP_AUTH },
-		{ "server.db_out_of_range", RD_STEP_SELECT },
-		{ "server.", RD_STEP_INFO },
-		{ "latency.", RD_STEP_LATENCY },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strncmp(id, map[i].prefix, strlen(map[i].prefix)) == 0)
-			return (int)map[i].step;
-	return -1;
 }
 
 const char *
@@ -140,7 +115,7 @@ report_step(const struct rd_report *r, enum rd_step_id id, struct rd_step *out)
 	for (i = 0; i < r->findings.n; i++) {
 		const struct rd_finding *f = &r->findings.v[i];
 
-		if (f->sev >= RD_SEV_WARNING && finding_step(f->id) == (int)id) {
+		if (f->sev >= RD_SEV_WARNING && catalog_step(f->id) == (int)id) {
 			out->status = RD_ST_WARN;
 			return;
 		}
@@ -150,52 +125,5 @@ report_step(const struct rd_report *r, enum rd_step_id id, struct rd_step *out)
 bool
 report_finding_for_item(const char *id, enum rd_cl_id cl)
 {
-	/* A finding id, or a prefix ending in '.', that explains an item. */
-	static const struct {
-		enum rd_cl_id cl;
-		const char *ids[10];
-	} map[] = {
-		{ RD_CL_REMOTE_HOST, { "config.localhost_in_container" } },
-		{ RD_CL_PASSWORD, { "auth.required", "auth.wrongpass",
-		    "auth.no_password_configured", "config.conflict" } },
-		{ RD_CL_TLS_SCHEME, { "config.tls_recommended", "proto.tls_required",
-		    "tls.plaintext_port" } },
-		{ RD_CL_SNI, { "config.sni_ip", "config.sni_mismatch",
-		    "tls.sni_required" } },
-		{ RD_CL_CERTIFICATE, { "tls.cert_untrusted", "tls.cert_expired",
-		    "tls.hostname_mismatch", "tls.insecure", "tls.cert_expiring" } },
-		{ RD_CL_ENV_REACHES_APP, { "config.default_used", "config.shadowed",
-		    "config.invalid_url", "config.invalid_port" } },
-		{ RD_CL_DNS, { "dns." } },
-		{ RD_CL_TCP, { "tcp." } },
-		{ RD_CL_TLS_HANDSHAKE, { "tls.handshake_failed", "tls.plaintext_port",
-		    "tls.client_cert_required", "tls.sni_required",
-		    "tls.cert_untrusted", "tls.cert_expired",
-		    "tls.hostname_mismatch", "proto.tls_required" } },
-		{ RD_CL_AUTH, { "auth." } },
-		{ RD_CL_PING, { "proto." } },
-		{ RD_CL_SERVER_READY, { "server.protected_mode", "server.maxclients",
-		    "server.loading", "server.busy", "server.masterdown",
-		    "server.readonly_replica", "server.db_out_of_range",
-		    "server.cluster_mode", "server.cluster_down",
-		    "server.persistence_error" } },
-		{ RD_CL_MEMORY_HEADROOM, { "server.memory_pressure",
-		    "server.oom_risk" } },
-		{ RD_CL_CLIENT_HEADROOM, { "server.client_pressure",
-		    "server.maxclients" } },
-	};
-	size_t i, j, n;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (map[i].cl != cl)
-			continue;
-		for (j = 0; j < 10 && map[i].ids[j] != NULL; j++) {
-			n = strlen(map[i].ids[j]);
-			if (map[i].ids[j][n - 1] == '.' ?
-			    strncmp(id, map[i].ids[j], n) == 0 :
-			    strcmp(id, map[i].ids[j]) == 0)
-				return true;
-		}
-	}
-	return false;
+	return catalog_explains(id, cl);
 }

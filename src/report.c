@@ -9,13 +9,16 @@
  *   2  no Redis conversation (DNS, TCP, TLS, protocol, timeout)
  *   3  invalid configuration, or nothing was attempted
  * env exits 0 when the configuration resolves and 3 when it does not;
- * explain takes the class of its worst finding.  Pure: no I/O. */
+ * explain takes the verdict of its worst finding.  Which checklist items a
+ * finding explains and which verdict it stands for are its catalog row's
+ * (catalog.c), never decided here by its id.  Pure: no I/O. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "report.h"
 #include "strutil.h"
 
@@ -109,31 +112,6 @@ report_free(struct rd_report *r)
 
 /* ---- helpers ---- */
 
-static const struct rd_finding *
-finding(const struct rd_report *r, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < r->findings.n; i++)
-		if (strcmp(r->findings.v[i].id, id) == 0)
-			return &r->findings.v[i];
-	return NULL;
-}
-
-/* The first finding whose id starts with prefix (and, when sev >= 0, has
- * that severity or worse). */
-static const struct rd_finding *
-finding_prefix(const struct rd_report *r, const char *prefix, int sev)
-{
-	size_t i;
-
-	for (i = 0; i < r->findings.n; i++)
-		if (rd_has_prefix(r->findings.v[i].id, prefix) &&
-		    (sev < 0 || (int)r->findings.v[i].sev >= sev))
-			return &r->findings.v[i];
-	return NULL;
-}
-
 static bool
 is_ip(const char *h)
 {
@@ -182,27 +160,34 @@ set(struct rd_report *r, enum rd_cl_id id, enum rd_cl_status st,
 	va_end(ap);
 }
 
-/* Marks item id from the first finding among ids (fail when critical,
- * warn otherwise).  Returns true when one was found. */
+/* Marks item cl from the findings its catalog rows say explain it: the
+ * worst of them (fail when critical, warn when a warning; info ones do
+ * not count), among equals the one whose row comes first (the catalog is
+ * in pipeline order).  Returns true when one was found. */
 static bool
-from_findings(struct rd_report *r, enum rd_cl_id id, const char *const *ids)
+from_findings(struct rd_report *r, enum rd_cl_id cl)
 {
-	const struct rd_finding *f;
+	const struct rd_catalog_entry *e, *best_e = NULL;
+	const struct rd_finding *f, *best = NULL;
 	size_t i;
 
-	for (i = 0; ids[i] != NULL; i++) {
-		f = ids[i][strlen(ids[i]) - 1] == '.' ?
-		    finding_prefix(r, ids[i], RD_SEV_WARNING) : finding(r, ids[i]);
-		if (f == NULL || f->sev == RD_SEV_INFO)
+	for (i = 0; i < r->findings.n; i++) {
+		f = &r->findings.v[i];
+		e = catalog_find(f->id);
+		if (f->sev == RD_SEV_INFO || !catalog_explains(f->id, cl))
 			continue;
-		set(r, id, f->sev == RD_SEV_CRITICAL ? RD_CL_FAIL : RD_CL_WARN,
-		    "%s", f->id);
-		return true;
+		if (best == NULL || f->sev > best->sev ||
+		    (f->sev == best->sev && e < best_e)) {
+			best = f;
+			best_e = e;
+		}
 	}
-	return false;
+	if (best == NULL)
+		return false;
+	set(r, cl, best->sev == RD_SEV_CRITICAL ? RD_CL_FAIL : RD_CL_WARN,
+	    "%s", best->id);
+	return true;
 }
-
-#define IDS(...)	((const char *const []){ __VA_ARGS__, NULL })
 
 static const struct {
 	const char *id, *title;
@@ -267,7 +252,8 @@ checklist_config(struct rd_report *r)
 	bool pong = got_pong(o);
 	bool remote = !loop;
 
-	/* remote_host */
+	/* remote_host: measured from the configuration, as the rule that
+	 * emits config.localhost_in_container does. */
 	if (loop && cfg->envi.in_container)
 		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_WARN : RD_CL_FAIL,
 		    "%s inside a container is the container itself%s", cfg->host,
@@ -279,9 +265,7 @@ checklist_config(struct rd_report *r)
 		set(r, RD_CL_REMOTE_HOST, RD_CL_PASS, "%s", cfg->host);
 
 	/* password */
-	if (!from_findings(r, RD_CL_PASSWORD, IDS("auth.required",
-	    "auth.wrongpass", "auth.no_password_configured",
-	    "config.conflict"))) {
+	if (!from_findings(r, RD_CL_PASSWORD)) {
 		if (cfg->password_set && pong)
 			set(r, RD_CL_PASSWORD, RD_CL_PASS, "set and accepted");
 		else if (cfg->password_set)
@@ -299,8 +283,7 @@ checklist_config(struct rd_report *r)
 	}
 
 	/* tls_scheme */
-	if (!from_findings(r, RD_CL_TLS_SCHEME, IDS("proto.tls_required",
-	    "tls.plaintext_port", "config.tls_recommended"))) {
+	if (!from_findings(r, RD_CL_TLS_SCHEME)) {
 		if (cfg->tls)
 			set(r, RD_CL_TLS_SCHEME, RD_CL_PASS, "TLS on");
 		else if (remote)
@@ -314,8 +297,7 @@ checklist_config(struct rd_report *r)
 	/* sni */
 	if (!cfg->tls)
 		set(r, RD_CL_SNI, RD_CL_SKIP, "TLS off");
-	else if (!from_findings(r, RD_CL_SNI, IDS("tls.sni_required",
-	    "config.sni_ip", "config.sni_mismatch"))) {
+	else if (!from_findings(r, RD_CL_SNI)) {
 		if (cfg->sni == NULL && is_ip(cfg->host))
 			set(r, RD_CL_SNI, RD_CL_PASS, "none for IP literal %s",
 			    cfg->host);
@@ -332,9 +314,7 @@ checklist_config(struct rd_report *r)
 	/* certificate */
 	if (!cfg->tls)
 		set(r, RD_CL_CERTIFICATE, RD_CL_SKIP, "TLS off");
-	else if (!from_findings(r, RD_CL_CERTIFICATE, IDS("tls.cert_untrusted",
-	    "tls.cert_expired", "tls.hostname_mismatch", "tls.insecure",
-	    "tls.cert_expiring"))) {
+	else if (!from_findings(r, RD_CL_CERTIFICATE)) {
 		if (cfg->insecure)
 			set(r, RD_CL_CERTIFICATE, RD_CL_WARN, "not verified "
 			    "(--insecure)");
@@ -350,8 +330,7 @@ checklist_config(struct rd_report *r)
 	}
 
 	/* env_reaches_app */
-	if (!from_findings(r, RD_CL_ENV_REACHES_APP, IDS("config.default_used",
-	    "config.shadowed"))) {
+	if (!from_findings(r, RD_CL_ENV_REACHES_APP)) {
 		if (cfg->default_used || strcmp(cfg->source, "default") == 0)
 			set(r, RD_CL_ENV_REACHES_APP, RD_CL_WARN, "nothing set; "
 			    "built-in default 127.0.0.1:6379");
@@ -392,7 +371,7 @@ checklist_probe(struct rd_report *r)
 	s = &o->server;
 
 	/* dns */
-	if (!from_findings(r, RD_CL_DNS, IDS("dns."))) {
+	if (!from_findings(r, RD_CL_DNS)) {
 		if (o->dns.literal)
 			set(r, RD_CL_DNS, RD_CL_PASS, "IP literal; no lookup");
 		else if (o->dns.attempted && o->dns.naddr > 0)
@@ -407,7 +386,7 @@ checklist_probe(struct rd_report *r)
 	}
 
 	/* tcp */
-	if (!from_findings(r, RD_CL_TCP, IDS("tcp."))) {
+	if (!from_findings(r, RD_CL_TCP)) {
 		if (o->tcp.attempted && o->tcp.winner >= 0)
 			set(r, RD_CL_TCP, RD_CL_PASS, "connected to %s",
 			    o->tcp.peer);
@@ -419,11 +398,7 @@ checklist_probe(struct rd_report *r)
 	}
 
 	/* tls_handshake */
-	if (!from_findings(r, RD_CL_TLS_HANDSHAKE, IDS("proto.tls_required",
-	    "tls.plaintext_port", "tls.handshake_failed",
-	    "tls.client_cert_required", "tls.sni_required",
-	    "tls.cert_untrusted", "tls.cert_expired",
-	    "tls.hostname_mismatch"))) {
+	if (!from_findings(r, RD_CL_TLS_HANDSHAKE)) {
 		if (!o->tls.attempted)
 			set(r, RD_CL_TLS_HANDSHAKE, RD_CL_SKIP, cfg != NULL &&
 			    !cfg->tls ? "TLS off" : "not reached");
@@ -439,8 +414,7 @@ checklist_probe(struct rd_report *r)
 	}
 
 	/* auth */
-	if (!from_findings(r, RD_CL_AUTH, IDS("auth.required", "auth.wrongpass",
-	    "auth.no_password_configured"))) {
+	if (!from_findings(r, RD_CL_AUTH)) {
 		if (o->auth.sent && o->auth.kind == RD_R_STATUS)
 			set(r, RD_CL_AUTH, RD_CL_PASS, "AUTH %s", o->auth.text);
 		else if (o->auth.sent && err_reply(&o->auth))
@@ -453,7 +427,8 @@ checklist_probe(struct rd_report *r)
 			set(r, RD_CL_AUTH, RD_CL_SKIP, "not reached");
 	}
 
-	/* ping */
+	/* ping: measured; the findings that explain it only name themselves
+	 * behind it (renderers). */
 	if (pong)
 		set(r, RD_CL_PING, RD_CL_PASS, "PONG in %.2f ms",
 		    (double)o->steps[RD_STEP_PING].us / 1000.0);
@@ -465,11 +440,7 @@ checklist_probe(struct rd_report *r)
 		set(r, RD_CL_PING, RD_CL_SKIP, "not reached");
 
 	/* server_ready */
-	if (!from_findings(r, RD_CL_SERVER_READY, IDS("server.protected_mode",
-	    "server.maxclients", "server.loading", "server.busy",
-	    "server.masterdown", "server.db_out_of_range",
-	    "server.cluster_down", "server.persistence_error",
-	    "server.cluster_mode", "server.readonly_replica", "server.error"))) {
+	if (!from_findings(r, RD_CL_SERVER_READY)) {
 		if (pong)
 			set(r, RD_CL_SERVER_READY, RD_CL_PASS, "%s%s%s",
 			    s->role[0] ? "role " : "answers",
@@ -479,8 +450,7 @@ checklist_probe(struct rd_report *r)
 	}
 
 	/* memory_headroom */
-	if (!from_findings(r, RD_CL_MEMORY_HEADROOM, IDS("server.oom_risk",
-	    "server.memory_pressure"))) {
+	if (!from_findings(r, RD_CL_MEMORY_HEADROOM)) {
 		if (!s->info_ok)
 			set(r, RD_CL_MEMORY_HEADROOM, RD_CL_SKIP, "INFO %s",
 			    s->info_denied ? "not allowed" : "not read");
@@ -494,8 +464,7 @@ checklist_probe(struct rd_report *r)
 	}
 
 	/* client_headroom */
-	if (!from_findings(r, RD_CL_CLIENT_HEADROOM, IDS("server.maxclients",
-	    "server.client_pressure"))) {
+	if (!from_findings(r, RD_CL_CLIENT_HEADROOM)) {
 		if (!s->info_ok || !s->maxclients_known)
 			set(r, RD_CL_CLIENT_HEADROOM, RD_CL_SKIP, "maxclients "
 			    "unknown");
@@ -507,58 +476,18 @@ checklist_probe(struct rd_report *r)
 }
 
 /* Without a configuration (explain), the findings alone decide the items
- * they name; the rest is skip. */
+ * they explain; the rest is skip. */
 static void
 checklist_findings(struct rd_report *r)
 {
-	const char *const *const ids[RD_CL__COUNT] = {
-		[RD_CL_REMOTE_HOST] = IDS("config.localhost_in_container"),
-		[RD_CL_PASSWORD] = IDS("auth.required", "auth.wrongpass",
-		    "auth.no_password_configured"),
-		[RD_CL_TLS_SCHEME] = IDS("proto.tls_required",
-		    "tls.plaintext_port"),
-		[RD_CL_SNI] = IDS("tls.sni_required"),
-		[RD_CL_CERTIFICATE] = IDS("tls.cert_untrusted",
-		    "tls.cert_expired", "tls.hostname_mismatch"),
-		[RD_CL_ENV_REACHES_APP] = IDS("config.default_used"),
-		[RD_CL_DNS] = IDS("dns."),
-		[RD_CL_TCP] = IDS("tcp."),
-		[RD_CL_TLS_HANDSHAKE] = IDS("tls.handshake_failed",
-		    "tls.client_cert_required"),
-		[RD_CL_AUTH] = IDS("auth."),
-		[RD_CL_PING] = IDS("proto."),
-		[RD_CL_SERVER_READY] = IDS("server.protected_mode",
-		    "server.maxclients", "server.loading", "server.busy",
-		    "server.masterdown", "server.db_out_of_range",
-		    "server.cluster_down", "server.persistence_error",
-		    "server.cluster_mode", "server.readonly_replica"),
-		[RD_CL_MEMORY_HEADROOM] = IDS("server.oom_risk",
-		    "server.memory_pressure"),
-		[RD_CL_CLIENT_HEADROOM] = IDS("server.maxclients",
-		    "server.client_pressure"),
-	};
 	size_t i;
 
 	for (i = 0; i < RD_CL__COUNT; i++)
-		if (!from_findings(r, i, ids[i]))
+		if (!from_findings(r, i))
 			set(r, i, RD_CL_SKIP, "not in the text");
 }
 
 /* ---- verdict ---- */
-
-/* The verdict class a finding id stands for when it is critical: the
- * server answered and refused (auth., server.), or there was no Redis
- * conversation (dns., tcp., tls., proto.). */
-static enum rd_verdict
-id_class(const char *id)
-{
-	if (rd_has_prefix(id, "auth.") || rd_has_prefix(id, "server."))
-		return RD_V_REJECTING;
-	if (rd_has_prefix(id, "dns.") || rd_has_prefix(id, "tcp.") ||
-	    rd_has_prefix(id, "tls.") || rd_has_prefix(id, "proto."))
-		return RD_V_UNREACHABLE;
-	return RD_V_NO_ATTEMPT;		/* config., provider. */
-}
 
 static int
 verdict_exit(enum rd_verdict v)
@@ -593,7 +522,7 @@ culprit(const struct rd_report *r)
 
 	for (i = 0; i < r->findings.n; i++)
 		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
-		    id_class(r->findings.v[i].id) != RD_V_NO_ATTEMPT)
+		    catalog_is_probe_failure(r->findings.v[i].id))
 			return &r->findings.v[i];
 	for (i = 0; i < r->findings.n; i++)
 		if (r->findings.v[i].sev == RD_SEV_CRITICAL)
@@ -667,8 +596,8 @@ verdict_explain(struct rd_report *r)
 
 		if (worst == NULL || f->sev > worst->sev ||
 		    (f->sev == worst->sev && f->sev == RD_SEV_CRITICAL &&
-		    verdict_exit(id_class(f->id)) >
-		    verdict_exit(id_class(worst->id))))
+		    verdict_exit(catalog_verdict(f->id)) >
+		    verdict_exit(catalog_verdict(worst->id))))
 			worst = f;
 	}
 	if (worst == NULL) {
@@ -676,8 +605,8 @@ verdict_explain(struct rd_report *r)
 		sumf(r, "no known Redis "
 		    "error recognised");
 	} else if (worst->sev == RD_SEV_CRITICAL &&
-	    id_class(worst->id) != RD_V_NO_ATTEMPT) {
-		r->verdict = id_class(worst->id);
+	    catalog_is_probe_failure(worst->id)) {
+		r->verdict = catalog_verdict(worst->id);
 		summary_finding(r, worst, "");
 	} else {
 		r->verdict = worst->sev == RD_SEV_INFO ? RD_V_OK : RD_V_WARN;
@@ -717,7 +646,7 @@ verdict_check(struct rd_report *r)
 	f = NULL;
 	for (size_t i = 0; i < r->findings.n && f == NULL; i++)
 		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
-		    id_class(r->findings.v[i].id) == RD_V_REJECTING)
+		    catalog_verdict(r->findings.v[i].id) == RD_V_REJECTING)
 			f = &r->findings.v[i];
 	if (pong && !err_reply(&o->auth) && !err_reply(&o->select) && f == NULL) {
 		r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;

@@ -188,8 +188,9 @@ void	report_problem_text(const struct rd_problem *, char *buf, size_t sz);
 const char *report_cl_id(const struct rd_report *, enum rd_cl_id);
 const char *report_cl_title(const struct rd_report *, enum rd_cl_id);
 
-/* True when finding id explains checklist item cl (junit failures and the
- * text checklist name the findings behind an item). */
+/* True when finding id explains checklist item cl, as its catalog row
+ * says (junit failures and the text checklist name the findings behind an
+ * item; report_finish decided the item from the same rows). */
 bool	report_finding_for_item(const char *id, enum rd_cl_id cl);
 
 /* The report as a cJSON tree (render_json.c), for renderers that embed it

@@ -5,9 +5,10 @@
  * the conversation, the server's replies, INFO, latency.  Each rule reads
  * (cfg, obs, opts) and emits at most a few findings with a stable id,
  * evidence made of what was observed (addresses, codes, values) and a
- * concrete remedy.  Titles name what was observed; a remedy that holds
- * whatever was observed is the catalog's (catalog.c, shared with explain),
- * not repeated here.  Classification is by code only: EAI_*, errno,
+ * concrete remedy.  Titles name what was observed; a title that only names
+ * the peer, and a remedy that holds whatever was observed, are the
+ * catalog's (catalog.c, shared with explain), not repeated here; so are an
+ * id's verdict, step and checklist items.  Classification is by code only: EAI_*, errno,
  * X509_V_ERR_*, TLS alert numbers, OpenSSL reason codes and the RESP error
  * prefix — never by an OS's wording, which differs between libcs.
  *
@@ -920,8 +921,7 @@ earlier_failure(struct rctx *c)
 		const char *id = c->fs->v[i].id;
 
 		if (c->fs->v[i].sev == RD_SEV_CRITICAL &&
-		    (rd_has_prefix(id, "dns.") || rd_has_prefix(id, "tcp.") ||
-		    rd_has_prefix(id, "tls.") || rd_has_prefix(id, "proto.")))
+		    catalog_verdict(id) == RD_V_UNREACHABLE)
 			return true;
 	}
 	return false;
@@ -1071,6 +1071,29 @@ r_conversation(struct rctx *c)
 
 /* ---- server replies ---- */
 
+/* The title of an error reply that depends on what was configured: the
+ * user for WRONGPASS, the command and user for NOPERM, the db number for
+ * SELECT.  The other ids are titled by their catalog row, said of the
+ * peer.  Returns false when the row's title_at is the title. */
+static bool
+reply_title(struct rctx *c, struct rd_finding *f, const char *cmd)
+{
+	const struct rd_config *cfg = c->cfg;
+
+	if (strcmp(f->id, "auth.wrongpass") == 0)
+		TITLE(f, "%s rejected the %s", c->peer,
+		    cfg != NULL && cfg->username ? "username or password" :
+		    "password");
+	else if (strcmp(f->id, "auth.noperm") == 0)
+		TITLE(f, "the user may not run %s on %s", cmd, c->peer);
+	else if (strcmp(f->id, "server.db_out_of_range") == 0)
+		TITLE(f, "%s has no database %d", c->peer, cfg != NULL ?
+		    cfg->db : -1);
+	else
+		return false;
+	return true;
+}
+
 static void
 f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 {
@@ -1102,18 +1125,18 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 		    c->peer, r->text);
 	else
 		EVID(f, "%s answered %s with \"%s\"", c->peer, cmd, r->text);
+	if (!reply_title(c, f, cmd))
+		catalog_title_at(f, c->peer);
 
+	/* Evidence and fixes that name what was configured; the others'
+	 * fixes are the row's. */
 	if (strcmp(id, "auth.required") == 0) {
-		TITLE(f, "%s requires a password; none was sent", c->peer);
 		EVID(f, "; no password is configured");
 		evid_source(c, f);
 		REMEDY(f, "set the password: REDIS_URL=redis://:PASSWORD@%s "
 		    "or REDIS_PASSWORD", c->target);
 		remedy_target(c, f);
 	} else if (strcmp(id, "auth.wrongpass") == 0) {
-		TITLE(f, "%s rejected the %s", c->peer,
-		    cfg != NULL && cfg->username ? "username or password" :
-		    "password");
 		if (cfg != NULL) {
 			EVID(f, "; username %s", cfg->username ? cfg->username :
 			    "(default)");
@@ -1131,7 +1154,6 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			REMEDY(f, "if the server uses ACL users, set the "
 			    "username too: redis://USER:PASSWORD@host");
 	} else if (strcmp(id, "auth.no_password_configured") == 0) {
-		TITLE(f, "a password was sent to %s, which has none", c->peer);
 		if (cfg != NULL)
 			EVID(f, "; password from %s",
 			    cfg->f[RD_F_PASSWORD].source[0] ?
@@ -1139,7 +1161,6 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 		catalog_remedies(f);
 		remedy_target(c, f);
 	} else if (strcmp(id, "auth.noperm") == 0) {
-		TITLE(f, "the user may not run %s on %s", cmd, c->peer);
 		if (cfg != NULL)
 			EVID(f, "; user %s", cfg->username ? cfg->username :
 			    "default");
@@ -1153,45 +1174,14 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			    cfg != NULL && cfg->username ? cfg->username :
 			    "default", step == 1 ? "auth" : step == 2 ?
 			    "select" : "ping");
-	} else if (strcmp(id, "server.protected_mode") == 0) {
-		TITLE(f, "%s refuses remote clients (protected mode)", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.maxclients") == 0) {
-		TITLE(f, "%s has reached its maximum number of clients", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.loading") == 0) {
-		TITLE(f, "%s is loading its dataset into memory", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.busy") == 0) {
-		TITLE(f, "%s is busy running a script or function", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.masterdown") == 0) {
-		TITLE(f, "%s is a replica that lost its master", c->peer);
-		catalog_remedies(f);
 	} else if (strcmp(id, "server.db_out_of_range") == 0) {
-		TITLE(f, "%s has no database %d", c->peer, cfg != NULL ?
-		    cfg->db : -1);
 		if (cfg != NULL)
 			EVID(f, "; db %d from %s", cfg->db,
 			    cfg->f[RD_F_DB].source[0] ? cfg->f[RD_F_DB].source :
 			    "?");
 		catalog_remedies(f);
-	} else if (strcmp(id, "server.cluster_mode") == 0) {
-		TITLE(f, "%s is a cluster node; use a cluster client", c->peer);
+	} else
 		catalog_remedies(f);
-	} else if (strcmp(id, "server.cluster_down") == 0) {
-		TITLE(f, "the cluster of %s is down", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.oom_risk") == 0) {
-		TITLE(f, "%s is out of memory for writes", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.persistence_error") == 0) {
-		TITLE(f, "%s refuses writes after a failed save", c->peer);
-		catalog_remedies(f);
-	} else if (strcmp(id, "server.readonly_replica") == 0) {
-		TITLE(f, "%s is a read-only replica", c->peer);
-		catalog_remedies(f);
-	}
 }
 
 static void
@@ -1218,8 +1208,7 @@ r_replies(struct rctx *c)
 		if (id != NULL && strcmp(id, "auth.required") == 0 && auth_failed)
 			continue;
 		if (id != NULL) {
-			if (rd_has_prefix(id, "auth.") &&
-			    strcmp(id, "auth.noperm") != 0)
+			if (catalog_step(id) == RD_STEP_AUTH)
 				auth_failed = true;
 			f_reply(c, id, i, r);
 			continue;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # man.bats — the manual is lint-clean and documents every option, every
-# subcommand and every finding id that the program and the contract name.
+# subcommand and every finding id that the program and the contract name;
+# its FINDINGS list is the catalog's (src/catalog.c, written by make man).
 
 bats_require_minimum_version 1.5.0
 
@@ -63,6 +64,20 @@ MAN=$BATS_TEST_DIRNAME/../../man/redisdiag.1
 	done
 	if ((${#missing[@]})); then
 		echo "not in FINDINGS: ${missing[*]}" >&2
+		return 1
+	fi
+}
+
+@test "FINDINGS is the catalog's list, one entry per row (make man writes it)" {
+	local gen=$BATS_TEST_DIRNAME/../../build/findings
+	if [ ! -x "$gen" ]; then
+		echo "build/findings is missing: make builds it" >&2
+		return 1
+	fi
+	run --separate-stderr "$gen" <"$MAN"
+	[ "$status" -eq 0 ]
+	if ! diff -u "$MAN" - <<<"$output" >&2; then
+		echo "man/redisdiag.1 is not the catalog's: run make man" >&2
 		return 1
 	fi
 }

@@ -1,7 +1,8 @@
 /* test_catalog.c — the one table of finding knowledge (catalog.c): every id
  * of SPEC section 7 (copied below) and the ids added since has an entry
- * with a title and a remedy; ids are unique; the helpers fill a finding
- * from it. */
+ * with a title, a remedy, a verdict, a step, checklist items and a man
+ * text; ids are unique; the helpers fill a finding from it and answer for
+ * an id from its row alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,6 +64,21 @@ check_entry(const char *id)
 	assert_true(e->remedy[0][0] != '\0');
 	assert_true(e->sev == RD_SEV_INFO || e->sev == RD_SEV_WARNING ||
 	    e->sev == RD_SEV_CRITICAL);
+	/* What a critical one makes the run: never ok, and warn only for
+	 * advice that is never critical. */
+	assert_true(e->verdict == RD_V_UNREACHABLE ||
+	    e->verdict == RD_V_REJECTING || e->verdict == RD_V_NO_ATTEMPT ||
+	    (e->verdict == RD_V_WARN && e->sev != RD_SEV_CRITICAL));
+	assert_true(e->step == RD_CAT_NO_STEP ||
+	    (e->step >= 0 && e->step < RD_STEP__COUNT));
+	assert_int_equal(e->items & ~((1u << RD_CL__COUNT) - 1), 0);
+	assert_true(e->title_at == NULL || strstr(e->title_at, "{peer}") != NULL);
+	/* The manual's entry: mdoc text lines, no blank line, no trailing
+	 * newline (man/findings.c adds it). */
+	assert_non_null(e->man);
+	assert_true(e->man[0] != '\0' && e->man[0] != '\n');
+	assert_null(strstr(e->man, "\n\n"));
+	assert_true(e->man[strlen(e->man) - 1] != '\n');
 }
 
 static void
@@ -156,6 +172,130 @@ test_fill(void **state)
 	findings_free(&fs);
 }
 
+/* The row decides by itself what used to be decided by the id's prefix
+ * in four files; these are the cases where those files disagreed. */
+static void
+test_row_answers(void **state)
+{
+	static const struct {
+		const char *id;
+		enum rd_verdict verdict;
+		int step;
+		unsigned items;
+	} rows[] = {
+		{ "dns.nxdomain", RD_V_UNREACHABLE, RD_STEP_DNS, RD_CL_BIT(RD_CL_DNS) },
+		{ "proto.closed", RD_V_UNREACHABLE, RD_CAT_NO_STEP,
+		  RD_CL_BIT(RD_CL_PING) },
+		{ "proto.tls_required", RD_V_UNREACHABLE, RD_CAT_NO_STEP,
+		  RD_CL_BIT(RD_CL_TLS_SCHEME) | RD_CL_BIT(RD_CL_TLS_HANDSHAKE) |
+		  RD_CL_BIT(RD_CL_PING) },
+		/* a certificate that does not verify fails the handshake too */
+		{ "tls.cert_untrusted", RD_V_UNREACHABLE, RD_STEP_TLS,
+		  RD_CL_BIT(RD_CL_CERTIFICATE) | RD_CL_BIT(RD_CL_TLS_HANDSHAKE) },
+		{ "tls.insecure", RD_V_UNREACHABLE, RD_STEP_TLS,
+		  RD_CL_BIT(RD_CL_CERTIFICATE) },
+		{ "auth.required", RD_V_REJECTING, RD_STEP_AUTH,
+		  RD_CL_BIT(RD_CL_PASSWORD) | RD_CL_BIT(RD_CL_AUTH) },
+		/* NOPERM comes after authentication was accepted */
+		{ "auth.noperm", RD_V_REJECTING, RD_STEP_INFO, 0 },
+		/* an unclassified refusal: the server did not serve */
+		{ "server.error", RD_V_REJECTING, RD_STEP_INFO,
+		  RD_CL_BIT(RD_CL_SERVER_READY) },
+		{ "server.db_out_of_range", RD_V_REJECTING, RD_STEP_SELECT,
+		  RD_CL_BIT(RD_CL_SERVER_READY) },
+		{ "server.maxclients", RD_V_REJECTING, RD_STEP_INFO,
+		  RD_CL_BIT(RD_CL_SERVER_READY) | RD_CL_BIT(RD_CL_CLIENT_HEADROOM) },
+		/* an invalid configuration fails env_reaches_app */
+		{ "config.invalid_url", RD_V_NO_ATTEMPT, RD_STEP_CONFIG,
+		  RD_CL_BIT(RD_CL_ENV_REACHES_APP) },
+		{ "config.localhost_in_container", RD_V_NO_ATTEMPT,
+		  RD_STEP_CONFIG, RD_CL_BIT(RD_CL_REMOTE_HOST) },
+		{ "latency.high", RD_V_WARN, RD_STEP_LATENCY, 0 },
+		{ "provider.upstash", RD_V_WARN, RD_STEP_CONFIG, 0 },
+	};
+	size_t i;
+	int cl;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(catalog_verdict(rows[i].id), rows[i].verdict);
+		assert_int_equal(catalog_is_probe_failure(rows[i].id),
+		    rows[i].verdict == RD_V_UNREACHABLE ||
+		    rows[i].verdict == RD_V_REJECTING);
+		assert_int_equal(catalog_step(rows[i].id), rows[i].step);
+		for (cl = 0; cl < RD_CL__COUNT; cl++)
+			assert_int_equal(catalog_explains(rows[i].id, cl),
+			    (rows[i].items & RD_CL_BIT(cl)) != 0);
+	}
+	/* An id without a row explains nothing and stops nothing. */
+	assert_int_equal(catalog_verdict("no.such_id"), RD_V_NO_ATTEMPT);
+	assert_false(catalog_is_probe_failure("no.such_id"));
+	assert_int_equal(catalog_step("no.such_id"), RD_CAT_NO_STEP);
+	for (cl = 0; cl < RD_CL__COUNT; cl++)
+		assert_false(catalog_explains("no.such_id", cl));
+}
+
+/* The row's verdict agrees with its step: a probe failure belongs to a
+ * network or conversation step, a configuration one to the config step. */
+static void
+test_verdict_step(void **state)
+{
+	const struct rd_catalog_entry *v;
+	size_t n, i;
+
+	(void)state;
+	v = catalog_entries(&n);
+	for (i = 0; i < n; i++) {
+		switch (v[i].verdict) {
+		case RD_V_UNREACHABLE:
+			assert_true(v[i].step == RD_STEP_DNS ||
+			    v[i].step == RD_STEP_TCP || v[i].step == RD_STEP_TLS ||
+			    v[i].step == RD_CAT_NO_STEP);
+			break;
+		case RD_V_REJECTING:
+			assert_true(v[i].step >= RD_STEP_HELLO &&
+			    v[i].step <= RD_STEP_INFO);
+			break;
+		case RD_V_NO_ATTEMPT:
+			assert_int_equal(v[i].step, RD_STEP_CONFIG);
+			break;
+		default:
+			assert_true(v[i].step != RD_CAT_NO_STEP);
+			break;
+		}
+	}
+}
+
+/* title_at puts the peer where "{peer}" is; a row without one gives its
+ * title; an unknown id or NULL is left alone. */
+static void
+test_title_at(void **state)
+{
+	struct rd_findings fs = { 0 };
+	struct rd_finding *f;
+
+	(void)state;
+	f = findings_add(&fs, "server.cluster_down", RD_SEV_CRITICAL);
+	assert_non_null(f);
+	catalog_title_at(f, "10.0.0.5:6379");
+	assert_string_equal(f->title, "the cluster of 10.0.0.5:6379 is down");
+	f = findings_add(&fs, "server.loading", RD_SEV_CRITICAL);
+	assert_non_null(f);
+	catalog_title_at(f, "[::1]:6379");
+	assert_string_equal(f->title, "[::1]:6379 is loading its dataset into "
+	    "memory");
+	f = findings_add(&fs, "dns.nxdomain", RD_SEV_CRITICAL);
+	assert_non_null(f);
+	catalog_title_at(f, "x:1");
+	assert_string_equal(f->title, catalog_find("dns.nxdomain")->title);
+	f = findings_add(&fs, "no.such_id", RD_SEV_INFO);
+	assert_non_null(f);
+	catalog_title_at(f, "x:1");
+	assert_string_equal(f->title, "");
+	catalog_title_at(NULL, "x:1");
+	findings_free(&fs);
+}
+
 int
 main(void)
 {
@@ -164,6 +304,9 @@ main(void)
 		cmocka_unit_test(test_added_ids),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_fill),
+		cmocka_unit_test(test_row_answers),
+		cmocka_unit_test(test_verdict_step),
+		cmocka_unit_test(test_title_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -996,10 +996,29 @@ test_schema(void **state)
 	cJSON_Delete(j);
 }
 
+/* The findings renderers name behind a checklist item are the ones the
+ * checklist itself was decided from (one catalog row each): these are the
+ * ids where render.c and report.c once kept different lists. */
+static void
+test_finding_for_item(void **state)
+{
+	(void)state;
+	assert_true(report_finding_for_item("server.error", RD_CL_SERVER_READY));
+	assert_true(report_finding_for_item("config.invalid_url",
+	    RD_CL_ENV_REACHES_APP));
+	assert_true(report_finding_for_item("tls.cert_untrusted",
+	    RD_CL_TLS_HANDSHAKE));
+	assert_true(report_finding_for_item("dns.nxdomain", RD_CL_DNS));
+	assert_false(report_finding_for_item("auth.noperm", RD_CL_AUTH));
+	assert_false(report_finding_for_item("dns.nxdomain", RD_CL_TCP));
+	assert_false(report_finding_for_item("dns.no_such_id", RD_CL_DNS));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_finding_for_item),
 		cmocka_unit_test(test_json_refused),
 		cmocka_unit_test(test_json_healthy_unknowns_null),
 		cmocka_unit_test(test_json_env_no_obs),

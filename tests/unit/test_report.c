@@ -259,6 +259,11 @@ static void s_ex_both(struct fx *x)
 	explain(x, "auth.required", RD_SEV_CRITICAL, "tcp.refused", RD_SEV_CRITICAL);
 }
 static void s_ex_warn(struct fx *x) { explain(x, "latency.high", RD_SEV_WARNING, NULL, 0); }
+static void s_ex_untrusted(struct fx *x) { explain(x, "tls.cert_untrusted", RD_SEV_CRITICAL, NULL, 0); }
+static void s_ex_tls_required(struct fx *x) { explain(x, "proto.tls_required", RD_SEV_CRITICAL, NULL, 0); }
+static void s_ex_noperm(struct fx *x) { explain(x, "auth.noperm", RD_SEV_CRITICAL, NULL, 0); }
+/* A PING refused with an error no row names. */
+static void s_server_error(struct fx *x) { stop_after_connect(x); err(&x->obs.ping, "ERR something new"); }
 static void s_ex_none(struct fx *x) { explain(x, NULL, 0, NULL, 0); }
 
 static const struct vcase {
@@ -407,6 +412,17 @@ static const struct ccase {
 	    { S, S, S, S, S, F, S, S, S, S, S, S, S, S } },
 	{ "checklist: explain NOAUTH", "explain", s_ex_noauth,
 	    { S, F, S, S, S, S, S, S, S, F, S, S, S, S } },
+	/* explain and check read the same rows: an untrusted certificate
+	 * fails the handshake as well, plaintext to a TLS port the scheme,
+	 * the handshake and the PING; NOPERM is no failed authentication. */
+	{ "checklist: explain cert untrusted", "explain", s_ex_untrusted,
+	    { S, S, S, S, F, S, S, S, F, S, S, S, S, S } },
+	{ "checklist: explain tls required", "explain", s_ex_tls_required,
+	    { S, S, F, S, S, S, S, S, F, S, F, S, S, S } },
+	{ "checklist: explain NOPERM", "explain", s_ex_noperm,
+	    { S, S, S, S, S, S, S, S, S, S, S, S, S, S } },
+	{ "checklist: unclassified error", "check", s_server_error,
+	    { P, P, P, S, S, P, P, P, S, S, F, F, S, S } },
 };
 
 static void
