@@ -27,7 +27,8 @@ enum {
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
 	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
-	O_VERSION, O_VERBOSE
+	O_VERSION, O_VERBOSE, O_SENTINEL, O_MASTER_NAME, O_SENTINEL_USER,
+	O_SENTINEL_PASSWORD
 };
 
 /* Value kinds, checked before an option's handler sees the value. */
@@ -61,6 +62,10 @@ static const struct opt opts[] = {
 	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
 	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
 	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
+	{ "sentinel", O_SENTINEL, V_STR, C_CONN, 0, 300, "HOST:PORT", "a sentinel to ask (repeatable; with --master-name)" },
+	{ "master-name", O_MASTER_NAME, V_STR, C_CONN, 0, 255, "NAME", "the master the sentinels monitor" },
+	{ "sentinel-user", O_SENTINEL_USER, V_STR, C_CONN, 0, 127, "NAME", "ACL user for the sentinels (separate from --user)" },
+	{ "sentinel-password", O_SENTINEL_PASSWORD, V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password for the sentinels (separate from -a)" },
 	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
 	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
 	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV, 0, 0, NULL, "warnings fail the run (exit 1)" },
@@ -304,6 +309,14 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_TIMEOUT: cli->conn.timeout_us = us; break;
 	case O_ENV_FILE: cli->conn.env_file = val; break;
 	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
+	case O_SENTINEL:
+		if (cli->conn.nsentinels >= 16)
+			return bad_value(o, val, "more than 16 sentinels");
+		cli->conn.sentinels[cli->conn.nsentinels++] = val;
+		break;
+	case O_MASTER_NAME: cli->conn.master_name = val; break;
+	case O_SENTINEL_USER: cli->conn.sentinel_user = val; break;
+	case O_SENTINEL_PASSWORD: cli->conn.sentinel_password = val; break;
 	case O_FORMAT: return set_format(cli, o, val);
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;

@@ -697,7 +697,7 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	x->env = env;
 	x->c = out;
 	x->vault = vault;
-	out->secret = out->user_slot = -1;
+	out->secret = out->user_slot = out->sentinel_secret = -1;
 	copy_flags(x);
 	read_vars(x);
 	read_urls(x);
@@ -718,6 +718,7 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	note_query(x, &x->ru);
 	note_query(x, &x->nu);
 	typed_view(x);
+	cf_sentinel(x);
 	cf_candidates(x);
 	if (x->oom)
 		out->valid = false;

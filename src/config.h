@@ -37,6 +37,11 @@ struct rd_connflags {
 	int64_t	 timeout_us;		/* 0 = default */
 	const char *env_file;		/* --env-file (already merged into the envmap by main) */
 	bool	 all_candidates;
+	const char *sentinels[16];	/* --sentinel HOST:PORT, repeatable */
+	int	 nsentinels;
+	const char *master_name;	/* --master-name */
+	const char *sentinel_user;	/* --sentinel-user */
+	const char *sentinel_password;	/* --sentinel-password */
 };
 
 enum rd_field_id {
@@ -109,6 +114,14 @@ struct rd_candidate {
 	int	 db;			/* -1 = not given (0) */
 };
 
+#define RD_MAX_SENTINEL_ADDRS	16
+
+/* A sentinel to ask (SPEC section 13). */
+struct rd_sentinel_addr {
+	char	 host[256];
+	int	 port;
+};
+
 struct rd_config {
 	struct rd_field f[RD_F__COUNT];
 
@@ -144,6 +157,17 @@ struct rd_config {
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */
+
+	/* Sentinel (config_sentinel.c): the sentinels to ask and the master
+	 * they monitor; host and port are then the first sentinel's, the
+	 * password and db the master's.  Sentinel AUTH is separate: its own
+	 * user and vault slot (-1 none).  nsentinels 0: no sentinel. */
+	int	 nsentinels;
+	struct rd_sentinel_addr sentinels[RD_MAX_SENTINEL_ADDRS];
+	char	 master_name[256];
+	char	 sentinel_source[RD_SOURCE_LEN];	/* "flag:--sentinel", "url:REDIS_URL" */
+	char	 sentinel_user[128];
+	int	 sentinel_secret;
 };
 
 /* Resolves flags + env (SPEC section 4) into *out, which the caller later

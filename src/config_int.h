@@ -93,5 +93,6 @@ bool	cf_query_true(const struct purl *p, const char **key);
 char *cf_dup_or_null(struct ctx *x, const char *s);
 void	cf_secrets_to_vault(struct ctx *x);
 void	cf_candidates(struct ctx *x);
+void	cf_sentinel(struct ctx *x);
 
 #endif

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "pipeline.h"
 #include "strutil.h"
+#include "topo_run.h"
 
 /* snprintf that cuts long text silently: evidence and remediation are
  * fixed-size and a cut sentence beats none. */
@@ -37,21 +38,61 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
     struct rd_obs *obs, struct rd_report *r)
 {
 	struct rd_probe_opts po;
+	struct rd_topology *t = NULL;
 
 	r->cfg = cfg;
 	r->obs = NULL;
+	r->topo = NULL;
 	r->opts = *ro;
 	if (cfg->valid && !run->no_network && obs != NULL) {
-		memset(&po, 0, sizeof(po));
-		po.deadline_us = run->deadline_us;
-		po.latency_samples = run->latency_samples;
-		po.resolver = run->resolver;
-		po.vault = vault;
-		probe_run(cfg, &po, obs);
+		/* A topology is heap data: 64 nodes' steps do not belong on
+		 * a thread's stack.  Without memory the seed alone is
+		 * probed. */
+		if (!run->no_topology)
+			t = calloc(1, sizeof(*t));
+		if (t != NULL && cfg->nsentinels > 0) {
+			topo_sentinel(cfg, vault, run, ro, obs, t);
+		} else {
+			memset(&po, 0, sizeof(po));
+			po.deadline_us = run->deadline_us;
+			po.latency_samples = run->latency_samples;
+			po.resolver = run->resolver;
+			po.vault = vault;
+			po.cluster = t != NULL ? &t->cl : NULL;
+			po.sentinel_master = run->sentinel_master;
+			po.no_latency = run->no_latency;
+			probe_run(cfg, &po, obs);
+			if (t != NULL && t->cl.read)
+				topo_cluster(cfg, vault, run, ro, obs, t);
+			else if (t != NULL && strcmp(obs->server.mode,
+			    "cluster") == 0) {
+				/* A cluster whose topology could not be
+				 * read: the mode is still known. */
+				t->mode = RD_TOPO_CLUSTER;
+				rd_hostport(t->seed, sizeof(t->seed), cfg->host,
+				    cfg->port);
+				rd_scopy(t->cluster_state, sizeof(t->cluster_state),
+				    obs->server.cluster_state);
+				t->client_cluster_aware =
+				    topo_client_cluster_aware(cfg, t->client_model,
+				    sizeof(t->client_model));
+			}
+		}
+		if (t != NULL && t->mode == RD_TOPO_NONE) {
+			free(t);
+			t = NULL;
+		}
 		r->obs = obs;
+		r->topo = t;
 	}
 	rules_eval(cfg, r->obs, ro, &r->findings);
+	rules_topo(cfg, r->obs, r->topo, &r->findings);
 	report_finish(r);
+	if (t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known) {
+		t->master.verdict = r->verdict;
+		t->master.exit_code = r->exit_code;
+		rd_scopy(t->master.summary, sizeof(t->master.summary), r->summary);
+	}
 	return r->exit_code;
 }
 
@@ -69,8 +110,8 @@ struct cand_job {
 	bool		 started;
 };
 
-static void
-cand_config(const struct rd_config *base, const struct rd_candidate *c,
+void
+pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
     struct rd_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -212,7 +253,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 			continue;
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
-		cand_config(cfg, j->cand, &j->cfg);
+		pipeline_peer_config(cfg, j->cand, &j->cfg);
 		j->ro = ro;
 		j->run = *run;
 		j->vault = vault;

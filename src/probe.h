@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "obs.h"
+#include "topo.h"
 
 /* Resolver seam.  NULL means the system's getaddrinfo().  The function runs
  * on a worker thread that the probe abandons at the deadline, so it may
@@ -32,6 +33,11 @@ struct rd_probe_opts {
 	bool	 no_cross_try;		/* skip the plaintext/TLS cross-try */
 	const struct rd_vault *vault;	/* the run's secrets: AUTH reveals cfg->secret,
 					   and every server byte is masked of all */
+	struct rd_cluster_obs *cluster;	/* non-NULL: a cluster node reads its
+					   topology here (topo.h) */
+	const char *sentinel_master;	/* non-NULL: ask the peer, a sentinel,
+					   about this master (obs->sentinel) */
+	bool	 no_latency;		/* skip the latency step (topology peers) */
 };
 
 /* Runs every step it can for cfg and fills *obs (zeroed first).  Never

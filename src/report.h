@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "obs.h"
+#include "topo.h"
 
 #define RD_SCHEMA_VERSION	"1.0"
 
@@ -114,6 +115,8 @@ struct rd_report {
 	const char *command;		/* "check", "env", "simulate", "explain", "watch" */
 	const struct rd_config *cfg;	/* never NULL for check/env/simulate */
 	const struct rd_obs *obs;	/* NULL when no network step ran (env) */
+	struct rd_topology *topo;	/* cluster or sentinel behind the target, else
+					   NULL; owned (report_free releases it) */
 	const char *scenario;		/* simulate: the scenario name, else NULL */
 	struct rd_findings findings;
 	struct rd_cl_item checklist[RD_CL__COUNT];
@@ -144,6 +147,11 @@ void	rules_config(const struct rd_config *, const struct rd_obs *,
  * or NULL when it names none.  A leading '-' and blanks are skipped; explain
  * reuses it for pasted errors. */
 const char *rules_classify_reply(const char *err_text);
+
+/* The topology half of the rules (rules_topo.c): cluster.* and
+ * sentinel.* findings from t (nothing when t is NULL). */
+void	rules_topo(const struct rd_config *, const struct rd_obs *,
+	    const struct rd_topology *t, struct rd_findings *);
 
 /* Fills checklist, verdict, exit_code and summary from cfg, obs and the
  * findings already in r. */
