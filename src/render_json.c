@@ -176,7 +176,7 @@ json_config(const struct rd_config *cfg)
 	return o;
 }
 
-static cJSON *
+cJSON *
 json_error(const struct rd_err *err)
 {
 	cJSON *o;
@@ -593,6 +593,8 @@ report_to_cjson(const struct rd_report *r)
 		for (i = 0; i < r->ncands; i++)
 			cJSON_AddItemToArray(a, json_cand_result(&r->cands[i]));
 	}
+	if (r->topo != NULL)
+		cJSON_AddItemToObject(o, "topology", json_topology(r->topo));
 	if (r->scenario != NULL)
 		json_str(o, "scenario", r->scenario);
 	if (r->lines != NULL || (r->command != NULL &&

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render_int.h"
 #include "report.h"
 
 #define C_RED	"\033[31m"
@@ -377,6 +378,7 @@ render_text(const struct rd_report *r, FILE *out)
 		text_steps(&t, r);
 	if (r->obs != NULL)
 		text_facts(&t, r->obs);
+	text_topology(r->topo, out, t.color);
 	text_lines(&t, r);
 	text_findings(&t, r);
 	text_cands(&t, r);
