@@ -86,12 +86,23 @@ node_name(const struct rd_cluster_node *n, char *buf, size_t sz)
 	    n->role[0] ? n->role : "?", slots);
 }
 
-/* Why an endpoint failed, in a few words. */
+/* Why an endpoint failed, in a few words: its finding and the first
+ * failed step's error ("tcp.refused: tcp ECONNREFUSED connect to port
+ * 7003: Connection refused"). */
 static const char *
-ep_why(const struct rd_endpoint_result *ep)
+ep_why(const struct rd_endpoint_result *ep, char *buf, size_t sz)
 {
+	int i;
+
 	if (!ep->probed)
 		return ep->summary;
+	for (i = 0; i < RD_STEP__COUNT; i++)
+		if (ep->steps[i].status == RD_ST_FAIL && ep->steps[i].err.set) {
+			snprintf(buf, sz, "%s%s%s %s", ep->finding,
+			    ep->finding[0] ? ": " : "", rd_step_names[i],
+			    ep->steps[i].err.message);
+			return buf;
+		}
 	return ep->finding[0] ? ep->finding : ep->summary;
 }
 
@@ -102,7 +113,7 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 	struct rd_finding *f = NULL;
 	bool masters = false, seen[RD_AC__COUNT] = { false };
 	int i, bad = 0;
-	char who[96];
+	char who[96], why[400];
 
 	for (i = 0; i < t->cl.nnodes; i++) {
 		const struct rd_endpoint_result *ep = &t->node_ep[i];
@@ -136,10 +147,10 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 		finding_evid(f, " %s announces %s:%d, %s; tried %s: %s;", who,
 		    ep->host, ep->port, class_words(ac), ep->probed ?
 		    "the staged probe (tcp, tls, auth, ping)" : "nothing",
-		    ep_why(ep));
+		    ep_why(ep, why, sizeof(why)));
 	}
 	if (t->cl.redirect.kind[0] != '\0')
-		finding_evid(f, " CLUSTER %s for slot %d (key %s) sends "
+		finding_evid(f, " a %s for slot %d (key %s) sends "
 		    "clients to %s:%d", t->cl.redirect.kind, t->cl.redirect.slot,
 		    t->cl.redirect.key, t->cl.redirect.host, t->cl.redirect.port);
 	finding_evid(f, " (the application reached the seed as %s)",
@@ -161,8 +172,6 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 		    "Memorystore, Azure Cache) connect to the configuration "
 		    "endpoint with a cluster client from inside the service's "
 		    "network: node endpoints are private by design");
-	else
-		catalog_remedies(f);
 }
 
 static void
@@ -303,7 +312,7 @@ r_sentinels(const struct rd_config *cfg, const struct rd_topology *t,
     struct rd_findings *fs)
 {
 	struct rd_finding *f;
-	char hp[300];
+	char hp[300], why[400];
 	int i, unreach = 0, authn = 0, answered = 0, nil = 0, other = 0;
 	bool differ = false;
 
@@ -336,7 +345,7 @@ r_sentinels(const struct rd_config *cfg, const struct rd_topology *t,
 			s_name(s, hp, sizeof(hp));
 			finding_evid(f, " %s (%s): %s;", hp,
 			    rd_addr_class_names[topo_addr_class(s->host)],
-			    ep_why(&s->ep));
+			    ep_why(&s->ep, why, sizeof(why)));
 		}
 		catalog_remedies(f);
 	}
@@ -417,6 +426,7 @@ r_master(const struct rd_obs *o, const struct rd_topology *t,
 	struct rd_finding *f;
 	enum rd_addr_class ac;
 	int i, bad = 0;
+	char why[400];
 
 	if (!t->master_known)
 		return;
@@ -446,7 +456,7 @@ r_master(const struct rd_obs *o, const struct rd_topology *t,
 			finding_evid(f, " %s:%d (%s): %s;", t->replica_host[i],
 			    t->replica_port[i], rd_addr_class_names[
 			    topo_addr_class(t->replica_host[i])],
-			    ep_why(&t->replicas[i]));
+			    ep_why(&t->replicas[i], why, sizeof(why)));
 	catalog_remedies(f);
 }
 

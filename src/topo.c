@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "clock.h"
 #include "pipeline.h"
 #include "strutil.h"
@@ -41,6 +42,7 @@ record(const struct rd_config *cfg, const struct rd_obs *o,
     const struct rd_report *r, struct rd_endpoint_result *ep)
 {
 	size_t i;
+	int pass;
 
 	ep->probed = true;
 	rd_scopy(ep->host, sizeof(ep->host), cfg->host);
@@ -59,18 +61,21 @@ record(const struct rd_config *cfg, const struct rd_obs *o,
 	ep->exit_code = r->exit_code;
 	rd_scopy(ep->summary, sizeof(ep->summary), r->summary);
 	ep->finding[0] = ep->findings[0] = '\0';
-	for (i = 0; i < r->findings.n; i++) {
-		const struct rd_finding *f = &r->findings.v[i];
+	/* The critical ones say why the peer fails (a node's own "this is a
+	 * cluster node" warnings would only repeat), the probe's own first:
+	 * the same culprit report_finish names. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < r->findings.n; i++) {
+			const struct rd_finding *f = &r->findings.v[i];
 
-		/* The critical ones say why the peer fails; a node's own
-		 * "this is a cluster node" warnings would only repeat. */
-		if (f->sev != RD_SEV_CRITICAL)
-			continue;
-		if (ep->finding[0] == '\0')
-			rd_scopy(ep->finding, sizeof(ep->finding), f->id);
-		rd_appendf(ep->findings, sizeof(ep->findings), "%s%s",
-		    ep->findings[0] ? ", " : "", f->id);
-	}
+			if (f->sev != RD_SEV_CRITICAL ||
+			    catalog_is_probe_failure(f->id) != (pass == 0))
+				continue;
+			if (ep->finding[0] == '\0')
+				rd_scopy(ep->finding, sizeof(ep->finding), f->id);
+			rd_appendf(ep->findings, sizeof(ep->findings), "%s%s",
+			    ep->findings[0] ? ", " : "", f->id);
+		}
 }
 
 static void *
