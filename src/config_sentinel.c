@@ -61,6 +61,41 @@ first_as_target(struct ctx *x, const char *src)
 	}
 }
 
+/* The redis+sentinel:// URL --sentinel and --master-name stand for. */
+static void
+flags_url(struct rd_config *c)
+{
+	struct rd_url u;
+	char buf[1200], *dup;
+	int i;
+
+	if (c->nsentinels == 0 || !c->valid)
+		return;
+	memset(&u, 0, sizeof(u));
+	u.sentinel = true;
+	u.tls = c->tls;
+	u.has_password = c->password_set;
+	if (c->username != NULL && strcmp(c->username, RD_MASK) == 0)
+		u.user_only = u.has_user = true;
+	else if (c->username != NULL && c->username[0] != '\0') {
+		u.has_user = true;
+		snprintf(u.user, sizeof(u.user), "%s", c->username);
+	}
+	u.nsentinels = c->nsentinels;
+	for (i = 0; i < c->nsentinels; i++) {
+		memcpy(u.sentinels[i].host, c->sentinels[i].host,
+		    sizeof(u.sentinels[i].host));
+		u.sentinels[i].port = c->sentinels[i].port;
+	}
+	snprintf(u.master, sizeof(u.master), "%s", c->master_name);
+	u.db = c->db > 0 ? c->db : -1;
+	url_redact(&u, buf, sizeof(buf));
+	if ((dup = strdup(buf)) != NULL) {
+		free(c->url_redacted);
+		c->url_redacted = dup;
+	}
+}
+
 void
 cf_sentinel(struct ctx *x)
 {
@@ -91,6 +126,7 @@ cf_sentinel(struct ctx *x)
 			    fl->master_name);
 		if (c->nsentinels > 0 && fl->url == NULL && fl->host == NULL)
 			first_as_target(x, "flag:--sentinel");
+		flags_url(c);
 	} else if (lu != NULL && lu->u.sentinel) {
 		for (i = 0; i < lu->u.nsentinels; i++) {
 			snprintf(c->sentinels[i].host, sizeof(c->sentinels[i].host),

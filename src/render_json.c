@@ -173,6 +173,20 @@ json_config(const struct rd_config *cfg)
 	else
 		cJSON_AddNullToObject(o, "timeout_ms");
 	json_str(o, "env_file", cfg->env_file);
+	if (cfg->nsentinels > 0) {
+		json_str(o, "master_name", cfg->master_name);
+		a = cJSON_AddArrayToObject(o, "sentinels");
+		for (i = 0; i < (size_t)cfg->nsentinels; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			json_str(e, "host", cfg->sentinels[i].host);
+			add_num(e, "port", cfg->sentinels[i].port);
+			cJSON_AddItemToArray(a, e);
+		}
+		json_str(o, "sentinel_source", cfg->sentinel_source);
+		json_str(o, "sentinel_username", cfg->sentinel_user);
+		add_bool(o, "sentinel_password_set", cfg->sentinel_secret >= 0);
+	}
 	return o;
 }
 

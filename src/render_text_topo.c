@@ -44,7 +44,7 @@ row(FILE *out, bool color, const char *who, const char *role,
 	char v[320];
 
 	verdict_text(ep, v, sizeof(v));
-	fprintf(out, "  %-10.10s %-8.8s %-32.32s %-14.14s %s%s%s\n", who, role,
+	fprintf(out, "  %-10.10s %-8.8s %-32.32s %-22.22s %s%s%s\n", who, role,
 	    addr, slots, vcolor(color, ep), v, color ? C_OFF : "");
 }
 
@@ -67,7 +67,7 @@ cluster(const struct rd_topology *t, FILE *out, bool color)
 		    t->uncovered[i].hi);
 	if (t->cl.nnodes == 0)
 		return;
-	fprintf(out, "  %-10s %-8s %-32s %-14s %s\n", "node", "role",
+	fprintf(out, "  %-10s %-8s %-32s %-22s %s\n", "node", "role",
 	    "announced", "slots", "from here");
 	for (i = 0; i < t->cl.nnodes; i++) {
 		const struct rd_cluster_node *n = &t->cl.nodes[i];
@@ -98,7 +98,7 @@ sentinel(const struct rd_topology *t, FILE *out, bool color)
 
 	fprintf(out, "\ntopology  sentinel, master name %s, %d sentinel%s\n",
 	    t->master_name, t->nsentinels, t->nsentinels == 1 ? "" : "s");
-	fprintf(out, "  %-10s %-8s %-32s %-14s %s\n", "node", "role", "address",
+	fprintf(out, "  %-10s %-8s %-32s %-22s %s\n", "node", "role", "address",
 	    "says", "from here");
 	for (i = 0; i < t->nsentinels; i++) {
 		const struct rd_topo_sentinel *s = &t->sentinels[i];
