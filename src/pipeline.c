@@ -39,6 +39,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 {
 	struct rd_probe_opts po;
 	struct rd_topology *t = NULL;
+	const struct rd_config *rcfg;
 
 	r->cfg = cfg;
 	r->obs = NULL;
@@ -85,14 +86,15 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 		r->obs = obs;
 		r->topo = t;
 	}
-	rules_eval(cfg, r->obs, ro, &r->findings);
+	/* Behind sentinels the application talks to the master: the rules
+	 * judge the probe of it against the configuration aimed at it. */
+	rcfg = t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known ?
+	    &t->master_cfg : cfg;
+	rules_eval(rcfg, r->obs, ro, &r->findings);
 	rules_topo(cfg, r->obs, r->topo, &r->findings);
 	report_finish(r);
-	if (t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known) {
-		t->master.verdict = r->verdict;
-		t->master.exit_code = r->exit_code;
-		rd_scopy(t->master.summary, sizeof(t->master.summary), r->summary);
-	}
+	if (rcfg != cfg)
+		topo_record_verdict(&t->master, r);
 	return r->exit_code;
 }
 

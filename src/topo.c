@@ -41,9 +41,6 @@ static void
 record(const struct rd_config *cfg, const struct rd_obs *o,
     const struct rd_report *r, struct rd_endpoint_result *ep)
 {
-	size_t i;
-	int pass;
-
 	ep->probed = true;
 	rd_scopy(ep->host, sizeof(ep->host), cfg->host);
 	ep->port = cfg->port;
@@ -55,8 +52,16 @@ record(const struct rd_config *cfg, const struct rd_obs *o,
 	    (o->ping.kind != RD_R_NONE || o->auth.kind != RD_R_NONE);
 	ep->total_us = o->total_us;
 	memcpy(ep->steps, o->steps, sizeof(ep->steps));
-	if (r == NULL)
-		return;
+	if (r != NULL)
+		topo_record_verdict(ep, r);
+}
+
+void
+topo_record_verdict(struct rd_endpoint_result *ep, const struct rd_report *r)
+{
+	size_t i;
+	int pass;
+
 	ep->verdict = r->verdict;
 	ep->exit_code = r->exit_code;
 	rd_scopy(ep->summary, sizeof(ep->summary), r->summary);
@@ -234,8 +239,7 @@ topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 {
 	struct peer_job *jobs;
 	struct rd_probe_opts po;
-	struct rd_candidate mc;
-	struct rd_config mcfg;
+	struct rd_config *m;
 	int i, n, best, first_ok = -1;
 
 	t->mode = RD_TOPO_SENTINEL;
@@ -296,28 +300,33 @@ topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 		}
 	}
 
-	/* The master, with the application's credentials and db, probed
-	 * fully into the run's observations. */
-	memset(&mc, 0, sizeof(mc));
-	rd_scopy(mc.name, sizeof(mc.name), "master");
-	snprintf(mc.source, sizeof(mc.source), "sentinel:%.100s", cfg->master_name);
-	rd_scopy(mc.host, sizeof(mc.host), t->master_host);
-	mc.port = t->master_port;
-	mc.tls = cfg->tls;
-	mc.valid = true;
-	mc.username = cfg->username;
-	mc.user_slot = cfg->user_slot;
-	mc.secret = cfg->secret;
-	mc.password_set = cfg->password_set;
-	mc.db = cfg->db;
-	pipeline_peer_config(cfg, &mc, &mcfg);
+	/* The master, with the application's configuration (credentials,
+	 * db, TLS files) aimed at the address the sentinels named, probed
+	 * fully into the run's observations; the rules read it too. */
+	m = &t->master_cfg;
+	*m = *cfg;
+	m->host = t->master_host;
+	m->port = t->master_port;
+	snprintf(t->master_port_text, sizeof(t->master_port_text), "%d",
+	    t->master_port);
+	if (!cfg->sni_explicit)
+		m->sni = topo_addr_class(t->master_host) == RD_AC_HOSTNAME ?
+		    t->master_host : NULL;
+	m->f[RD_F_HOST].value = t->master_host;
+	m->f[RD_F_PORT].value = t->master_port_text;
+	snprintf(m->f[RD_F_HOST].source, RD_SOURCE_LEN, "sentinel:%.100s",
+	    cfg->master_name);
+	snprintf(m->f[RD_F_PORT].source, RD_SOURCE_LEN, "sentinel:%.100s",
+	    cfg->master_name);
+	snprintf(m->source, sizeof(m->source), "sentinel:%.100s",
+	    cfg->master_name);
 	memset(&po, 0, sizeof(po));
 	po.deadline_us = run->deadline_us;
 	po.latency_samples = run->latency_samples;
 	po.resolver = run->resolver;
 	po.vault = vault;
-	probe_run(&mcfg, &po, obs);
-	record(&mcfg, obs, NULL, &t->master);
+	probe_run(m, &po, obs);
+	record(m, obs, NULL, &t->master);
 
 	peers_join(jobs, t->nreplicas);
 	free(jobs);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "obs.h"
 
 #define RD_TOPO_MAX_NODES	64
@@ -123,6 +124,10 @@ struct rd_topology {
 	char	 master_host[64];	/* the address most sentinels named */
 	int	 master_port;
 	struct rd_endpoint_result master;	/* its full probe (also the report's steps) */
+	struct rd_config master_cfg;	/* the run's configuration aimed at the master:
+					   a shallow copy (never config_free()d) that
+					   the probe and the rules read */
+	char	 master_port_text[8];
 	int	 nreplicas;
 	char	 replica_host[RD_MAX_REPLICAS][64];
 	int	 replica_port[RD_MAX_REPLICAS];

@@ -26,6 +26,10 @@ void	topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 	    const struct rd_run_opts *run, const struct rd_report_opts *ro,
 	    struct rd_obs *obs, struct rd_topology *t);
 
+/* ep's verdict, exit code, summary and critical findings from r. */
+void	topo_record_verdict(struct rd_endpoint_result *ep,
+	    const struct rd_report *r);
+
 /* Whether the application's client follows MOVED/ASK (a cluster client);
  * model gets the model's name. */
 bool	topo_client_cluster_aware(const struct rd_config *cfg, char *model,
