@@ -13,7 +13,8 @@
 #   topo_cluster NAME MASTERS REPLICAS [redis-server args...]
 #	Starts MASTERS * (1 + REPLICAS) cluster nodes NAME_1 ... (a long
 #	cluster-node-timeout, so a node that announces an address nobody can
-#	reach is not failed during a test), joins them with
+#	reach is not failed during a test; the bus port reserved with fx_port
+#	as --cluster-port), joins them with
 #	`redis-cli --cluster create ... --cluster-replicas REPLICAS
 #	--cluster-yes` and waits (<= 15 s) until every node says
 #	cluster_state:ok.  Exports TOPO_PORTS_NAME (space-separated, masters
@@ -30,14 +31,17 @@
 #	TOPO_SENTINEL_URL_NAME ("redis+sentinel://127.0.0.1:P,.../MASTER_NAME").
 
 topo_cluster() {
-	local name=$1 masters=$2 replicas=$3 i n port
+	local name=$1 masters=$2 replicas=$3 i n port bus
 	shift 3
 	local -a ports=() addrs=()
 	n=$((masters * (1 + replicas)))
 	for ((i = 1; i <= n; i++)); do
+		# The bus port is reserved too: port+10000 would land in the
+		# ephemeral range, where anything may hold it.
+		bus=$(fx_port) || return 1
 		port=$(fx_redis "${name}_$i" --bind 127.0.0.1 --cluster-enabled yes \
 		    --cluster-config-file nodes.conf --cluster-node-timeout 60000 \
-		    "$@") || return 1
+		    --cluster-port "$bus" "$@") || return 1
 		ports+=("$port")
 		addrs+=("127.0.0.1:$port")
 	done
