@@ -268,8 +268,9 @@ topo_parse_nodes(const char *text, struct rd_cluster_obs *cl)
 		buf[len] = '\0';
 		if (len > 0 && buf[len - 1] == '\r')
 			buf[len - 1] = '\0';
-		for (tok = strtok_r(buf, " ", &save); tok != NULL && k < 8;
-		    tok = strtok_r(NULL, " ", &save))
+		/* Exactly eight fields: the slots are read after them. */
+		while (k < 8 && (tok = strtok_r(k == 0 ? buf : NULL, " ",
+		    &save)) != NULL)
 			f[k++] = tok;
 		if (k < 8)
 			goto next;
