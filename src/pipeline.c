@@ -258,6 +258,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 		pipeline_peer_config(cfg, j->cand, &j->cfg);
 		j->ro = ro;
 		j->run = *run;
+		j->run.no_topology = true;	/* candidates: their verdict only */
 		j->vault = vault;
 		j->started = pthread_create(&j->th, NULL, cand_main, j) == 0;
 	}
