@@ -364,7 +364,7 @@ static const struct rd_catalog_entry catalog[] = {
 	  NULL,
 	  { "use a cluster client: ioredis new Redis.Cluster([{ host, port }], { redisOptions: { password, tls } }), node-redis createCluster, redis-py RedisCluster, go-redis NewClusterClient" },
 	  "The seed is a cluster node and the client model talks to one node: MOVED ahead." },
-	{ "sentinel.unreachable", RD_SEV_WARNING, UNREACH, NOSTEP, 0,
+	{ "sentinel.unreachable", RD_SEV_CRITICAL, UNREACH, NOSTEP, 0,
 	  "A sentinel does not answer from here",
 	  NULL,
 	  { "check the sentinel addresses and ports (26379 by default), and that each sentinel binds an address the application reaches",

@@ -239,3 +239,31 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 	[ "$status" -eq 2 ]
 	echo "$output" | head -n1 | jq -e '.findings | index("cluster.announced_unreachable") != null'
 }
+
+# explain: the cluster and sentinel clients' own errors name the topology
+# finding, not the ECONNREFUSED their lines end with.
+@test "explain: cluster and sentinel client errors" {
+	local line id
+	while IFS='|' read -r id line; do
+		run --separate-stderr timeout 10 "$RD" explain --format json "$line"
+		echo "$id <- $line: $(echo "$output" | jq -c '[.lines[0].id, .exit_code]')" >&2
+		[ "$(echo "$output" | jq -r '.lines[0].id')" = "$id" ]
+		[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
+		[ "$status" -ne 0 ]
+	done <<'LINES'
+cluster.announced_unreachable|[ioredis] Unhandled error event: ClusterAllFailedError: Failed to refresh slots cache.
+cluster.announced_unreachable|ReplyError: Too many Cluster redirections. Last error: Error: connect ECONNREFUSED 172.17.0.3:6379
+cluster.announced_unreachable|redis.exceptions.ClusterError: TTL exhausted.
+cluster.announced_unreachable|redis.clients.jedis.exceptions.JedisClusterMaxAttemptsException: No more cluster attempts left.
+sentinel.unknown_master|redis.sentinel.MasterNotFoundError: No master found for 'mymaster'
+sentinel.unknown_master|ReplyError: ERR No such master with that name
+sentinel.unreachable|[ioredis] Unhandled error event: Error: All sentinels are unreachable. Retrying from scratch after 10ms. Last error: Error: connect ECONNREFUSED 127.0.0.1:26379
+sentinel.unreachable|redis: all sentinels specified in configuration are unreachable
+sentinel.unreachable|redis.clients.jedis.exceptions.JedisConnectionException: All sentinels down, cannot determine where is mymaster master is running...
+LINES
+	# The host the ioredis line names is extracted.
+	run --separate-stderr timeout 10 "$RD" explain --format json \
+	    "ReplyError: Too many Cluster redirections. Last error: Error: connect ECONNREFUSED 172.17.0.3:6379"
+	[ "$(echo "$output" | jq -r '.lines[0].host')" = 172.17.0.3 ]
+	[ "$(echo "$output" | jq -r '.lines[0].port')" = 6379 ]
+}
