@@ -31,6 +31,25 @@ fmt(char *dst, size_t sz, const char *f, ...)
 	va_end(ap);
 }
 
+/* What the seed's probe hands back once it has read a cluster topology:
+ * the nodes are probed while the seed measures its latency. */
+struct nodes_ctx {
+	const struct rd_config *cfg;
+	const struct rd_vault *vault;
+	const struct rd_run_opts *run;
+	const struct rd_report_opts *ro;
+	struct rd_topology *t;
+	struct topo_cluster_run *cr;
+};
+
+static void
+nodes_start(void *arg)
+{
+	struct nodes_ctx *nc = arg;
+
+	nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro, nc->t);
+}
+
 /* Probe (unless there is nothing to probe), rules, report. */
 static int
 probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
@@ -40,6 +59,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	struct rd_probe_opts po;
 	struct rd_topology *t = NULL;
 	const struct rd_config *rcfg;
+	struct nodes_ctx nc;
 
 	r->cfg = cfg;
 	r->obs = NULL;
@@ -62,9 +82,17 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 			po.cluster = t != NULL ? &t->cl : NULL;
 			po.sentinel_master = run->sentinel_master;
 			po.no_latency = run->no_latency;
+			po.topology_read = t != NULL ? nodes_start : NULL;
+			po.topology_ctx = &nc;
+			nc.cfg = cfg;
+			nc.vault = vault;
+			nc.run = run;
+			nc.ro = ro;
+			nc.t = t;
+			nc.cr = NULL;
 			probe_run(cfg, &po, obs);
 			if (t != NULL && t->cl.read)
-				topo_cluster(cfg, vault, run, ro, obs, t);
+				topo_cluster_finish(nc.cr, cfg, obs, t);
 			else if (t != NULL && strcmp(obs->server.mode,
 			    "cluster") == 0) {
 				/* A cluster whose topology could not be
@@ -91,6 +119,8 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	rcfg = t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known ?
 	    &t->master_cfg : cfg;
 	rules_eval(rcfg, r->obs, ro, &r->findings);
+	if (t != NULL && t->mode == RD_TOPO_CLUSTER)
+		topo_record_seed(t, cfg, obs, r);
 	rules_topo(cfg, r->obs, r->topo, &r->findings);
 	report_finish(r);
 	if (rcfg != cfg)

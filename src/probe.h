@@ -38,6 +38,10 @@ struct rd_probe_opts {
 	const char *sentinel_master;	/* non-NULL: ask the peer, a sentinel,
 					   about this master (obs->sentinel) */
 	bool	 no_latency;		/* skip the latency step (topology peers) */
+	/* Called (on the probe's thread) once cluster holds a topology,
+	 * before the latency step, so its nodes can be probed meanwhile. */
+	void	(*topology_read)(void *ctx);
+	void	*topology_ctx;
 };
 
 /* Runs every step it can for cfg and fills *obs (zeroed first).  Never

@@ -105,6 +105,8 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	pr_door_cluster(p, cl);
 	if (cl->read)
 		follow_redirect(p, cl);
+	if (cl->read && p->po->topology_read != NULL)
+		p->po->topology_read(p->po->topology_ctx);
 }
 
 static void

@@ -46,6 +46,7 @@ ep_fields(cJSON *o, const struct rd_endpoint_result *ep)
 	const char *p, *q;
 
 	cJSON_AddBoolToObject(o, "probed", ep->probed);
+	cJSON_AddBoolToObject(o, "seed", ep->seed);
 	cJSON_AddBoolToObject(o, "reachable", ep->reachable);
 	json_str(o, "verdict", ep->probed || ep->summary[0] ?
 	    rd_verdict_names[ep->verdict] : NULL);

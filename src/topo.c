@@ -159,25 +159,26 @@ peers_join(struct peer_job *jobs, int n)
 	}
 }
 
-void
-topo_cluster(const struct rd_config *cfg, const struct rd_vault *vault,
-    const struct rd_run_opts *run, const struct rd_report_opts *ro,
-    const struct rd_obs *seed, struct rd_topology *t)
-{
+struct topo_cluster_run {
 	struct peer_job *jobs;
-	char host[256];
-	int i, n = 0, port;
+	int	 n;
+};
 
-	t->mode = RD_TOPO_CLUSTER;
-	rd_hostport(t->seed, sizeof(t->seed), cfg->host, cfg->port);
-	rd_scopy(t->cluster_state, sizeof(t->cluster_state),
-	    seed->server.cluster_state);
-	t->client_cluster_aware = topo_client_cluster_aware(cfg,
-	    t->client_model, sizeof(t->client_model));
-	topo_slots(t);
-	if ((jobs = calloc((size_t)(t->cl.nnodes > 0 ? t->cl.nnodes : 1),
-	    sizeof(*jobs))) == NULL)
-		return;
+struct topo_cluster_run *
+topo_cluster_start(const struct rd_config *cfg, const struct rd_vault *vault,
+    const struct rd_run_opts *run, const struct rd_report_opts *ro,
+    struct rd_topology *t)
+{
+	struct topo_cluster_run *cr;
+	char host[256];
+	int i, port;
+
+	if ((cr = calloc(1, sizeof(*cr))) == NULL ||
+	    (cr->jobs = calloc((size_t)(t->cl.nnodes > 0 ? t->cl.nnodes : 1),
+	    sizeof(*cr->jobs))) == NULL) {
+		free(cr);
+		return NULL;
+	}
 	for (i = 0; i < t->cl.nnodes; i++) {
 		const struct rd_cluster_node *nd = &t->cl.nodes[i];
 		struct rd_endpoint_result *ep = &t->node_ep[i];
@@ -198,11 +199,49 @@ topo_cluster(const struct rd_config *cfg, const struct rd_vault *vault,
 			ep->exit_code = RD_EXIT_UNREACHABLE;
 			continue;
 		}
-		peer_start(&jobs[n++], cfg, host, port, false, NULL, vault,
-		    run, ro, ep);
+		/* The seed as announced: the run's own probe says it. */
+		if (port == cfg->port && strcmp(host, cfg->host) == 0) {
+			ep->seed = true;
+			continue;
+		}
+		peer_start(&cr->jobs[cr->n++], cfg, host, port, false, NULL,
+		    vault, run, ro, ep);
 	}
-	peers_join(jobs, n);
-	free(jobs);
+	return cr;
+}
+
+void
+topo_cluster_finish(struct topo_cluster_run *cr, const struct rd_config *cfg,
+    const struct rd_obs *seed, struct rd_topology *t)
+{
+	t->mode = RD_TOPO_CLUSTER;
+	rd_hostport(t->seed, sizeof(t->seed), cfg->host, cfg->port);
+	rd_scopy(t->cluster_state, sizeof(t->cluster_state),
+	    seed->server.cluster_state);
+	t->client_cluster_aware = topo_client_cluster_aware(cfg,
+	    t->client_model, sizeof(t->client_model));
+	topo_slots(t);
+	if (cr == NULL)
+		return;
+	peers_join(cr->jobs, cr->n);
+	free(cr->jobs);
+	free(cr);
+}
+
+void
+topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
+    const struct rd_obs *obs, const struct rd_report *r)
+{
+	struct rd_report own;
+	int i;
+
+	/* The seed's own verdict: its findings so far, before the topology's
+	 * (a copy shares them; report_finish only reads them). */
+	own = *r;
+	report_finish(&own);
+	for (i = 0; i < t->cl.nnodes; i++)
+		if (t->node_ep[i].seed)
+			record(cfg, obs, &own, &t->node_ep[i]);
 }
 
 /* The address most sentinels named (ties: the first named); -1 none. */

@@ -79,6 +79,8 @@ extern const char *const rd_addr_class_names[RD_AC__COUNT];
 /* What probing one endpoint from here gave. */
 struct rd_endpoint_result {
 	bool	 probed;
+	bool	 seed;			/* the seed itself: the run's own probe, not
+					   dialled twice */
 	char	 host[256];		/* what was dialled */
 	int	 port;
 	bool	 tls;

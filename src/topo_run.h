@@ -12,11 +12,22 @@
 #include "pipeline.h"
 #include "topo.h"
 
-/* t->cl was read by the seed's probe (seed): probes every node it
- * announces and fills t's mode, seed, slots and node_ep[]. */
-void	topo_cluster(const struct rd_config *cfg, const struct rd_vault *vault,
-	    const struct rd_run_opts *run, const struct rd_report_opts *ro,
-	    const struct rd_obs *seed, struct rd_topology *t);
+/* Probing every node t->cl announces (read by the seed's probe), one
+ * thread each: topo_cluster_start() starts them (called back from the
+ * seed's probe, so they run during its latency step; NULL when it could
+ * not) and topo_cluster_finish() waits for them (cr may be NULL) and fills
+ * t's mode, seed, cluster_state and slots.  A node announced at the seed's
+ * own host and port is not dialled twice: topo_record_seed() fills it from
+ * the run's probe and its findings so far. */
+struct topo_cluster_run;
+struct topo_cluster_run *topo_cluster_start(const struct rd_config *cfg,
+	    const struct rd_vault *vault, const struct rd_run_opts *run,
+	    const struct rd_report_opts *ro, struct rd_topology *t);
+void	topo_cluster_finish(struct topo_cluster_run *cr,
+	    const struct rd_config *cfg, const struct rd_obs *seed,
+	    struct rd_topology *t);
+void	topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
+	    const struct rd_obs *obs, const struct rd_report *r);
 
 /* cfg names sentinels: asks each about cfg->master_name, probes the
  * master most of them name fully into *obs (or, when none names one,
