@@ -82,6 +82,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 			po.cluster = t != NULL ? &t->cl : NULL;
 			po.sentinel_master = run->sentinel_master;
 			po.no_latency = run->no_latency;
+			po.no_info = run->no_info;
 			po.topology_read = t != NULL ? nodes_start : NULL;
 			po.topology_ctx = &nc;
 			nc.cfg = cfg;

@@ -26,6 +26,7 @@ struct rd_run_opts {
 	bool	 no_network;		/* env: the configuration's findings only */
 	bool	 no_topology;		/* probe the endpoint alone (a topology's peer) */
 	bool	 no_latency;		/* skip the latency step */
+	bool	 no_info;		/* skip the info step */
 	const char *sentinel_master;	/* the endpoint is a sentinel: ask about this master */
 };
 

@@ -38,6 +38,8 @@ struct rd_probe_opts {
 	const char *sentinel_master;	/* non-NULL: ask the peer, a sentinel,
 					   about this master (obs->sentinel) */
 	bool	 no_latency;		/* skip the latency step (topology peers) */
+	bool	 no_info;		/* skip the info step (topology peers: their
+					   role and state come from the topology) */
 	/* Called (on the probe's thread) once cluster holds a topology,
 	 * before the latency step, so its nodes can be probed meanwhile. */
 	void	(*topology_read)(void *ctx);

@@ -133,6 +133,9 @@ peer_start(struct peer_job *j, const struct rd_config *base, const char *host,
 	j->run.all_candidates = false;
 	j->run.no_topology = true;
 	j->run.no_latency = true;
+	/* The steps a client takes to a node (TCP, TLS, AUTH, PING): its
+	 * role and state are the topology's. */
+	j->run.no_info = true;
 	j->run.sentinel_master = master;
 	j->ro = ro;
 	j->vault = vault;
