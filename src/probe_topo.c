@@ -62,6 +62,15 @@ follow_redirect(struct probe *p, struct rd_cluster_obs *cl)
 		freeReplyObject(rep);
 }
 
+/* Tells the caller the nodes are known (they are probed meanwhile). */
+static bool
+notify(struct probe *p)
+{
+	if (p->po->topology_read != NULL)
+		p->po->topology_read(p->po->topology_ctx);
+	return true;
+}
+
 static void
 read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 {
@@ -70,6 +79,7 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	const char *nodes[] = { "CLUSTER", "NODES" };
 	struct rd_reply_obs ro;
 	redisReply *rep;
+	bool started = false;
 
 	memset(cl, 0, sizeof(*cl));
 	memset(&ro, 0, sizeof(ro));
@@ -85,6 +95,11 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 			if (rep != NULL && rep->type == REDIS_REPLY_ARRAY)
 				topo_parse_slots(rep, p->cfg->tls, cl);
 		}
+	}
+	/* The nodes can be dialled now; CLUSTER NODES only adds flags. */
+	if (cl->read) {
+		pr_door_cluster(p, cl);
+		started = notify(p);
 	}
 	if (!cl->read)
 		snprintf(cl->error, sizeof(cl->error), "CLUSTER SHARDS/SLOTS: %.200s",
@@ -103,10 +118,10 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	if (cl->read)
 		cl->error[0] = '\0';
 	pr_door_cluster(p, cl);
+	if (cl->read && !started)
+		notify(p);
 	if (cl->read)
 		follow_redirect(p, cl);
-	if (cl->read && p->po->topology_read != NULL)
-		p->po->topology_read(p->po->topology_ctx);
 }
 
 static void

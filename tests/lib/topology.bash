@@ -60,6 +60,15 @@ topo_cluster() {
 		done
 		((i < 150)) || { echo "topology: node $port never ok" >&2; return 1; }
 	done
+	# Replicas attach after the slots are assigned.
+	if ((replicas > 0)); then
+		for ((i = 0; i < 150; i++)); do
+			(($(timeout 5 redis-cli -p "${ports[0]}" CLUSTER NODES </dev/null \
+			    2>/dev/null | grep -c ' slave ') == masters * replicas)) && break
+			sleep 0.1
+		done
+		((i < 150)) || { echo "topology: replicas never attached" >&2; return 1; }
+	fi
 	export "TOPO_PORTS_$name=${ports[*]}"
 }
 
