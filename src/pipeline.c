@@ -95,6 +95,9 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 			if (t != NULL && t->cl.read)
 				topo_cluster_finish(nc.cr, cfg, obs, t);
 			else if (t != NULL && strcmp(obs->server.mode,
+			    "sentinel") == 0)
+				topo_sentinel_seed(cfg, obs, t);
+			else if (t != NULL && strcmp(obs->server.mode,
 			    "cluster") == 0) {
 				/* A cluster whose topology could not be
 				 * read: the mode is still known. */
@@ -120,7 +123,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	rcfg = t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known ?
 	    &t->master_cfg : cfg;
 	rules_eval(rcfg, r->obs, ro, &r->findings);
-	if (t != NULL && t->mode == RD_TOPO_CLUSTER)
+	if (t != NULL && rcfg == cfg)
 		topo_record_seed(t, cfg, obs, r);
 	rules_topo(cfg, r->obs, r->topo, &r->findings);
 	report_finish(r);

@@ -167,6 +167,24 @@ out:
 	pr_door_sentinel(p, so);
 }
 
+/* The target is a sentinel, named as if it were Redis: which masters it
+ * monitors. */
+static void
+ask_masters(struct probe *p, struct rd_sentinel_obs *so)
+{
+	const char *masters[] = { "SENTINEL", "MASTERS" };
+	struct rd_reply_obs ro;
+	redisReply *rep;
+
+	memset(&ro, 0, sizeof(ro));
+	rep = pr_command(p, 2, masters, &ro);
+	if (rep != NULL)
+		topo_parse_masters(rep, so);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	pr_door_sentinel(p, so);
+}
+
 void
 pr_step_topology(struct probe *p)
 {
@@ -177,4 +195,7 @@ pr_step_topology(struct probe *p)
 	else if (p->po->cluster != NULL &&
 	    strcmp(p->obs->server.mode, "cluster") == 0)
 		read_cluster(p, p->po->cluster);
+	else if (p->po->cluster != NULL &&
+	    strcmp(p->obs->server.mode, "sentinel") == 0)
+		ask_masters(p, &p->obs->sentinel);
 }

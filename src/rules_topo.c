@@ -316,6 +316,23 @@ r_sentinels(const struct rd_config *cfg, const struct rd_topology *t,
 	int i, unreach = 0, authn = 0, answered = 0, nil = 0, other = 0;
 	bool differ = false;
 
+	if (t->master_name[0] == '\0') {
+		/* A sentinel's address used as the Redis address. */
+		if ((f = emit(fs, "sentinel.unknown_master", RD_SEV_CRITICAL)) == NULL)
+			return;
+		finding_evid(f, "%s is a sentinel (INFO redis_mode:sentinel), "
+		    "not a Redis data node, and no master name was given: a "
+		    "client using it as Redis gets ERR unknown command", t->seed);
+		if (t->sentinels[0].said.known[0] != '\0') {
+			finding_evid(f, "; it monitors: %s",
+			    t->sentinels[0].said.known);
+			finding_remedy(f, "name the master: redis+sentinel://%s/%s "
+			    "(ioredis { sentinels: [{ host, port }], name })",
+			    t->seed, t->sentinels[0].said.known);
+		}
+		catalog_remedies(f);
+		return;
+	}
 	for (i = 0; i < t->nsentinels; i++) {
 		const struct rd_topo_sentinel *s = &t->sentinels[i];
 

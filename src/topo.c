@@ -245,6 +245,22 @@ topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
 	for (i = 0; i < t->cl.nnodes; i++)
 		if (t->node_ep[i].seed)
 			record(cfg, obs, &own, &t->node_ep[i]);
+	for (i = 0; i < t->nsentinels; i++)
+		if (t->sentinels[i].ep.seed)
+			record(cfg, obs, &own, &t->sentinels[i].ep);
+}
+
+void
+topo_sentinel_seed(const struct rd_config *cfg, const struct rd_obs *obs,
+    struct rd_topology *t)
+{
+	t->mode = RD_TOPO_SENTINEL;
+	rd_hostport(t->seed, sizeof(t->seed), cfg->host, cfg->port);
+	t->nsentinels = 1;
+	rd_scopy(t->sentinels[0].host, sizeof(t->sentinels[0].host), cfg->host);
+	t->sentinels[0].port = cfg->port;
+	t->sentinels[0].ep.seed = true;
+	t->sentinels[0].said = obs->sentinel;
 }
 
 /* The address most sentinels named (ties: the first named); -1 none. */

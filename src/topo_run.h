@@ -29,6 +29,12 @@ void	topo_cluster_finish(struct topo_cluster_run *cr,
 void	topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
 	    const struct rd_obs *obs, const struct rd_report *r);
 
+/* The target itself is a sentinel (INFO redis_mode:sentinel) named as
+ * if it were Redis, with no master name: t says so, with the masters it
+ * monitors (obs->sentinel.known). */
+void	topo_sentinel_seed(const struct rd_config *cfg, const struct rd_obs *obs,
+	    struct rd_topology *t);
+
 /* cfg names sentinels: asks each about cfg->master_name, probes the
  * master most of them name fully into *obs (or, when none names one,
  * copies the first answering sentinel's probe there) and its replicas'

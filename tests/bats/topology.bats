@@ -267,3 +267,26 @@ LINES
 	[ "$(echo "$output" | jq -r '.lines[0].host')" = 172.17.0.3 ]
 	[ "$(echo "$output" | jq -r '.lines[0].port')" = 6379 ]
 }
+
+@test "mode detection: a sentinel's port used as the Redis address is a sentinel, with the masters it monitors (exit 1)" {
+	local first=${TOPO_SENTINELS_s%% *}
+	chk -h 127.0.0.1 -p "${first##*:}"
+	[ "$status" -eq 1 ]
+	[ "$(q .server.mode)" = sentinel ]
+	[ "$(q .topology.mode)" = sentinel ]
+	[ "$(q .topology.sentinels[0].seed)" = true ]
+	[ "$(q .topology.sentinels[0].known_masters)" = mymaster ]
+	has sentinel.unknown_master
+	q '.findings[] | select(.id == "sentinel.unknown_master") | .remediation[0]' | grep -q "redis+sentinel://127.0.0.1:${first##*:}/mymaster"
+	valid
+}
+
+@test "--all-candidates with a cluster seed: the target's topology, the candidates' verdicts" {
+	run --separate-stderr env -i PATH="$PATH" REDIS_URL="redis://127.0.0.1:$OK_SEED" \
+	    KV_URL="redis://127.0.0.1:$CLOSED" timeout 30 "$RD" check --all-candidates --format json
+	[ "$status" -eq 0 ]
+	[ "$(q .topology.mode)" = cluster ]
+	[ "$(q '[.topology.nodes[] | select(.reachable)] | length')" -eq 3 ]
+	[ "$(q '.candidates_probed | length')" -ge 1 ]
+	[ "$(q '.candidates_probed[] | select(.name == "KV_URL") | .verdict')" = unreachable ]
+}
