@@ -640,8 +640,10 @@ verdict_env(struct rd_report *r)
 		return;
 	}
 	r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
-	/* env only resolves: 0 whenever it did (issue 3), --strict or not. */
-	r->exit_code = RD_EXIT_OK;
+	/* env only resolves: 0 whenever it did, unless --strict, which
+	 * fails on warnings as it does in check (man page, env --help). */
+	r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
+	    RD_EXIT_REJECTING : RD_EXIT_OK;
 	rd_hostport(hp, sizeof(hp), cfg->host, cfg->port);
 	sumf(r, "resolved %s%s from %s", hp,
 	    cfg->tls ? " with TLS" : "", cfg->source[0] ? cfg->source : "?");
@@ -765,4 +767,7 @@ report_finish(struct rd_report *r)
 		verdict_explain(r);
 	else
 		verdict_check(r);
+	/* --format nagios: the plugin convention is the exit status. */
+	if (r->opts.format == RD_FMT_NAGIOS)
+		r->exit_code = report_nagios_state(r);
 }
