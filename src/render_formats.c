@@ -421,7 +421,7 @@ render_prometheus(const struct rd_report *r, FILE *out)
 	else if (cfg != NULL && cfg->host != NULL)
 		snprintf(p.target, sizeof(p.target), strchr(cfg->host, ':') ?
 		    "[%s]:%d" : "%s:%d", cfg->host, cfg->port);
-	else if (cfg != NULL && cfg->url_redacted[0] != '\0')
+	else if (cfg != NULL && cfg->url_redacted != NULL)
 		snprintf(p.target, sizeof(p.target), "%s", cfg->url_redacted);
 
 	/* First, and always: the series an alert rule keys on.  An invalid

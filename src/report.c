@@ -268,7 +268,7 @@ checklist_config(struct rd_report *r)
 
 	/* remote_host */
 	if (loop && cfg->envi.in_container)
-		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_WARN : RD_CL_FAIL,
+		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_PASS : RD_CL_FAIL,
 		    "%s inside a container is the container itself%s", cfg->host,
 		    pong ? "; a Redis answered there (a sidecar?)" : "");
 	else if (loop)
