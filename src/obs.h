@@ -178,6 +178,7 @@ struct rd_server_obs {
 struct rd_latency_obs {
 	int	 samples;
 	int64_t	 min_us, p50_us, p99_us, max_us;
+	int64_t	 sum_us;		/* of all samples (a Prometheus summary's _sum) */
 };
 
 struct rd_obs {

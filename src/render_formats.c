@@ -519,23 +519,24 @@ render_prometheus(const struct rd_report *r, FILE *out)
 	}
 
 	if (obs != NULL && obs->latency.samples > 0) {
-		/* A one-shot measurement, not a running summary: a gauge
-		 * per quantile (0 the minimum, 1 the maximum). */
+		/* The latency step as a summary of its PINGs: quantile 0 is
+		 * the fastest, 1 the slowest. */
 		static const char *const q[] = { "0", "0.5", "0.99", "1" };
 		int64_t v[4];
 
 		v[0] = obs->latency.min_us; v[1] = obs->latency.p50_us;
 		v[2] = obs->latency.p99_us; v[3] = obs->latency.max_us;
-		prom_head(out, "redisdiag_latency_seconds", "gauge",
-		    "PING round trips of the latency step, by quantile (0 min, 1 max).");
+		prom_head(out, "redisdiag_latency_seconds", "summary",
+		    "PING round trips of the latency step (quantile 0 min, 1 max).");
 		for (k = 0; k < 4; k++) {
 			prom_start(&p, "redisdiag_latency_seconds");
 			prom_label(&p, "quantile", q[k]);
 			prom_end_us(&p, v[k]);
 		}
-		prom_head(out, "redisdiag_latency_samples", "gauge",
-		    "PINGs in the latency step.");
-		prom_int(&p, "redisdiag_latency_samples", obs->latency.samples);
+		prom_start(&p, "redisdiag_latency_seconds_sum");
+		prom_end_us(&p, obs->latency.sum_us);
+		prom_int(&p, "redisdiag_latency_seconds_count",
+		    obs->latency.samples);
 	}
 	if (obs != NULL && obs->tls.attempted && obs->tls.have_cert &&
 	    iso_epoch(obs->tls.not_after) >= 0) {
