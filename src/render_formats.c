@@ -89,6 +89,10 @@ measure(const struct rd_report *r, struct measured *m)
 		    (double)o->server.maxclients;
 	if ((m->cert = o->tls.attempted && o->tls.have_cert))
 		m->days = o->tls.days_left;
+	/* Judged as printed (two decimals), so a consumer that applies the
+	 * perfdata's own ;warn;crit gets the same state. */
+	m->mem_pct = (double)(long long)(m->mem_pct * 100.0 + 0.5) / 100.0;
+	m->cli_pct = (double)(long long)(m->cli_pct * 100.0 + 0.5) / 100.0;
 }
 
 /* 0, 1 or 2 for one value against its warning and critical threshold (a
@@ -272,7 +276,7 @@ render_nagios(const struct rd_report *r, FILE *out)
 				    (long long)obs->server.maxclients);
 		}
 		if (m.cli) {
-			fprintf(out, " clients_used=%.1f%%", m.cli_pct);
+			fprintf(out, " clients_used=%.2f%%", m.cli_pct);
 			perf_int_range(out, w.clients_pct, c.clients_pct, false);
 			fputs(";0;100", out);
 		}
@@ -284,7 +288,7 @@ render_nagios(const struct rd_report *r, FILE *out)
 				    (long long)obs->server.maxmemory);
 		}
 		if (m.mem) {
-			fprintf(out, " memory_used=%.1f%%", m.mem_pct);
+			fprintf(out, " memory_used=%.2f%%", m.mem_pct);
 			perf_int_range(out, w.memory_pct, c.memory_pct, false);
 			fputs(";0;100", out);
 		}
