@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "parse.h"
+#include "url.h"
 
 /* Which subcommands accept an option. */
 #define C_CHECK		0x01
@@ -28,7 +29,8 @@ enum {
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
 	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
-	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL
+	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
+	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES
 };
 
 /* Value kinds, checked before an option's handler sees the value. */
@@ -61,6 +63,13 @@ static const struct opt opts[] = {
 	{ NULL, '4', V_NONE, C_CONN, 0, 0, NULL, "IPv4 only" },
 	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
 	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
+	{ NULL, 't', V_DUR, C_CONN | C_SIM, 0, 0, "SECONDS", "as --timeout (redis-cli's -t)" },
+	{ "askpass", O_ASKPASS, V_NONE, C_CONN, 0, 0, NULL, "read the password from standard input, hidden on a terminal (beats -a and REDISCLI_AUTH)" },
+	{ "no-auth-warning", O_NO_AUTH_WARNING, V_NONE, C_CONN, 0, 0, NULL, "no warning for a password on the command line" },
+	{ "tls-ciphers", O_TLS_CIPHERS, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.2 cipher list (OpenSSL syntax)" },
+	{ "tls-ciphersuites", O_TLS_CIPHERSUITES, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.3 ciphersuites (OpenSSL syntax)" },
+	{ NULL, '2', V_NONE, C_CONN, 0, 0, NULL, "HELLO 2 (RESP2) before AUTH; the hello step runs" },
+	{ NULL, '3', V_NONE, C_CONN, 0, 0, NULL, "HELLO 3 (RESP3) before AUTH; the hello step runs" },
 	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
 	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
 	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
@@ -401,6 +410,30 @@ add_label(struct rd_cli *cli, const struct opt *o, const char *val)
 	return 0;
 }
 
+/* -u after -h/-p/-a/--user/-n: the last one wins, as in redis-cli, for
+ * each part the URL names (a URL without a port leaves -p alone).  Flags
+ * after -u beat it anyway (config_resolve ranks flags above the URL). */
+static void
+url_supersede(struct rd_connflags *c, const char *val)
+{
+	struct rd_url u;
+	struct rd_url_err e;
+
+	if (url_parse(val, &u, &e) == -1)
+		return;			/* config_resolve reports it */
+	if (u.host[0] != '\0')
+		c->host = NULL;
+	if (u.port > 0)
+		c->port = 0;
+	if (u.has_user)
+		c->user = NULL;
+	if (u.has_password)
+		c->password = NULL;
+	if (u.db >= 0)
+		c->db = -1;
+	explicit_bzero(u.password, sizeof(u.password));
+}
+
 static int
 apply(struct rd_cli *cli, const struct opt *o, const char *val)
 {
@@ -426,7 +459,10 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	}
 
 	switch (o->id) {
-	case 'u': cli->conn.url = val; break;
+	case 'u':
+		cli->conn.url = val;
+		url_supersede(&cli->conn, val);
+		break;
 	case 'h': cli->conn.host = val; break;
 	case 'p': cli->conn.port = (int)n; break;
 	case 'a': cli->conn.password = val; break;
@@ -442,7 +478,13 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_CERT: cli->conn.cert = val; break;
 	case O_KEY: cli->conn.key = val; break;
 	case O_INSECURE: cli->conn.insecure = true; break;
-	case O_TIMEOUT: cli->conn.timeout_us = us; break;
+	case O_TIMEOUT: case 't': cli->conn.timeout_us = us; break;
+	case O_ASKPASS: cli->conn.askpass = true; break;
+	case O_NO_AUTH_WARNING: cli->conn.no_auth_warning = true; break;
+	case O_TLS_CIPHERS: cli->conn.tls_ciphers = val; break;
+	case O_TLS_CIPHERSUITES: cli->conn.tls_ciphersuites = val; break;
+	case '2': cli->conn.resp = 2; break;
+	case '3': cli->conn.resp = 3; break;
 	case O_ENV_FILE: cli->conn.env_file = val; break;
 	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
 	case O_FORMAT: return set_format(cli, o, val);
@@ -652,6 +694,18 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 	if (cli->output != NULL && cli->ropts.quiet) {
 		cli_err("-o and --quiet exclude each other\n");
 		return -1;
+	}
+	{
+		/* -2 -3 together: the later one would silently win. */
+		int n2 = 0, n3 = 0, k;
+		for (k = 1; k < argc; k++) {
+			n2 += strcmp(argv[k], "-2") == 0;
+			n3 += strcmp(argv[k], "-3") == 0;
+		}
+		if (n2 && n3) {
+			cli_err("-2 and -3 exclude each other\n");
+			return -1;
+		}
 	}
 	if (cli->conn.sni != NULL && cli->conn.no_sni) {
 		cli_err("--sni and --no-sni exclude each other\n");

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +117,46 @@ output_close(const char *path, const char *tmp, int saved)
 	return -1;
 }
 
+/* --askpass: one line from standard input, not echoed on a terminal (as
+ * redis-cli's --askpass).  The secret stays in this buffer, wiped on exit.
+ * Returns 0, or -1 after printing why. */
+static char askpw[1024];
+
+static int
+ask_password(struct rd_connflags *conn)
+{
+	struct termios t, quiet;
+	bool tty = isatty(STDIN_FILENO), restore = false;
+	size_t n;
+
+	if (tty) {
+		fputs("Please input password: ", stderr);
+		fflush(stderr);
+		if (tcgetattr(STDIN_FILENO, &t) == 0) {
+			quiet = t;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	if (fgets(askpw, sizeof(askpw), stdin) == NULL)
+		askpw[0] = '\0';
+	if (restore)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	if (tty)
+		fputc('\n', stderr);
+	n = strcspn(askpw, "\r\n");
+	if (askpw[n] == '\0' && n == sizeof(askpw) - 1) {
+		explicit_bzero(askpw, sizeof(askpw));
+		fprintf(stderr, "redisdiag: --askpass: password too long\n");
+		return -1;
+	}
+	askpw[n] = '\0';
+	/* It replaces -a and REDISCLI_AUTH, as in redis-cli; an empty line
+	 * is no password. */
+	conn->password = askpw[0] != '\0' ? askpw : NULL;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -145,6 +187,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	if (cli.conn.askpass && ask_password(&cli.conn) == -1) {
+		cli_free(&cli);
+		return RD_EXIT_NO_ATTEMPT;
+	}
 	if (!cli.format_set)
 		cli.ropts.format = isatty(STDOUT_FILENO) ? RD_FMT_TEXT : RD_FMT_JSON;
 	if (cli.output != NULL) {
@@ -200,5 +246,6 @@ out:
 			rc = RD_EXIT_NO_ATTEMPT;
 	}
 	cli_free(&cli);
+	explicit_bzero(askpw, sizeof(askpw));
 	return rc;
 }

@@ -122,6 +122,15 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out)
 	envdetect(root, &m, &envi);
 	rc = config_resolve(flags, &m, &envi, out);
 	envmap_free(&m);
+	out->no_auth_warning = flags->no_auth_warning || flags->askpass;
+	out->tls_ciphers = flags->tls_ciphers;
+	out->tls_ciphersuites = flags->tls_ciphersuites;
+	out->resp = flags->resp;
+	/* A typed password never was on the command line. */
+	if (flags->askpass && strcmp(out->f[RD_F_PASSWORD].source,
+	    "flag:-a") == 0)
+		snprintf(out->f[RD_F_PASSWORD].source,
+		    sizeof(out->f[RD_F_PASSWORD].source), "flag:--askpass");
 	/* A file the user named and we could not read is never ignored:
 	 * the configuration it was meant to give is unknown. */
 	if (file_bad) {
@@ -136,7 +145,7 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out)
 void
 resolve_warnings(const struct rd_config *cfg, bool quiet)
 {
-	if (quiet || !cfg->password_on_cmdline)
+	if (quiet || !cfg->password_on_cmdline || cfg->no_auth_warning)
 		return;
 	fprintf(stderr, "Warning: Using a password with '-a' or '-u' option on "
 	    "the command line interface may not be safe.\n");
