@@ -21,6 +21,7 @@
 #include "conn.h"
 #include "dns.h"
 #include "info.h"
+#include "hello.h"
 #include "probe.h"
 #include "resp.h"
 #include "strutil.h"
@@ -1105,6 +1106,10 @@ converse(struct probe *p)
 	bool plain = !p->cfg->tls;
 
 	greeting(p);
+	/* -2 / -3: HELLO first, as RESP3 clients do (hello.c). */
+	if (!p->dead && p->cfg->resp > 0 &&
+	    hello_step(&p->c, p->deadline, p->cfg, p->obs) == -1)
+		p->dead = true;
 	step_auth(p);
 	if (!p->dead && p->cfg->db > 0)
 		step_select(p);

@@ -158,6 +158,10 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
+/* The hello step's findings (rules_hello.c), called by rules_eval(). */
+void	rules_hello(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+
 /* The one table of server error replies (rules.c): the finding id a RESP
  * error text names ("NOAUTH Authentication required." -> "auth.required"),
  * or NULL when it names none.  A leading '-' and blanks are skipped; explain

@@ -1451,6 +1451,7 @@ rules_eval(const struct rd_config *cfg, const struct rd_obs *obs,
 				continue;
 			rules[i].fn(&c);
 		}
+		rules_hello(cfg, obs, fs);
 	}
 	if (cfg != NULL)
 		scrub(fs, cfg->password);
