@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "parse.h"
@@ -33,6 +34,8 @@ enum {
 	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES
 };
 
+#define C_UNIX_PATH_MAX	108		/* sizeof(sockaddr_un.sun_path) */
+
 /* Value kinds, checked before an option's handler sees the value. */
 enum vkind { V_NONE, V_STR, V_SECRET, V_PATH, V_HOST, V_INT, V_DUR };
 
@@ -48,6 +51,7 @@ struct opt {
 static const struct opt opts[] = {
 	{ "url", 'u', V_SECRET, C_CONN, 0, 4096, "URL", "redis:// or rediss:// URL" },
 	{ "host", 'h', V_HOST, C_CONN, 0, 255, "HOST", "server host name or address" },
+	{ "socket", 's', V_PATH, C_CONN, 0, C_UNIX_PATH_MAX - 1, "SOCKET", "Unix socket path (beats -h and -p, as in redis-cli)" },
 	{ "port", 'p', V_INT, C_CONN, 1, 65535, "PORT", "server port" },
 	{ "pass", 'a', V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password (visible to other users; prefer REDISCLI_AUTH)" },
 	{ "user", O_USER, V_STR, C_CONN, 0, 512, "NAME", "ACL user name" },
@@ -434,6 +438,61 @@ url_supersede(struct rd_connflags *c, const char *val)
 	explicit_bzero(u.password, sizeof(u.password));
 }
 
+/* -u unix://[[user]:password@]/path[?db=N] (redis-py's form): the socket
+ * path, and the user, password and db it names, as if given with -s,
+ * --user, -a and -n.  The value is never echoed (it may hold a secret). */
+static int
+unix_url(struct rd_cli *cli, const struct opt *o, const char *val)
+{
+	const char *p = val + 7, *at, *q, *path;
+	size_t n;
+	long long db;
+	const char *err;
+
+	at = strchr(p, '@');
+	if (at != NULL && (q = strchr(p, '/')) != NULL && q < at)
+		at = NULL;		/* an '@' inside the path */
+	path = at != NULL ? at + 1 : p;
+	if (path[0] != '/')
+		return bad_value(o, NULL, "unix:// needs an absolute path "
+		    "(unix:///run/redis/redis.sock)");
+	q = strchr(path, '?');
+	n = q != NULL ? (size_t)(q - path) : strlen(path);
+	if (n >= sizeof(cli->unix_path))
+		return bad_value(o, NULL, "unix:// socket path too long");
+	memcpy(cli->unix_path, path, n);
+	cli->unix_path[n] = '\0';
+	if (at != NULL) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		size_t ul = colon != NULL ? (size_t)(colon - p) : (size_t)(at - p);
+
+		if (ul >= sizeof(cli->unix_user) ||
+		    (colon != NULL && (size_t)(at - colon - 1) >= sizeof(cli->unix_pass)))
+			return bad_value(o, NULL, "unix:// user or password too long");
+		memcpy(cli->unix_user, p, ul);
+		cli->unix_user[ul] = '\0';
+		if (ul > 0)
+			cli->conn.user = cli->unix_user;
+		if (colon != NULL && at > colon + 1) {
+			memcpy(cli->unix_pass, colon + 1, (size_t)(at - colon - 1));
+			cli->unix_pass[at - colon - 1] = '\0';
+			cli->conn.password = cli->unix_pass;
+		}
+	}
+	if (q != NULL) {
+		if (strncmp(q, "?db=", 4) != 0 || strchr(q + 4, '&') != NULL)
+			return bad_value(o, NULL, "unix:// URL: only ?db=N is read");
+		if (parse_int(q + 4, 0, 1000000, &db, &err) == -1)
+			return bad_value(o, NULL, "unix:// URL: ?db= is not a "
+			    "database number");
+		cli->conn.db = (int)db;
+	}
+	cli->conn.url = NULL;
+	cli->conn.socket = cli->unix_path;
+	cli->conn.socket_from = "flag:-u";
+	return 0;
+}
+
 static int
 apply(struct rd_cli *cli, const struct opt *o, const char *val)
 {
@@ -460,8 +519,15 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 
 	switch (o->id) {
 	case 'u':
+		if (strncasecmp(val, "unix://", 7) == 0)
+			return unix_url(cli, o, val);
 		cli->conn.url = val;
+		cli->conn.socket = NULL;
 		url_supersede(&cli->conn, val);
+		break;
+	case 's':
+		cli->conn.socket = val;
+		cli->conn.socket_from = "flag:-s";
 		break;
 	case 'h': cli->conn.host = val; break;
 	case 'p': cli->conn.port = (int)n; break;
@@ -707,6 +773,10 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 			return -1;
 		}
 	}
+	if (cli->conn.socket != NULL && (cli->conn.tls || cli->conn.sni != NULL)) {
+		cli_err("a Unix socket (-s, unix://) takes no --tls or --sni\n");
+		return -1;
+	}
 	if (cli->conn.sni != NULL && cli->conn.no_sni) {
 		cli_err("--sni and --no-sni exclude each other\n");
 		return -1;
@@ -733,6 +803,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 void
 cli_free(struct rd_cli *cli)
 {
+	explicit_bzero(cli->unix_pass, sizeof(cli->unix_pass));
 	free(cli->explain_joined);
 	cli->explain_joined = NULL;
 }

@@ -43,6 +43,8 @@ struct rd_connflags {
 	const char *tls_ciphers;	/* --tls-ciphers (TLS 1.2 and below) */
 	const char *tls_ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
 	int	 resp;			/* -2 / -3: HELLO 2 / HELLO 3; 0 = none */
+	const char *socket;		/* -s SOCKET or a unix:// -u: a path */
+	const char *socket_from;	/* "flag:-s" or "flag:-u" */
 };
 
 enum rd_field_id {
@@ -150,6 +152,7 @@ struct rd_config {
 	bool	 no_auth_warning;
 	const char *tls_ciphers, *tls_ciphersuites;
 	int	 resp;			/* 0, 2 or 3 */
+	bool	 unix_socket;		/* host is a Unix socket path, port 0 */
 };
 
 /* Resolves flags + env (SPEC section 4) into *out, which the caller later

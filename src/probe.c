@@ -27,6 +27,7 @@
 #include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
+#include "unixsock.h"
 
 #define READ_CHUNK	16384
 #define LATENCY_DEFAULT	10
@@ -1135,7 +1136,8 @@ converse(struct probe *p)
 
 	first = p->obs->auth_sent ? &p->obs->auth :
 	    p->cfg->db > 0 ? &p->obs->select : &p->obs->ping;
-	if (plain && !p->po->no_cross_try && p->obs->greeting.kind ==
+	if (plain && !p->po->no_cross_try && !p->cfg->unix_socket &&
+	    p->obs->greeting.kind ==
 	    RD_R_NONE && dropped_plaintext(first)) {
 		conn_close(&p->c);
 		cross_tls(p);
@@ -1176,7 +1178,10 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 	}
 	obs->steps[RD_STEP_CONFIG].status = RD_ST_OK;
 
-	if (step_dns(&p) == -1 || step_tcp(&p) == -1)
+	if (cfg->unix_socket) {		/* -s, unix:// (unixsock.c) */
+		if ((p.c.fd = unixsock_connect(cfg->host, p.deadline, obs)) == -1)
+			goto out;
+	} else if (step_dns(&p) == -1 || step_tcp(&p) == -1)
 		goto out;
 	if (cfg->tls && step_tls(&p) == -1) {
 		const struct rd_tls_obs *t = &obs->tls;

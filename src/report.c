@@ -264,10 +264,13 @@ checklist_config(struct rd_report *r)
 	const struct rd_obs *o = r->obs;
 	bool loop = config_host_is_loopback(cfg->host);
 	bool pong = got_pong(o);
-	bool remote = !loop;
+	bool remote = !loop && !cfg->unix_socket;	/* a socket is local */
 
 	/* remote_host */
-	if (loop && cfg->envi.in_container)
+	if (cfg->unix_socket)
+		set(r, RD_CL_REMOTE_HOST, RD_CL_PASS, "Unix socket %s",
+		    cfg->host);
+	else if (loop && cfg->envi.in_container)
 		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_PASS : RD_CL_FAIL,
 		    "%s inside a container is the container itself%s", cfg->host,
 		    pong ? "; a Redis answered there (a sidecar?)" : "");

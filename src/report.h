@@ -158,8 +158,12 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
-/* The hello step's findings (rules_hello.c), called by rules_eval(). */
+/* The hello step's findings (rules_hello.c) and a Unix socket's
+ * connection findings (rules_unix.c), called by rules_eval() after the
+ * table. */
 void	rules_hello(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+void	rules_unix(const struct rd_config *, const struct rd_obs *,
 	    struct rd_findings *);
 
 /* The one table of server error replies (rules.c): the finding id a RESP

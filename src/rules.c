@@ -1452,6 +1452,7 @@ rules_eval(const struct rd_config *cfg, const struct rd_obs *obs,
 			rules[i].fn(&c);
 		}
 		rules_hello(cfg, obs, fs);
+		rules_unix(cfg, obs, fs);
 	}
 	if (cfg != NULL)
 		scrub(fs, cfg->password);

@@ -240,7 +240,8 @@ r_tls(struct rc *c)
 	const struct rd_config *cfg = c->cfg;
 	struct rd_finding *f;
 
-	if (cfg->tls || private_host(cfg->host))
+	/* A Unix socket never leaves the machine. */
+	if (cfg->tls || cfg->unix_socket || private_host(cfg->host))
 		return;
 	f = emit(c, "config.tls_recommended", RD_SEV_WARNING, NULL);
 	EVID(f, "host %s (from %s) is not on a private network and TLS is off "

@@ -167,3 +167,74 @@ no_secret() {
 	[ "$status" -eq 0 ]
 	jq -e '.config.host == "127.0.0.1"' <<<"$output"
 }
+
+# --- Unix sockets: -s SOCKET and unix:// -------------------------------------
+
+@test "-s SOCKET: the probe over a Unix socket, no DNS, no TLS advice, the socket as the target" {
+	local sock="$BATS_FILE_TMPDIR/redis.sock"
+	fx_redis usock --unixsocket "$sock" --unixsocketperm 700 >/dev/null
+	rd check -s "$sock" --format json
+	[ "$status" -eq 0 ]
+	jq -e --arg s "$sock" '.config.host == $s and .config.fields.host.source == "flag:-s"' <<<"$output"
+	jq -e --arg s "unix://$sock" '.config.url_redacted == $s' <<<"$output"
+	jq -e '.steps[] | select(.name == "dns") | .status == "skip"' <<<"$output"
+	jq -e '.steps[] | select(.name == "tcp") | .status == "ok"' <<<"$output"
+	jq -e '[.findings[].id] | index("config.tls_recommended") == null' <<<"$output"
+	jq -e '.checklist[] | select(.id == "tls_scheme" or .id == "remote_host") | .status == "pass"' <<<"$output"
+	jq -e '.latency.samples == 10' <<<"$output"
+	# -s beats -h and -p, as in redis-cli; what it beat is shadowed.
+	rd check -s "$sock" -h 10.255.255.1 -p 1 --format json
+	[ "$status" -eq 0 ]
+	jq -e --arg s "$sock" '.config.host == $s' <<<"$output"
+	jq -e '[.config.shadowed[].name] | index("flag:-h") != null' <<<"$output"
+	# In every format; the text names the socket.
+	rd check -s "$sock" --format text
+	[[ ${lines[0]} == "target Unix socket $sock (from flag:-s)"* ]]
+	rd check -s "$sock" --format prometheus
+	grep -qx "redisdiag_up{target=\"$sock\"} 1" <<<"$output"
+	# And -3 over it.
+	rd check -s "$sock" -3 --format json
+	[ "$status" -eq 0 ]
+	jq -e '.steps[] | select(.name == "hello") | .status == "ok"' <<<"$output"
+	# env and watch resolve it too.
+	rd env -s "$sock" --format json
+	[ "$status" -eq 0 ]
+	jq -e --arg s "$sock" '.config.host == $s' <<<"$output"
+	rd watch -s "$sock" --count 1
+	[ "$status" -eq 0 ]
+	[ "$(head -n1 <<<"$output" | jq -r .state)" = up ]
+}
+
+@test "unix:// URLs: path, ?db=, a password that is never printed" {
+	local sock="$BATS_FILE_TMPDIR/auth.sock"
+	fx_redis usockauth --unixsocket "$sock" --unixsocketperm 700 --requirepass "$PW" >/dev/null
+	rd check -u "unix://:$PW@$sock?db=2" --no-auth-warning --format json
+	[ "$status" -eq 0 ]
+	no_secret
+	jq -e --arg s "unix://$sock?db=2" '.config.url_redacted == $s and .config.db == 2 and .config.password_set' <<<"$output"
+	jq -e '.steps[] | select(.name == "select") | .status == "ok"' <<<"$output"
+	rd check -u "unix://$sock" --format json
+	[ "$status" -eq 1 ]
+	jq -e '[.findings[].id] | index("auth.required") != null' <<<"$output"
+	# Malformed: usage errors that echo nothing of the value.
+	local bad
+	for bad in "unix://relative.sock" "unix://$sock?foo=1" "unix://$sock?db=x"; do
+		rd check -u "$bad:$PW"
+		[ "$status" -eq 3 ] || { echo "accepted $bad" >&2; return 1; }
+		no_secret
+	done
+	rd check -s "$sock" --tls
+	[ "$status" -eq 3 ]
+}
+
+@test "a Unix socket that is not there, or a stale file: tcp.socket_missing, tcp.refused" {
+	rd check -s "$BATS_FILE_TMPDIR/none.sock" --format json
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[].id] | index("tcp.socket_missing") != null' <<<"$output"
+	jq -e '.steps[] | select(.name == "tcp") | .error.code == "ENOENT"' <<<"$output"
+	: >"$BATS_FILE_TMPDIR/stale.sock"
+	rd check -s "$BATS_FILE_TMPDIR/stale.sock" --format json
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[].id] | index("tcp.refused") != null' <<<"$output"
+	jq -e '.findings[] | select(.id == "tcp.refused") | .title | test("Unix socket")' <<<"$output"
+}
