@@ -145,6 +145,8 @@ apply_socket(const struct rd_connflags *fl, struct rd_config *c)
 	snprintf(c->f[RD_F_HOST].source, sizeof(c->f[RD_F_HOST].source), "%s", from);
 	snprintf(c->f[RD_F_PORT].source, sizeof(c->f[RD_F_PORT].source), "%s", from);
 	snprintf(c->source, sizeof(c->source), "%s", from);
+	for (size_t i = 0; i < c->ncands; i++)
+		c->cands[i].winner = false;	/* the socket won */
 	c->port = 0;
 	c->unix_socket = true;
 	c->default_used = false;

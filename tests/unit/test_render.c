@@ -522,6 +522,46 @@ static const char *const cl_ids[RD_CL__COUNT] = {
 	"server_ready", "memory_headroom", "client_headroom"
 };
 
+/* A Unix socket (-s): port null in the config, the path as the tcp
+ * attempt's address with family 0; valid against the schema; the text
+ * and prometheus name the socket. */
+static void
+test_unix_socket(void **state)
+{
+	struct fx *x = fx_healthy_tls();
+	char *s;
+	cJSON *j;
+
+	x->cfg.host = "/run/redis/redis.sock";
+	x->cfg.port = 0;
+	x->cfg.unix_socket = true;
+	x->cfg.tls = false;
+	x->cfg.sni = NULL;
+	x->obs.tls.attempted = false;
+	x->obs.steps[RD_STEP_TLS].status = RD_ST_SKIP;
+	x->obs.dns.attempted = false;
+	x->obs.steps[RD_STEP_DNS].status = RD_ST_SKIP;
+	x->obs.tcp.attempted = true;
+	x->obs.tcp.nattempts = 1;
+	x->obs.tcp.winner = 0;
+	memset(&x->obs.tcp.attempts[0], 0, sizeof(x->obs.tcp.attempts[0]));
+	snprintf(x->obs.tcp.attempts[0].addr.text, 64, "/run/redis/redis.sock");
+	x->obs.tcp.attempts[0].connected = true;
+	s = render(x, RD_FMT_JSON);
+	j = parse_json(s);
+	assert_schema_valid(j, NULL);
+	assert_true(cJSON_IsNull(get(get(j, "config"), "port")));
+	cJSON_Delete(j);
+	free(s);
+	s = render(x, RD_FMT_TEXT);
+	assert_non_null(strstr(s, "target Unix socket /run/redis/redis.sock"));
+	free(s);
+	s = render(x, RD_FMT_PROMETHEUS);
+	assert_non_null(strstr(s, "redisdiag_up{target=\"/run/redis/redis.sock\"}"));
+	free(s);
+	free(x);
+}
+
 static void
 test_json_refused(void **state)
 {
@@ -1076,6 +1116,7 @@ main(void)
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_env_and_healthy),
+		cmocka_unit_test(test_unix_socket),
 		cmocka_unit_test(test_nagios),
 		cmocka_unit_test(test_prometheus),
 		cmocka_unit_test(test_junit),
