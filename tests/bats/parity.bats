@@ -138,7 +138,7 @@ no_secret() {
 	timeout 60 "$RD" simulate healthy --serve --redis-version 5 >"$out" 2>/dev/null 3>&- &
 	pid=$!
 	for ((i = 0; i < 100; i++)); do
-		url=$(head -n1 "$out" 2>/dev/null)
+		url=$(head -n1 "$out" 2>/dev/null || true)
 		[[ $url == redis://* ]] && break
 		sleep 0.05
 	done
