@@ -170,6 +170,10 @@ pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
 	out->family = base->family;
 	out->timeout_us = base->timeout_us;
 	out->envi = base->envi;
+	out->tls_ciphers = base->tls_ciphers;
+	out->tls_ciphersuites = base->tls_ciphersuites;
+	out->resp = base->resp;
+	out->no_auth_warning = base->no_auth_warning;
 	out->valid = true;
 	snprintf(out->source, sizeof(out->source), "%s", c->source);
 	out->f[RD_F_HOST].value = out->host;

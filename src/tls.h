@@ -23,6 +23,8 @@ struct tls_opts {
 	bool		 need_trust;	/* load the system store when no CA is
 					 * given; the cross-try's proof needs
 					 * a handshake, not trust */
+	const char	*ciphers;	/* --tls-ciphers (TLS <= 1.2), NULL: OpenSSL's */
+	const char	*ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
 };
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets
