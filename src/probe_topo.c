@@ -124,6 +124,24 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 		follow_redirect(p, cl);
 }
 
+/* Which masters a sentinel monitors: for a name it does not know, and
+ * for a sentinel named as if it were Redis. */
+static void
+ask_masters(struct probe *p, struct rd_sentinel_obs *so)
+{
+	const char *masters[] = { "SENTINEL", "MASTERS" };
+	struct rd_reply_obs ro;
+	redisReply *rep;
+
+	memset(&ro, 0, sizeof(ro));
+	rep = pr_command(p, 2, masters, &ro);
+	if (rep != NULL)
+		topo_parse_masters(rep, so);
+	if (rep != NULL)
+		freeReplyObject(rep);
+	pr_door_sentinel(p, so);
+}
+
 static void
 ask_sentinel(struct probe *p, const char *name, struct rd_sentinel_obs *so)
 {
@@ -140,16 +158,8 @@ ask_sentinel(struct probe *p, const char *name, struct rd_sentinel_obs *so)
 		topo_parse_master_addr(rep, so);
 	if (rep != NULL)
 		freeReplyObject(rep);
-	if (so->nil && !p->dead) {
-		const char *masters[] = { "SENTINEL", "MASTERS" };
-
-		memset(&ro, 0, sizeof(ro));
-		rep = pr_command(p, 2, masters, &ro);
-		if (rep != NULL)
-			topo_parse_masters(rep, so);
-		if (rep != NULL)
-			freeReplyObject(rep);
-	}
+	if (so->nil && !p->dead)
+		ask_masters(p, so);
 	if (p->dead || so->master_port == 0)
 		goto out;
 	rep = pr_command(p, 3, quorum, &so->quorum);
@@ -164,24 +174,6 @@ ask_sentinel(struct probe *p, const char *name, struct rd_sentinel_obs *so)
 	if (rep != NULL)
 		freeReplyObject(rep);
 out:
-	pr_door_sentinel(p, so);
-}
-
-/* The target is a sentinel, named as if it were Redis: which masters it
- * monitors. */
-static void
-ask_masters(struct probe *p, struct rd_sentinel_obs *so)
-{
-	const char *masters[] = { "SENTINEL", "MASTERS" };
-	struct rd_reply_obs ro;
-	redisReply *rep;
-
-	memset(&ro, 0, sizeof(ro));
-	rep = pr_command(p, 2, masters, &ro);
-	if (rep != NULL)
-		topo_parse_masters(rep, so);
-	if (rep != NULL)
-		freeReplyObject(rep);
 	pr_door_sentinel(p, so);
 }
 
