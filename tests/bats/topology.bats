@@ -17,6 +17,7 @@ setup_file() {
 	topo_cluster ok 3 0
 	topo_cluster far 3 0
 	topo_cluster holes 3 0
+	topo_cluster_tls tls 3 0
 	# far: its third node announces 127.0.0.2, which nothing binds.
 	set -- $TOPO_PORTS_far
 	FAR_SEED=$1 FAR_NODE=$3
@@ -289,4 +290,64 @@ LINES
 	[ "$(q '[.topology.nodes[] | select(.reachable)] | length')" -eq 3 ]
 	[ "$(q '.candidates_probed | length')" -ge 1 ]
 	[ "$(q '.candidates_probed[] | select(.name == "KV_URL") | .verdict')" = unreachable ]
+}
+
+# tls_cli ARGS...: redis-cli over TLS to 127.0.0.1, bounded.
+tls_cli() {
+	timeout 5 redis-cli --tls --cacert "$FX_CA" -h 127.0.0.1 "$@" </dev/null
+}
+
+# wait_topology PORT JQ: bounded wait (<= 10 s) until the seed's topology as
+# redisdiag reads it satisfies JQ.
+wait_topology() {
+	local port=$1 expr=$2 i
+	for ((i = 0; i < 100; i++)); do
+		timeout 10 "$RD" check -h 127.0.0.1 -p "$port" --tls --cacert "$FX_CA" \
+		    --format json 2>/dev/null | jq -e "$expr" >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "TLS cluster healthy: every node probed over TLS on its announced tls-port" {
+	set -- $TOPO_PORTS_tls
+	chk -h 127.0.0.1 -p "$1" --tls --cacert "$FX_CA"
+	[ "$status" -eq 0 ]
+	[ "$(q '[.topology.nodes[] | select(.reachable and .announced.tls_port != null)] | length')" -eq 3 ]
+	[ "$(q '[.topology.nodes[].steps[] | select(.name == "tls" and .status == "ok")] | length')" -ge 2 ]
+	hasnt cluster.tls_port_mismatch
+	hasnt cluster.hostname_mismatch
+	valid
+}
+
+@test "TLS cluster: a node announcing a host name its certificate does not cover is cluster.hostname_mismatch (exit 2)" {
+	set -- $TOPO_PORTS_tls
+	local seed=$1 node=$3
+	[ "$(tls_cli -p "$node" CONFIG SET tls-cert-file "$FX_WRONG_CERT" tls-key-file "$FX_WRONG_KEY")" = OK ]
+	# redis-cli checks the chain, not the name: it still gets in.
+	[ "$(tls_cli -p "$node" CONFIG SET cluster-announce-hostname localhost)" = OK ]
+	wait_topology "$seed" 'any(.topology.nodes[]; .announced.hostname == "localhost")'
+	chk -h 127.0.0.1 -p "$seed" --tls --cacert "$FX_CA"
+	[ "$status" -eq 2 ]
+	has cluster.hostname_mismatch
+	[ "$(q '.topology.nodes[] | select(.announced.hostname == "localhost") | .sni')" = localhost ]
+	[ "$(q '.topology.nodes[] | select(.announced.hostname == "localhost") | .findings | index("tls.hostname_mismatch") != null')" = true ]
+	hasnt cluster.announced_unreachable
+	valid
+}
+
+@test "TLS cluster: a node announcing a plaintext port as its tls-port is cluster.tls_port_mismatch (exit 2)" {
+	set -- $TOPO_PORTS_tls
+	local seed=$1 node=$2 plain
+	plain=$(fx_port)
+	[ "$(tls_cli -p "$node" CONFIG SET port "$plain")" = OK ]
+	[ "$(tls_cli -p "$node" CONFIG SET cluster-announce-tls-port "$plain")" = OK ]
+	wait_topology "$seed" "any(.topology.nodes[]; .announced.tls_port == $plain)"
+	chk -h 127.0.0.1 -p "$seed" --tls --cacert "$FX_CA"
+	[ "$status" -eq 2 ]
+	has cluster.tls_port_mismatch
+	[ "$(q ".topology.nodes[] | select(.announced.tls_port == $plain) | .findings | index(\"tls.plaintext_port\") != null")" = true ]
+	q '.findings[] | select(.id == "cluster.tls_port_mismatch") | .evidence' | grep -q "127.0.0.1:$plain"
+	q '.findings[] | select(.id == "cluster.tls_port_mismatch") | .remediation[]' | grep -q tls-port
+	valid
 }

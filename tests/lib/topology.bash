@@ -19,6 +19,9 @@
 #	--cluster-yes` and waits (<= 15 s) until every node says
 #	cluster_state:ok.  Exports TOPO_PORTS_NAME (space-separated, masters
 #	first as redis-cli assigned them).
+#   topo_cluster_tls NAME MASTERS REPLICAS [redis-server args...]
+#	The same over TLS only (fx_redis_tls: --port 0, the fixtures'
+#	localhost/127.0.0.1 certificate, tls-cluster and tls-replication).
 #   topo_wait_nodes PORT PATTERN
 #	Waits (<= 10 s) until CLUSTER NODES on PORT matches the extended
 #	regular expression PATTERN.
@@ -30,22 +33,34 @@
 #	..."), TOPO_SENTINEL_ARGS_NAME ("--sentinel 127.0.0.1:P ...") and
 #	TOPO_SENTINEL_URL_NAME ("redis+sentinel://127.0.0.1:P,.../MASTER_NAME").
 
-topo_cluster() {
-	local name=$1 masters=$2 replicas=$3 i n port bus
-	shift 3
-	local -a ports=() addrs=()
+topo_cluster() { _topo_cluster 0 "$@"; }
+topo_cluster_tls() { _topo_cluster 1 "$@"; }
+
+# _topo_cluster TLS NAME MASTERS REPLICAS [args...]
+_topo_cluster() {
+	local tls=$1 name=$2 masters=$3 replicas=$4 i n port bus
+	shift 4
+	local -a ports=() addrs=() cli=() start=(fx_redis)
+	if ((tls)); then
+		start=(fx_redis_tls)
+		cli=(--tls --cacert "$FX_CA")
+		# The bus is mutual TLS: outgoing links present the client cert.
+		set -- --tls-cluster yes --tls-replication yes \
+		    --tls-client-cert-file "$FX_CLIENT_CERT" \
+		    --tls-client-key-file "$FX_CLIENT_KEY" "$@"
+	fi
 	n=$((masters * (1 + replicas)))
 	for ((i = 1; i <= n; i++)); do
 		# The bus port is reserved too: port+10000 would land in the
 		# ephemeral range, where anything may hold it.
 		bus=$(fx_port) || return 1
-		port=$(fx_redis "${name}_$i" --bind 127.0.0.1 --cluster-enabled yes \
+		port=$("${start[@]}" "${name}_$i" --bind 127.0.0.1 --cluster-enabled yes \
 		    --cluster-config-file nodes.conf --cluster-node-timeout 60000 \
 		    --cluster-port "$bus" "$@") || return 1
 		ports+=("$port")
 		addrs+=("127.0.0.1:$port")
 	done
-	timeout 30 redis-cli --cluster create "${addrs[@]}" \
+	timeout 30 redis-cli "${cli[@]}" --cluster create "${addrs[@]}" \
 	    --cluster-replicas "$replicas" --cluster-yes </dev/null \
 	    >"$FX_DIR/${name}_create.log" 2>&1 || {
 		echo "topology: cluster create failed:" >&2
@@ -54,7 +69,7 @@ topo_cluster() {
 	}
 	for port in "${ports[@]}"; do
 		for ((i = 0; i < 150; i++)); do
-			timeout 5 redis-cli -p "$port" CLUSTER INFO </dev/null 2>/dev/null |
+			timeout 5 redis-cli "${cli[@]}" -p "$port" CLUSTER INFO </dev/null 2>/dev/null |
 			    grep -q '^cluster_state:ok' && break
 			sleep 0.1
 		done
@@ -63,7 +78,7 @@ topo_cluster() {
 	# Replicas attach after the slots are assigned.
 	if ((replicas > 0)); then
 		for ((i = 0; i < 150; i++)); do
-			(($(timeout 5 redis-cli -p "${ports[0]}" CLUSTER NODES </dev/null \
+			(($(timeout 5 redis-cli "${cli[@]}" -p "${ports[0]}" CLUSTER NODES </dev/null \
 			    2>/dev/null | grep -c ' slave ') == masters * replicas)) && break
 			sleep 0.1
 		done
