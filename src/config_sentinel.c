@@ -150,6 +150,9 @@ cf_sentinel(struct ctx *x)
 	if (fl->sentinel_user != NULL)
 		snprintf(c->sentinel_user, sizeof(c->sentinel_user), "%s",
 		    fl->sentinel_user);
+	/* On the command line it is as visible as -a: main warns. */
+	if (fl->sentinel_password != NULL && fl->sentinel_password[0] != '\0')
+		c->password_on_cmdline = true;
 	if (fl->sentinel_password != NULL && fl->sentinel_password[0] != '\0' &&
 	    x->vault != NULL) {
 		c->sentinel_secret = vault_put(x->vault, fl->sentinel_password,

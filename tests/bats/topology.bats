@@ -9,6 +9,8 @@
 
 bats_require_minimum_version 1.5.0
 
+SPW='Sentinel-canary-pw-7Qe2'
+
 load '../lib/fixtures'
 load '../lib/topology'
 
@@ -33,6 +35,10 @@ setup_file() {
 	fx_redis m >/dev/null
 	fx_redis_replica r "$FX_PORT_m" >/dev/null
 	topo_sentinels s 3 "$FX_PORT_m" mymaster
+	# a: one sentinel whose default user then needs a password.
+	topo_sentinels a 1 "$FX_PORT_m" mymaster 1
+	APORT=${TOPO_SENTINELS_a##*:}
+	[ "$(timeout 5 redis-cli -p "$APORT" ACL SETUSER default on ">$SPW" </dev/null)" = OK ]
 	fx_redis dm >/dev/null
 	topo_sentinels d 3 "$FX_PORT_dm" downmaster
 	kill -TERM "$FX_PID_dm"
@@ -43,7 +49,7 @@ setup_file() {
 	CLOSED=$(fx_port)
 	SCHEMA="$BATS_FILE_TMPDIR/schema.json"
 	timeout 10 "$RD" schema >"$SCHEMA"
-	export OK_SEED FAR_SEED FAR_NODE HOLES_SEED CLOSED SCHEMA
+	export OK_SEED FAR_SEED FAR_NODE HOLES_SEED CLOSED SCHEMA APORT
 }
 
 teardown_file() {
@@ -350,4 +356,21 @@ wait_topology() {
 	q '.findings[] | select(.id == "cluster.tls_port_mismatch") | .evidence' | grep -q "127.0.0.1:$plain"
 	q '.findings[] | select(.id == "cluster.tls_port_mismatch") | .remediation[]' | grep -q tls-port
 	valid
+}
+
+@test "sentinel auth: a sentinel that needs a password is sentinel.auth without one (exit 1), and answers with --sentinel-password" {
+	chk --sentinel "127.0.0.1:$APORT" --master-name mymaster
+	[ "$status" -eq 1 ]
+	has sentinel.auth
+	[ "$(q '.findings[] | select(.id == "sentinel.auth") | .severity')" = critical ]
+	q '.findings[] | select(.id == "sentinel.auth") | .remediation[]' | grep -q -- --sentinel-password
+	[ "$(q .topology.sentinel_auth_sent)" = false ]
+	chk --sentinel "127.0.0.1:$APORT" --master-name mymaster --sentinel-password "$SPW"
+	[ "$status" -eq 0 ]
+	hasnt sentinel.auth
+	[ "$(q .topology.sentinel_auth_sent)" = true ]
+	[ "$(q .config.sentinel_password_set)" = true ]
+	[ "$(q .topology.master.port)" -eq "$FX_PORT_m" ]
+	[[ $output != *"$SPW"* ]]
+	[[ $stderr != *"$SPW"* ]]
 }
