@@ -155,6 +155,13 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 		    t->cl.redirect.key, t->cl.redirect.host, t->cl.redirect.port);
 	finding_evid(f, " (the application reached the seed as %s)",
 	    cfg->host != NULL ? cfg->host : "?");
+	/* A name that works from here in front of addresses that do not:
+	 * typically a load balancer or NAT in front of private nodes. */
+	if (cfg->host != NULL && topo_addr_class(cfg->host) == RD_AC_HOSTNAME &&
+	    !seen[RD_AC_HOSTNAME])
+		finding_evid(f, "; the seed is a host name but the nodes "
+		    "announce IP addresses: a NAT, load balancer or "
+		    "configuration endpoint stands in front of them");
 	if (seen[RD_AC_HOSTNAME])
 		finding_remedy(f, "make the announced names resolve from the "
 		    "application's network, or set cluster-announce-hostname "
