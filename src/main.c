@@ -42,7 +42,11 @@ main(int argc, char **argv)
 	    isatty(STDOUT_FILENO);
 
 	switch (cli.cmd) {
-	case RD_CMD_CHECK:	rc = cmd_check(&cli); break;
+	case RD_CMD_CHECK:
+		rc = cli.targets != NULL ? cmd_check_targets(&cli) :
+		    cmd_check(&cli);
+		break;
+	case RD_CMD_SERVE:	rc = cmd_serve(&cli); break;
 	case RD_CMD_ENV:	rc = cmd_env(&cli); break;
 	case RD_CMD_SIMULATE:	rc = cmd_simulate(&cli); break;
 	case RD_CMD_WATCH:	rc = cmd_watch(&cli); break;
