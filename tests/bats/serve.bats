@@ -306,3 +306,20 @@ prom_clean() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"default 127.0.0.1:9130"* ]]
 }
+
+@test "the Kubernetes examples: prometheus.yml and alerts.yml pass promtool; the example targets file loads" {
+	command -v promtool >/dev/null || skip "promtool not installed (scripts/install-deps --test)"
+	run promtool check config scripts/k8s/prometheus.yml
+	[ "$status" -eq 0 ]
+	run promtool check rules scripts/k8s/alerts.yml
+	[ "$status" -eq 0 ]
+	# Loaded, never probed (its hosts are cluster names: no lookup here).
+	local port
+	port=$(fx_port)
+	serve_start "$port" scripts/k8s/targets.example k8s
+	run curl -s --max-time 5 "http://127.0.0.1:$port/"
+	[[ $output == *cache-eu*cache-us*sessions*queue* ]]
+	run curl -s --max-time 5 "http://127.0.0.1:$port/metrics"
+	grep -q '^redisdiag_exporter_targets 4$' <<<"$output"
+	kill -TERM "$SERVE_PID_k8s"
+}
