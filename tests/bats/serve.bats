@@ -323,3 +323,23 @@ prom_clean() {
 	grep -q '^redisdiag_exporter_targets 4$' <<<"$output"
 	kill -TERM "$SERVE_PID_k8s"
 }
+
+@test "without --targets the one target is 'default', the configuration the options and environment resolve" {
+	local port pid
+	port=$(fx_port)
+	env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" REDIS_URL="redis://127.0.0.1:$FX_PORT_auth" \
+	    REDIS_PASSWORD='srv-Secr3t-pw' "$RD" serve --listen "127.0.0.1:$port" \
+	    </dev/null >/dev/null 2>"$FX_DIR/dflt.err" 3>&- &
+	pid=$!
+	fx_track "$pid" redisdiag
+	local i
+	for ((i = 0; i < 100; i++)); do
+		curl -fs --max-time 1 "http://127.0.0.1:$port/-/healthy" >/dev/null && break
+		sleep 0.1
+	done
+	run curl -s --max-time 10 "http://127.0.0.1:$port/probe?target=default"
+	grep -q '^redisdiag_up{name="default",target="127.0.0.1:[0-9]*"} 1$' <<<"$output"
+	[[ $output != *srv-Secr3t-pw* ]]
+	grep -q 'source="url:REDIS_URL"' <<<"$output"
+	kill -TERM "$pid"
+}
