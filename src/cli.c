@@ -290,8 +290,14 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case 'p': cli->conn.port = (int)n; break;
 	case 'a': cli->conn.password = val; break;
 	case 'n': cli->conn.db = (int)n; break;
-	case '4': cli->conn.family = 4; break;
-	case '6': cli->conn.family = 6; break;
+	case '4': case '6':
+		/* -4 -6, -46, -6 -4: the later one would silently win. */
+		if (cli->conn.family != 0 && cli->conn.family != o->id - '0') {
+			fprintf(stderr, "redisdiag: -4 and -6 exclude each other\n");
+			return -1;
+		}
+		cli->conn.family = o->id - '0';
+		break;
 	case O_USER: cli->conn.user = val; break;
 	case O_TLS: cli->conn.tls = true; break;
 	case O_SNI: cli->conn.sni = val; break;
@@ -503,18 +509,6 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 	if ((cli->conn.cert == NULL) != (cli->conn.key == NULL)) {
 		fprintf(stderr, "redisdiag: --cert and --key go together\n");
 		return -1;
-	}
-	if (cli->conn.family != 0) {
-		/* -4 -6 together: the later one would silently win. */
-		int n4 = 0, n6 = 0, k;
-		for (k = 1; k < argc; k++) {
-			n4 += strcmp(argv[k], "-4") == 0;
-			n6 += strcmp(argv[k], "-6") == 0;
-		}
-		if (n4 && n6) {
-			fprintf(stderr, "redisdiag: -4 and -6 exclude each other\n");
-			return -1;
-		}
 	}
 	return 0;
 }

@@ -55,6 +55,7 @@ struct rd_dns_obs {
 	int	 gai_err;		/* 0 or the EAI_* code */
 	int	 gai_errno;		/* errno when gai_err == EAI_SYSTEM */
 	bool	 timed_out;		/* abandoned at the deadline */
+	int	 stalled;		/* earlier lookups still unanswered when this one began */
 	int	 family_wanted;		/* 0, 4, 6 */
 	int	 naddr;
 	struct rd_addr addrs[RD_MAX_ADDRS];

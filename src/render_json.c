@@ -284,6 +284,7 @@ json_dns(const struct rd_obs *obs)
 	else
 		cJSON_AddNullToObject(o, "gai_errno");
 	add_bool(o, "timed_out", d->timed_out);
+	add_num(o, "stalled_lookups", d->stalled);
 	return o;
 }
 

@@ -11,14 +11,16 @@
  * Each line also carries the probe's own verdict and exit_code, so a
  * consumer that wants every failure does not have to wait for "down".
  *
- * --count N stops after N probes.  SIGINT/SIGTERM stop at the next moment
- * that is safe: during the wait at once, during a probe when it ends (a
- * probe is bounded by --timeout).  The signals are blocked while probing
- * and unblocked only inside ppoll(), so a signal cannot slip in between
- * the check of the flag and the wait, and the probe's own syscalls never
- * see EINTR.  Then a summary line (probes, failures, availability, latency
+ * --count N stops after N probes.  SIGINT/SIGTERM stop at once, whatever
+ * --timeout says: the handler cancels the clock (clock_cancel), so the
+ * probe's every wait, interrupted by the signal (no SA_RESTART), finds
+ * nothing left and returns; that cut-short probe is neither printed nor
+ * counted (its timeouts would be ours, not the server's).  During the wait
+ * between probes the signals are blocked and unblocked only inside
+ * ppoll(), so one cannot slip in between the check of the flag and the
+ * wait.  Then a summary line (probes, failures, availability, latency
  * percentiles over the successful probes) and the exit status of the last
- * probe. */
+ * probe that ended by itself (3 when none did). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -42,6 +44,7 @@ static void
 on_signal(int sig)
 {
 	stop_signal = sig;
+	clock_cancel();
 }
 
 struct ring {
@@ -116,20 +119,25 @@ probe_latency(const struct rd_obs *o)
 	return o->steps[RD_STEP_PING].us;
 }
 
-/* Waits until deadline_us or a signal; SIGINT/SIGTERM are unblocked only
- * inside ppoll.  Never busy: each ppoll sleeps for what is left. */
+/* Waits until deadline_us or a signal; SIGINT/SIGTERM are blocked but
+ * for the inside of ppoll.  Never busy: each ppoll sleeps for what is
+ * left. */
 static void
-wait_until(int64_t deadline_us, const sigset_t *waitmask)
+wait_until(int64_t deadline_us, const sigset_t *block,
+    const sigset_t *waitmask)
 {
 	struct timespec ts;
+	sigset_t old;
 	int64_t left;
 
+	sigprocmask(SIG_BLOCK, block, &old);
 	while (!stop_signal && (left = clock_left_us(deadline_us)) > 0) {
 		ts.tv_sec = (time_t)(left / 1000000);
 		ts.tv_nsec = (long)(left % 1000000) * 1000;
 		if (ppoll(NULL, 0, &ts, waitmask) == -1 && errno != EINTR)
 			break;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* An --env-file that cannot be used is a usage error, as in env: one
@@ -149,7 +157,7 @@ cmd_watch(const struct rd_cli *cli)
 	struct ring lat = { NULL, 0, 0 };
 	const char *state = "up";
 	int64_t seq = 0, failures = 0, start;
-	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT;
+	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT, rc;
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -171,7 +179,7 @@ cmd_watch(const struct rd_cli *cli)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	sigprocmask(SIG_UNBLOCK, &block, &oldmask);
 	/* The mask inside ppoll: what we had, with our two signals open. */
 	sigset_t waitmask = oldmask;
 	sigdelset(&waitmask, SIGINT);
@@ -211,7 +219,13 @@ cmd_watch(const struct rd_cli *cli)
 		memset(&r, 0, sizeof(r));
 		r.command = "watch";
 		run.deadline_us = 0;	/* each probe its own --timeout */
-		last_rc = pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
+		rc = pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
+		if (stop_signal) {
+			/* Cut short by us: not the server's result. */
+			report_free(&r);
+			break;
+		}
+		last_rc = rc;
 		seq++;
 
 		if (last_rc == RD_EXIT_OK) {
@@ -246,7 +260,7 @@ cmd_watch(const struct rd_cli *cli)
 		if (!out_ok || stop_signal ||
 		    (cli->count > 0 && seq >= cli->count))
 			break;
-		wait_until(start + cli->interval_us, &waitmask);
+		wait_until(start + cli->interval_us, &block, &waitmask);
 		if (stop_signal)
 			break;
 	}
