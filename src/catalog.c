@@ -63,6 +63,16 @@ static const struct rd_catalog_entry catalog[] = {
 	  "The\n"
 	  ".Fl \\-env-file\n"
 	  "cannot be read or parsed." },
+	{ "config.tls_file", RD_SEV_CRITICAL, NOATT, ST(CONFIG), CL(CERTIFICATE),
+	  "a --cacert, --cacertdir, --cert or --key file cannot be used",
+	  NULL,
+	  { "give the path of a readable PEM file (a directory for --cacertdir); a relative path is read from the current directory" },
+	  "A\n"
+	  ".Fl \\-cacert , \\-cacertdir , \\-cert\n"
+	  "or\n"
+	  ".Fl \\-key\n"
+	  "path does not exist, cannot be read, or is of the wrong type\n"
+	  "(a directory for a file, a file for a directory)." },
 	{ "config.candidate_works", RD_SEV_WARNING, NOATT, ST(CONFIG), 0,
 	  "another configuration in the environment reaches Redis; the resolved one does not",
 	  NULL,
@@ -148,6 +158,18 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Cm explain\n"
 	  "only: a client said it could not connect without saying why." },
 	/* tls */
+	{ "tls.file_unusable", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(CERTIFICATE),
+	  "a CA or client-certificate file could not be read or used",
+	  NULL,
+	  { "give a regular PEM file: a pipe or FIFO must be written whole before the deadline (--timeout)",
+	    "check that the certificate file holds a PEM certificate and the key file its matching private key" },
+	  "A\n"
+	  ".Fl \\-cacert , \\-cert\n"
+	  "or\n"
+	  ".Fl \\-key\n"
+	  "file could not be read before the deadline (a pipe whose writer\n"
+	  "is slow, a FIFO no one writes) or holds no usable PEM certificate\n"
+	  "or key; no handshake was made." },
 	{ "tls.plaintext_port", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(TLS_SCHEME) | CL(TLS_HANDSHAKE),
 	  "TLS was spoken to a plaintext port",
 	  NULL,

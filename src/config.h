@@ -67,7 +67,8 @@ enum rd_problem_kind {
 	RD_P_INVALID_PORT,		/* config.invalid_port */
 	RD_P_INVALID_VALUE,		/* another unusable value (REDIS_DB=x, REDIS_TLS=maybe) */
 	RD_P_CONFLICT,			/* config.conflict */
-	RD_P_ENV_FILE			/* --env-file unreadable or malformed */
+	RD_P_ENV_FILE,			/* --env-file unreadable or malformed */
+	RD_P_TLS_FILE			/* --cacert/--cacertdir/--cert/--key missing or unusable */
 };
 
 struct rd_problem {

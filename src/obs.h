@@ -117,6 +117,8 @@ struct rd_tls_obs {
 	bool	 self_signed;
 	bool	 client_cert_sent;
 	bool	 cert_requested;	/* the server sent a CertificateRequest */
+	char	 file_error[200];	/* "--cacert PATH: why": a TLS file we could not use */
+	bool	 file_timed_out;	/* ...because it was not readable before the deadline */
 };
 
 /* The mismatch cross-try (SPEC section 5): after plaintext was dropped

@@ -45,6 +45,7 @@ render_problem_kind(enum rd_problem_kind k)
 	case RD_P_INVALID_VALUE: return "invalid_value";
 	case RD_P_CONFLICT:	return "conflict";
 	case RD_P_ENV_FILE:	return "env_file";
+	case RD_P_TLS_FILE:	return "tls_file";
 	}
 	return "invalid";
 }

@@ -23,6 +23,8 @@ struct tls_opts {
 	bool		 need_trust;	/* load the system store when no CA is
 					 * given; the cross-try's proof needs
 					 * a handshake, not trust */
+	int64_t		 files_deadline_us;	/* cacert, cert and key are read
+					 * by then (a pipe, a FIFO): absolute */
 };
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets

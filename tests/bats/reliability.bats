@@ -13,6 +13,7 @@ load '../lib/fixtures'
 setup_file() {
 	fx_init
 	fx_redis plain >/dev/null
+	fx_redis_tls tls >/dev/null
 	fx_silent silent >/dev/null
 	CLOSED=$(fx_port)
 	ROOT="$BATS_FILE_TMPDIR/sysroot"
@@ -93,4 +94,92 @@ ended_within() {
 		[ "$status" -eq 3 ]
 		[[ $stderr == *"-4 and -6 exclude each other"* ]]
 	done
+}
+
+# --- files and the environment under the deadline ---------------------------
+
+@test "--cacert from a slow pipe, --timeout 1s: ends at the deadline, tls.file_unusable, exit 2" {
+	run --separate-stderr timeout 6 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" \
+	    "$RD" check -h localhost -p "$FX_PORT_tls" --tls \
+	    --cacert <(sleep 8; cat "$FX_CA") --timeout 1s --format json
+	[ "$status" -ne 124 ]
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[].id] | index("tls.file_unusable") != null' <<<"$output"
+	jq -e '.findings[] | select(.id == "tls.file_unusable") | .evidence | test("deadline")' <<<"$output"
+	jq -e '[.findings[].id] | index("proto.timeout") == null' <<<"$output"
+}
+
+@test "--cacert on a FIFO that no one writes ends at the deadline" {
+	mkfifo "$BATS_TEST_TMPDIR/ca.fifo"
+	run --separate-stderr timeout 6 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" \
+	    "$RD" check -h localhost -p "$FX_PORT_tls" --tls \
+	    --cacert "$BATS_TEST_TMPDIR/ca.fifo" --timeout 1s --format json
+	[ "$status" -eq 2 ]
+	jq -e '.summary | test("tls.file_unusable")' <<<"$output"
+}
+
+@test "a missing --cacert, --cacertdir, --cert or --key is a usage error naming the file, in check and env" {
+	for a in "--cacert /nonexistent/ca.pem" "--cacertdir /nonexistent/dir" \
+	    "--cert /nonexistent/c.pem --key $FX_CLIENT_KEY" "--cert $FX_CLIENT_CERT --key /nonexistent/k.pem"; do
+		f=${a#* }; f=${f%% *}
+		[[ $a == "--cert $FX_CLIENT_CERT"* ]] && f=/nonexistent/k.pem
+		for cmd in check env; do
+			# shellcheck disable=SC2086
+			rd $cmd -h localhost -p "$FX_PORT_tls" --tls $a --format json
+			[ "$status" -eq 3 ]
+			[[ $stderr == *"$f: no such file"* ]]
+			jq -e --arg f "$f" '.summary | contains($f)' <<<"$output"
+			jq -e '[.findings[].id] == ["config.tls_file"] or ([.findings[].id] | index("config.tls_file") != null)' <<<"$output"
+			jq -e '[.findings[].id] | index("tls.handshake_failed") == null' <<<"$output"
+		done
+	done
+	# A file where a directory is wanted, and the reverse.
+	rd check --tls --cacertdir "$FX_CA" --format json
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"not a directory"* ]]
+	rd check --tls --cacert "$BATS_TEST_TMPDIR" --format json
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"a directory, not a file"* ]]
+}
+
+@test "the CA and client certificate still work when read through the deadline reader" {
+	rd check -h localhost -p "$FX_PORT_tls" --tls --cacert <(cat "$FX_CA") --format json
+	[ "$status" -eq 0 ]
+	jq -e '.tls.verify_code == 0 or .tls.verified == true or .verdict == "ok" or .verdict == "warn"' <<<"$output"
+	rd check -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA" \
+	    --cert "$FX_CLIENT_CERT" --key "$FX_CLIENT_KEY" --format json
+	[ "$status" -eq 0 ]
+	# A key that does not belong to the certificate is named.
+	rd check -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA" \
+	    --cert "$FX_CLIENT_CERT" --key "$FX_KEY" --format json
+	[ "$status" -eq 2 ]
+	jq -e '.findings[] | select(.id == "tls.file_unusable") | .evidence | test("does not match")' <<<"$output"
+}
+
+# manyenv N ARGS...: the binary with N extra variables V0..V(N-1)=1.
+manyenv() {
+	local n=$1
+	shift
+	run --separate-stderr timeout 10 python3 -c '
+import os, sys
+env = {"PATH": os.environ["PATH"], "REDISDIAG_SYSROOT": sys.argv[2]}
+for i in range(int(sys.argv[1])):
+    env["V%d" % i] = "1"
+os.execve(sys.argv[3], sys.argv[3:], env)' "$n" "$ROOT" "$RD" "$@"
+}
+
+@test "99,990 environment variables with --timeout 1s: the import does not outlive the deadline" {
+	manyenv 99990 check -h 127.0.0.1 -p "$CLOSED" --timeout 1s --format json
+	# 124: the 10 s guard (it took 16-25 s when the import was quadratic).
+	[ "$status" -eq 2 ]
+	jq -e '.summary | test("tcp.refused")' <<<"$output"
+}
+
+@test "over 100,000 environment variables and no --env-file: never config.env_file" {
+	manyenv 100010 check -h 127.0.0.1 -p "$CLOSED" --timeout 1s --format json
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[].id] | index("config.env_file") == null' <<<"$output"
+	[[ $stderr != *"out of memory"* ]]
+	manyenv 100010 env -h 127.0.0.1 -p "$CLOSED" --format json
+	[ "$status" -eq 0 ]
 }
