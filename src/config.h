@@ -142,6 +142,7 @@ struct rd_config {
 	struct rd_problem *problems;	size_t nproblems;
 	struct rd_query_key *query;	size_t nquery;
 	struct rd_candidate *cands;	size_t ncands;
+	size_t	 ncands_cut;		/* candidates beyond the list's bound, not kept */
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */

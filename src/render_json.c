@@ -137,6 +137,7 @@ json_config(const struct rd_config *cfg)
 	a = cJSON_AddArrayToObject(o, "candidates");
 	for (i = 0; i < cfg->ncands; i++)
 		cJSON_AddItemToArray(a, json_candidate(&cfg->cands[i]));
+	add_num(o, "candidates_cut", (double)cfg->ncands_cut);
 
 	/* Added keys (SPEC: add freely). */
 	a = cJSON_AddArrayToObject(o, "problems");

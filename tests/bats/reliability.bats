@@ -183,3 +183,21 @@ os.execve(sys.argv[3], sys.argv[3:], env)' "$n" "$ROOT" "$RD" "$@"
 	manyenv 100010 env -h 127.0.0.1 -p "$CLOSED" --format json
 	[ "$status" -eq 0 ]
 }
+
+# --- --all-candidates --------------------------------------------------------
+
+@test "--all-candidates with 50 *_REDIS_URL variables, only the 41st working: it is probed and named" {
+	run --separate-stderr timeout 30 python3 -c '
+import os, sys
+env = {"PATH": os.environ["PATH"], "REDISDIAG_SYSROOT": sys.argv[1],
+       "REDIS_HOST": "127.0.0.1", "REDIS_PORT": sys.argv[2]}
+for i in range(1, 51):
+    port = sys.argv[3] if i == 41 else sys.argv[2]
+    env["APP%02d_REDIS_URL" % i] = "redis://127.0.0.1:%s" % port
+os.execve(sys.argv[4], sys.argv[4:], env)' "$ROOT" "$CLOSED" "$FX_PORT_plain" \
+	    "$RD" check --all-candidates --timeout 5s --format json
+	[ "$status" -eq 2 ]
+	jq -e '.candidates_probed | length == 50' <<<"$output"
+	jq -e '[.candidates_probed[] | select(.verdict == "ok" or .verdict == "warn") | .name] == ["APP41_REDIS_URL"]' <<<"$output"
+	jq -e '.findings[] | select(.id == "config.candidate_works") | .title | test("APP41_REDIS_URL")' <<<"$output"
+}
