@@ -242,6 +242,23 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "Plaintext to a TLS port is closed without a reply: try rediss://.",
 	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies." },
 	  "The server closed the connection without a reply." },
+	{ "proto.unexpected_reply", RD_SEV_CRITICAL, UNREACH, ST(PING), CL(PING),
+	  "PING was answered with something other than +PONG",
+	  NULL,
+	  { "check that the port belongs to a genuine Redis server: a proxy, a mock or another service answers PING differently (+pong, a bulk string, an array)" },
+	  "PING got a reply other than the status\n"
+	  ".Li +PONG\n"
+	  "(a lower-case\n"
+	  ".Li +pong ,\n"
+	  "a bulk string, another status, an array, an integer):\n"
+	  "not a Redis conversation." },
+	{ "proto.unsolicited_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
+	  "the server sent a reply nobody asked for",
+	  NULL,
+	  { "check that the port belongs to a genuine Redis server; a proxy or middlebox that injects or duplicates replies shifts every later reply by one" },
+	  "After the reply to a command, another reply arrived before the\n"
+	  "next command was sent; every later reply would answer the\n"
+	  "command before it." },
 	{ "proto.hostile_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "a reply over redisdiag's size, depth or count limits",
 	  NULL,

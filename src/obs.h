@@ -92,6 +92,7 @@ struct rd_tls_obs {
 	bool	 peer_closed;		/* EOF during the handshake */
 	bool	 peer_reset;
 	bool	 not_tls;		/* the peer answered with bytes that are not TLS */
+	bool	 peer_tls_record;	/* its first bytes are a TLS record header (0x14..0x18, 0x03) */
 	char	 peer_first_bytes[48];	/* printable rendering of what it sent */
 	char	 version[16];		/* "TLSv1.3" */
 	char	 cipher[64];
@@ -211,6 +212,13 @@ struct rd_obs {
 
 	struct rd_server_obs server;
 	struct rd_latency_obs latency;
+
+	/* A reply that came after the one asked for, before the next
+	 * command (+PONG then +EXTRA in one write): every later reply would
+	 * belong to the command before it, so the conversation stopped. */
+	bool	 unsolicited_seen;
+	char	 unsolicited_after[16];	/* the command it followed: "PING" */
+	struct rd_reply_obs unsolicited;
 
 	bool	 auth_sent;		/* AUTH was sent (a password was configured) */
 	int64_t	 total_us;

@@ -231,7 +231,8 @@ got_pong(const struct rd_obs *o)
 {
 	/* Classified from the raw reply at the probe's door: the masked
 	 * text may read "****" when the password is "PONG". */
-	return o != NULL && o->ping.pong;
+	/* After an unasked reply the replies are shifted: no PONG counts. */
+	return o != NULL && o->ping.pong && !o->unsolicited_seen;
 }
 
 /* A reply slot holding an error the server wrote. */

@@ -82,6 +82,22 @@ rule_conversation(struct rctx *c)
 
 	if (earlier_failure(c))
 		return;
+	if (o->unsolicited_seen) {
+		const struct rd_reply_obs *u = &o->unsolicited;
+
+		f = ru_emit(c, "proto.unsolicited_reply", RD_SEV_CRITICAL);
+		TITLE(f, "%s sent a reply nobody asked for after %s", c->peer,
+		    o->unsolicited_after);
+		EVID(f, "after the reply to %s came %s \"%s\" before the next "
+		    "command was sent; every later reply would answer the "
+		    "command before it", o->unsolicited_after,
+		    ru_reply_kind(u), u->text[0] ? u->text : u->first_bytes);
+		ru_evid_source(c, f);
+		REMEDY(f, "check that %s is a genuine Redis server: a proxy "
+		    "or middlebox that injects or duplicates replies breaks "
+		    "every client", c->target);
+		return;
+	}
 	for (i = 0; i < 5; i++) {
 		const struct rd_reply_obs *r = reply_at(o, i);
 		const char *cmd = reply_cmd[i];
@@ -127,6 +143,18 @@ rule_conversation(struct rctx *c)
 		}
 		if (r->kind == RD_R_ERROR)
 			return;		/* the server answered: r_replies */
+		if (i == 3 && r->kind != RD_R_NONE && !r->pong) {
+			/* One rule: PING is answered by the status +PONG. */
+			f = ru_emit(c, "proto.unexpected_reply", RD_SEV_CRITICAL);
+			TITLE(f, "%s answered PING with %s, not +PONG", c->peer,
+			    ru_reply_kind(r));
+			EVID(f, "reply to PING: %s \"%s\"; Redis answers the "
+			    "status +PONG (exactly, upper case)",
+			    ru_reply_kind(r), r->text);
+			ru_evid_source(c, f);
+			catalog_remedies(f);
+			return;
+		}
 		if (r->kind != RD_R_NONE)
 			continue;
 		if (i == 0 && !r->closed && !r->reset && !r->timed_out)

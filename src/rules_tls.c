@@ -280,7 +280,10 @@ rule_tls(struct rctx *c)
 		f_verify(c);
 		return;
 	}
-	if (t->not_tls || lib_says_not_tls(t->lib_err)) {
+	/* OpenSSL's "packet length too long" or "wrong version number" for
+	 * a record whose header is TLS (16 03 03 ff ff) is a broken TLS
+	 * peer, not a plaintext port: the header decides. */
+	if (t->not_tls || (lib_says_not_tls(t->lib_err) && !t->peer_tls_record)) {
 		const char *other = ru_other_protocol(t->peer_first_bytes);
 
 		if (other != NULL && !(x->tried_plain && x->succeeded)) {

@@ -796,6 +796,7 @@ tls_end(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
 	}
 
 	tls_note_error(obs);
+	obs->peer_tls_record = st->nfirst >= 2 && looks_tls(st);
 	if (!looks_tls(st)) {
 		obs->not_tls = true;
 		rd_printable(st->first, st->nfirst, obs->peer_first_bytes,

@@ -15,10 +15,30 @@ setup_file() {
 	fx_redis plain >/dev/null
 	fx_redis_tls tls >/dev/null
 	fx_silent silent >/dev/null
+	for m in pong-lower pong-bulk status-other array integer extra-status \
+	    extra-error tls-badlen badutf8; do
+		hostile "$m" >/dev/null
+	done
 	CLOSED=$(fx_port)
 	ROOT="$BATS_FILE_TMPDIR/sysroot"
 	mkdir -p "$ROOT"
 	export CLOSED ROOT
+}
+
+# hostile MODE: tests/lib/hostile-server on a free port; sets
+# H_<mode with _ for -> to the port.
+hostile() {
+	local mode=$1 name=${1//-/_} port i
+	port=$(fx_port) || return 1
+	"$BATS_TEST_DIRNAME/../lib/hostile-server" "$port" "$mode" \
+	    "$FX_DIR/h_$name.ready" </dev/null >>"$FX_DIR/h_$name.log" 2>&1 3>&- &
+	fx_track $! perl
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $FX_DIR/h_$name.ready ]] && break
+		sleep 0.05
+	done
+	[[ -s $FX_DIR/h_$name.ready ]] || return 1
+	export "H_$name=$port"
 }
 
 teardown_file() {
@@ -200,4 +220,39 @@ os.execve(sys.argv[4], sys.argv[4:], env)' "$ROOT" "$CLOSED" "$FX_PORT_plain" \
 	jq -e '.candidates_probed | length == 50' <<<"$output"
 	jq -e '[.candidates_probed[] | select(.verdict == "ok" or .verdict == "warn") | .name] == ["APP41_REDIS_URL"]' <<<"$output"
 	jq -e '.findings[] | select(.id == "config.candidate_works") | .title | test("APP41_REDIS_URL")' <<<"$output"
+}
+
+# --- classification: the reply to PING ---------------------------------------
+
+@test "PING answered with anything but +PONG: proto.unexpected_reply, the ping step fails, exit 2, the summary says so" {
+	for m in pong_lower pong_bulk status_other array integer; do
+		pv="H_$m"
+		rd check -h 127.0.0.1 -p "${!pv}" --timeout 3s --format json
+		echo "mode $m: status $status" >&2
+		[ "$status" -eq 2 ]
+		jq -e '.summary | test("proto.unexpected_reply")' <<<"$output"
+		jq -e '.summary | test("^PONG") | not' <<<"$output"
+		jq -e '.steps[] | select(.name == "ping") | .status == "fail"' <<<"$output"
+		jq -e '.findings[] | select(.id == "proto.unexpected_reply") | .severity == "critical"' <<<"$output"
+		jq -e '.checklist[] | select(.id == "ping") | .status == "fail"' <<<"$output"
+	done
+}
+
+@test "unsolicited data after +PONG (+EXTRA, -ERR junk): proto.unsolicited_reply, exit 2, INFO not fed the stray reply" {
+	for m in extra_status extra_error; do
+		pv="H_$m"
+		rd check -h 127.0.0.1 -p "${!pv}" --timeout 3s --format json
+		echo "mode $m: status $status" >&2
+		[ "$status" -eq 2 ]
+		jq -e '.summary | test("proto.unsolicited_reply")' <<<"$output"
+		jq -e '.findings[] | select(.id == "proto.unsolicited_reply") | .evidence | test("EXTRA|ERR junk")' <<<"$output"
+		jq -e '.server == null or .server.version != "EXTRA"' <<<"$output"
+	done
+}
+
+@test "a TLS record header with a bad length from the server is tls.handshake_failed, not tls.plaintext_port" {
+	rd check -h 127.0.0.1 -p "$H_tls_badlen" --tls --insecure --timeout 3s --format json
+	[ "$status" -eq 2 ]
+	jq -e '[.findings[].id] | index("tls.handshake_failed") != null' <<<"$output"
+	jq -e '[.findings[].id] | index("tls.plaintext_port") == null' <<<"$output"
 }
