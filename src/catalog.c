@@ -242,7 +242,7 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "Plaintext to a TLS port is closed without a reply: try rediss://.",
 	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies." },
 	  "The server closed the connection without a reply." },
-	{ "proto.unexpected_reply", RD_SEV_CRITICAL, UNREACH, ST(PING), CL(PING),
+	{ "proto.unexpected_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "PING was answered with something other than +PONG",
 	  NULL,
 	  { "check that the port belongs to a genuine Redis server: a proxy, a mock or another service answers PING differently (+pong, a bulk string, an array)" },

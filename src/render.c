@@ -8,11 +8,35 @@
  * so that json, text, nagios, prometheus and junit never disagree.  A
  * finding's step and checklist items are its catalog row's (catalog.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "render_int.h"
 #include "report.h"
+#include "strutil.h"
+
+/* A renderer that writes text (not through json_emit) renders into
+ * memory first; its output reaches out through the one sanitizer. */
+static int
+clean_text(const struct rd_report *r, FILE *out,
+    int (*fn)(const struct rd_report *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return fn(r, out);
+	rc = fn(r, m);
+	if (fclose(m) == EOF)
+		rc = -1;
+	if (rc == 0 && buf != NULL)
+		rc = rd_fput_clean(out, buf, len, false);
+	free(buf);
+	return rc;
+}
 
 int
 report_render(const struct rd_report *r, FILE *out)
@@ -23,11 +47,11 @@ report_render(const struct rd_report *r, FILE *out)
 	if (r->opts.quiet)
 		return 0;
 	switch (r->opts.format) {
-	case RD_FMT_TEXT:	rc = render_text(r, out); break;
+	case RD_FMT_TEXT:	rc = clean_text(r, out, render_text); break;
 	case RD_FMT_NDJSON:	rc = render_ndjson(r, out); break;
-	case RD_FMT_NAGIOS:	rc = render_nagios(r, out); break;
-	case RD_FMT_PROMETHEUS:	rc = render_prometheus(r, out); break;
-	case RD_FMT_JUNIT:	rc = render_junit(r, out); break;
+	case RD_FMT_NAGIOS:	rc = clean_text(r, out, render_nagios); break;
+	case RD_FMT_PROMETHEUS:	rc = clean_text(r, out, render_prometheus); break;
+	case RD_FMT_JUNIT:	rc = clean_text(r, out, render_junit); break;
 	case RD_FMT_JSON:
 	default:		rc = render_json(r, out, true); break;
 	}

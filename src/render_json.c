@@ -15,6 +15,7 @@
 
 #include "render_int.h"
 #include "report.h"
+#include "strutil.h"
 #include "version.h"
 
 /* Small adders: NULL or "" strings, negative "unknown" numbers → null. */
@@ -618,7 +619,10 @@ json_emit(cJSON *o, FILE *out, bool pretty)
 	cJSON_Delete(o);
 	if (s == NULL)
 		return -1;
-	rc = fputs(s, out) == EOF || fputc('\n', out) == EOF ? -1 : 0;
+	/* Keys and values may hold bytes someone else wrote (a variable's
+	 * name, a log line): the sanitizer makes the document UTF-8. */
+	rc = rd_fput_clean(out, s, strlen(s), true) == -1 ||
+	    fputc('\n', out) == EOF ? -1 : 0;
 	cJSON_free(s);
 	return rc;
 }

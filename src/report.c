@@ -140,8 +140,9 @@ sumf(struct rd_report *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	r->summary[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(r->summary, sizeof(r->summary), fmt, ap);
+	rd_vappendf(r->summary, sizeof(r->summary), fmt, ap);
 	va_end(ap);
 }
 

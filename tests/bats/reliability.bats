@@ -256,3 +256,49 @@ os.execve(sys.argv[4], sys.argv[4:], env)' "$ROOT" "$CLOSED" "$FX_PORT_plain" \
 	jq -e '[.findings[].id] | index("tls.handshake_failed") != null' <<<"$output"
 	jq -e '[.findings[].id] | index("tls.plaintext_port") == null' <<<"$output"
 }
+
+# --- all output is valid UTF-8 -----------------------------------------------
+
+# utf8_json: $output is UTF-8 and parses as JSON in Python (a strict reader).
+utf8_json() {
+	python3 -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8"))' <<<"$output"
+}
+
+@test "explain with a \\xff byte: JSON parses in Python, junit in xmllint, every format is UTF-8" {
+	in=$'ECONNREFUSED 127.0.0.1:6379 \xff\x01\n'
+	run --separate-stderr "$RD" explain - --format json <<<"$in"
+	utf8_json
+	jq -e '.lines[0].excerpt | test("\\\\xff")' <<<"$output"
+	run --separate-stderr "$RD" explain - --format junit <<<"$in"
+	xmllint --noout - <<<"$output"
+	for f in text ndjson nagios prometheus; do
+		run --separate-stderr "$RD" explain - --format "$f" <<<"$in"
+		iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null
+		[[ $output != *$'\x01'* ]] || [ "$f" = ndjson ]
+	done
+}
+
+@test "a variable NAME with \\xff: env and check JSON parse, junit is XML" {
+	for cmd in env "check --all-candidates --timeout 2s"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr timeout 30 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" \
+		    $'APP\xff_REDIS_URL=redis://127.0.0.1:'"$CLOSED" \
+		    "$RD" $cmd -h 127.0.0.1 -p "$CLOSED" --format json
+		[ -n "$output" ]
+		utf8_json
+		jq -e '[.config.candidates[].name] | index("APP\\xff_REDIS_URL") != null' <<<"$output"
+	done
+	run --separate-stderr timeout 30 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" \
+	    $'APP\xff_REDIS_URL=redis://127.0.0.1:'"$CLOSED" \
+	    "$RD" check --all-candidates -h 127.0.0.1 -p "$CLOSED" --timeout 2s --format junit
+	xmllint --noout - <<<"$output"
+}
+
+@test "a server error with bytes that are not UTF-8: every format is UTF-8" {
+	for f in json ndjson text junit nagios prometheus; do
+		rd check -h 127.0.0.1 -p "$H_badutf8" --timeout 3s --format "$f"
+		iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null
+	done
+	rd check -h 127.0.0.1 -p "$H_badutf8" --timeout 3s --format json
+	utf8_json
+}
