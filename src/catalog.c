@@ -361,6 +361,48 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "look for a connection leak (CLIENT LIST by addr/name); share one client or pool per process",
 	    "raise maxclients if the load is legitimate" },
 	  "Connected clients near maxclients." },
+	{ "server.idle_timeout", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server closes idle connections",
+	  NULL,
+	  { "behind a NAT, load balancer or cloud idle timer (Azure: about 10 minutes) enable TCP keepalive in the client as well, shorter than that timer" },
+	  "The server's\n"
+	  ".Li timeout\n"
+	  "(CONFIG GET) closes connections idle for that many seconds;\n"
+	  "the advice names each client's keepalive or ping option." },
+	{ "server.keyspace_events_off", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "keyspace notifications are off",
+	  NULL,
+	  { "an application that subscribes to __keyspace@*__ or __keyevent@*__ channels receives nothing: set notify-keyspace-events (e.g. Ex for expiry events) if it relies on them" },
+	  ".Li notify-keyspace-events\n"
+	  "is empty: an application relying on keyspace notifications\n"
+	  "silently receives none." },
+	{ "server.slowlog", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server logged slow commands",
+	  NULL,
+	  { "run SLOWLOG GET on the server to see which commands were slow; long KEYS, SMEMBERS, HGETALL or Lua scripts block every client" },
+	  "SLOWLOG holds entries; the evidence gives the slowest durations,\n"
+	  "never their arguments." },
+	{ "server.latency_events", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server recorded latency spikes",
+	  NULL,
+	  { "run LATENCY DOCTOR on the server; fork (persistence), expire-cycle and command events point at different causes" },
+	  ".Li LATENCY LATEST\n"
+	  "reports events (fork, command, expire-cycle) with their latest\n"
+	  "and largest latency." },
+	{ "server.fragmentation", RD_SEV_WARNING, ADVICE, ST(INFO), CL(MEMORY_HEADROOM),
+	  "server memory is fragmented",
+	  NULL,
+	  { "enable activedefrag (Redis 4+ with jemalloc) or restart the server in a maintenance window; a ratio below 1 means swapping" },
+	  ".Li mem_fragmentation_ratio\n"
+	  "above 1.5 with more than 64 MiB used." },
+	{ "conn.idle_reset", RD_SEV_WARNING, ADVICE, ST(TCP), 0,
+	  "a held connection was closed while idle",
+	  NULL,
+	  { "a client pool keeps connections idle the same way: PING them more often than the idle limit, or enable TCP keepalive for NAT and load-balancer timers" },
+	  "With\n"
+	  ".Cm watch Fl \\-hold ,\n"
+	  "the held connection was closed or reset while idle; the line\n"
+	  "gives the idle time at which it died." },
 	{ "server.error", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "the server answered with an error redisdiag does not classify",
 	  NULL,

@@ -25,7 +25,7 @@ enum {
 	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
 	O_KEY, O_INSECURE, O_TIMEOUT, O_ENV_FILE, O_ALL_CANDIDATES, O_FORMAT,
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
-	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
+	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_HOLD, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
 	O_VERSION, O_VERBOSE
 };
@@ -71,6 +71,7 @@ static const struct opt opts[] = {
 	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
 	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
 	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
+	{ "hold", O_HOLD, V_NONE, C_WATCH, 0, 0, NULL, "keep one connection open and PING it at the interval (idle resets)" },
 	{ "list", O_LIST, V_NONE, C_SIM, 0, 0, NULL, "list the scenarios" },
 	{ "serve", O_SERVE, V_NONE, C_SIM, 0, 0, NULL, "keep the fault server running and print its URL" },
 	{ "listen-port", O_PORT, V_INT, C_SIM, 1, 65535, "PORT", "with --serve: port to listen on" },
@@ -94,7 +95,7 @@ static const struct {
 	{ "check", RD_CMD_CHECK, C_CHECK, "[conn options] [report options]", "diagnose the resolved connection" },
 	{ "env", RD_CMD_ENV, C_ENV, "[conn options] [report options]", "resolved configuration and provenance; no network" },
 	{ "simulate", RD_CMD_SIMULATE, C_SIM, "SCENARIO [--serve] [report options] | --list", "run a check against a built-in fault server" },
-	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N]", "heartbeat, one JSON line per probe" },
+	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N] [--hold]", "heartbeat, one JSON line per probe" },
 	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
 	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
 };
@@ -319,6 +320,7 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_INTERVAL: cli->interval_us = us; break;
 	case O_FAIL_AFTER: cli->fail_after = (int)n; break;
 	case O_COUNT: cli->count = (int)n; break;
+	case O_HOLD: cli->hold = true; break;
 	case O_LIST: cli->list = true; break;
 	case O_SERVE: cli->serve = true; break;
 	case O_PORT: cli->serve_port = (int)n; break;

@@ -160,6 +160,9 @@ struct rd_reply_obs {
 	char	 class_id[48];		/* the finding id the error names (rules_classify_reply), "" none */
 };
 
+#define RD_MAX_SLOW		5
+#define RD_MAX_LAT_EVENTS	8
+
 /* Parsed INFO; -1 / "" where the server did not say. */
 struct rd_server_obs {
 	bool	 info_ok;		/* INFO answered */
@@ -182,6 +185,25 @@ struct rd_server_obs {
 	char	 cluster_state[16];	/* from CLUSTER INFO when mode is cluster */
 	int64_t	 uptime_s;
 	char	 os[64];
+	double	 mem_fragmentation_ratio;	/* -1 unknown */
+
+	/* Health depth: each read where allowed; NOPERM or a disabled
+	 * command leaves it unknown (-1, "") and sets its *_denied. */
+	int64_t	 cfg_timeout_s;		/* CONFIG GET timeout: idle clients closed after */
+	int64_t	 cfg_tcp_keepalive_s;	/* CONFIG GET tcp-keepalive */
+	bool	 config_denied;
+	bool	 notify_known;
+	char	 notify_keyspace_events[32];	/* CONFIG GET notify-keyspace-events */
+	int64_t	 slowlog_len;		/* SLOWLOG LEN */
+	int	 nslow;
+	int64_t	 slowlog_top_us[RD_MAX_SLOW];	/* SLOWLOG GET: durations only, never arguments */
+	bool	 slowlog_denied;
+	int	 nlatency_events;
+	struct {
+		char	 event[32];
+		int64_t	 latest_ms, max_ms;
+	} latency_events[RD_MAX_LAT_EVENTS];	/* LATENCY LATEST */
+	bool	 latency_denied;
 };
 
 #define RD_MAX_SAMPLES	1000

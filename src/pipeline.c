@@ -47,6 +47,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 		po.latency_samples = run->latency_samples;
 		po.resolver = run->resolver;
 		po.vault = vault;
+		po.hold = run->hold;
 		probe_run(cfg, &po, obs);
 		r->obs = obs;
 	}

@@ -137,6 +137,8 @@ pr_step_info(struct probe *p)
 			st = RD_ST_FAIL;
 		}
 	}
+	if (st != RD_ST_FAIL && !p->dead)
+		pr_health(p);		/* probe_health.c */
 	pr_step_done(p, RD_STEP_INFO, st, t0);
 }
 

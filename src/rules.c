@@ -228,6 +228,7 @@ static const struct {
 	{ "conversation",	rule_conversation,	true },
 	{ "replies",		rule_replies,	true },
 	{ "server",		rule_server,	true },
+	{ "health",		rule_health,	true },
 	{ "latency",		rule_latency,	true },
 };
 

@@ -62,6 +62,7 @@ void	rule_tls_expiring(struct rctx *c);
 void	rule_conversation(struct rctx *c);
 void	rule_replies(struct rctx *c);
 void	rule_server(struct rctx *c);
+void	rule_health(struct rctx *c);
 void	rule_latency(struct rctx *c);
 
 #endif

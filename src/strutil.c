@@ -70,16 +70,39 @@ rd_cut_clean(const char *s, size_t n)
 	return n;
 }
 
+/* The length of a colour sequence (ESC [ digits/; m) at p, else 0: the
+ * text renderer's own, harmless whoever wrote it. */
+static size_t
+sgr(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 3 || p[0] != 0x1b || p[1] != '[')
+		return 0;
+	for (i = 2; i < n && i < 16; i++) {
+		if (p[i] == 'm')
+			return i + 1;
+		if ((p[i] < '0' || p[i] > '9') && p[i] != ';')
+			return 0;
+	}
+	return 0;
+}
+
 int
 rd_fput_clean(FILE *out, const char *s, size_t len, bool json)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n, run;
+	size_t i = 0, n, run, k;
 
 	while (i < len) {
 		/* Runs of what needs nothing, written at once. */
 		for (run = i; run < len; run += n) {
 			n = rd_utf8_seq(p + run, len - run);
+			if (!json && p[run] == 0x1b && (k = sgr(p + run,
+			    len - run)) > 0) {
+				n = k;
+				continue;
+			}
 			if (n == 0 || (!json && n == 1 && ((p[run] < 0x20 &&
 			    p[run] != '\t' && p[run] != '\n' && p[run] != '\r') ||
 			    p[run] == 0x7f)))

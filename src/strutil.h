@@ -28,8 +28,9 @@ size_t	rd_utf8_seq(const unsigned char *p, size_t n);
  * text (bytes >= 0x80 occur only inside strings), so the backslash is
  * written escaped; otherwise (text, XML, Prometheus, Nagios) the C0
  * controls other than tab, LF and CR, and DEL, become \xNN as well: XML
- * 1.0 cannot carry them and a terminal would obey them.  0, or -1 on a
- * write error. */
+ * 1.0 cannot carry them and a terminal would obey them (a colour
+ * sequence, ESC [ digits m, is kept: the text renderer's own).  0, or -1
+ * on a write error. */
 int	rd_fput_clean(FILE *out, const char *s, size_t len, bool json);
 
 /* Appends formatted text to the NUL-terminated string in buf[sz],

@@ -84,7 +84,9 @@ static const struct clean cleans[] = {
 	{ "overlong \xc0\xaf", 0, "overlong \\xc0\\xaf" },
 	{ "surrogate \xed\xa0\x80", 0, "surrogate \\xed\\xa0\\x80" },
 	{ "big \xf4\x90\x80\x80", 0, "big \\xf4\\x90\\x80\\x80" },
-	{ "esc \x1b[31m tab\tnl\n", 0, "esc \\x1b[31m tab\tnl\n" },
+	{ "osc \x1b]0;t\x07 tab\tnl\n", 0, "osc \\x1b]0;t\\x07 tab\tnl\n" },
+	{ "colour \x1b[31mred\x1b[0m", 0, "colour \x1b[31mred\x1b[0m" },
+	{ "half \x1b[31", 0, "half \\x1b[31" },
 	{ "del \x7f", 0, "del \\x7f" },
 	{ "json keeps \\u0001", 1, "json keeps \\u0001" },
 };
