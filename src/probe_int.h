@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "dns.h"
 #include "hold.h"
+#include "hello.h"
 #include "info.h"
 #include "probe.h"
 #include "report.h"
@@ -30,6 +31,7 @@
 #include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
+#include "unixsock.h"
 
 #define READ_CHUNK	16384
 #define LATENCY_DEFAULT	10

@@ -23,6 +23,8 @@ tls_opts_of(const struct rd_config *cfg, int64_t deadline, struct tls_opts *o,
 	o->key = cfg->key;
 	o->verify = !cfg->insecure;
 	o->need_trust = true;	/* --insecure still says what it found */
+	o->ciphers = cfg->tls_ciphers;
+	o->ciphersuites = cfg->tls_ciphersuites;
 }
 
 /* The dns target the tcp step connected to. */

@@ -619,6 +619,21 @@ make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* redis-cli's --tls-ciphers / --tls-ciphersuites: a list OpenSSL
+	 * takes nothing from is the user's error, said before any byte. */
+	if (o->ciphers != NULL && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
+		tls_note_error(obs);
+		set_err(err, "tls_ciphers", 0, "", "no usable cipher in "
+		    "--tls-ciphers (OpenSSL cipher list syntax)");
+		goto fail;
+	}
+	if (o->ciphersuites != NULL &&
+	    SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) != 1) {
+		tls_note_error(obs);
+		set_err(err, "tls_ciphers", 0, "", "no usable ciphersuite in "
+		    "--tls-ciphersuites (TLS 1.3 names, colon-separated)");
+		goto fail;
+	}
 	if (o->cacert != NULL &&
 	    load_ca_file(ctx, o->cacert, o->files_deadline_us, obs) == -1) {
 		set_err(err, "tls_file", 0, "", obs->file_error);

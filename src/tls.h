@@ -25,6 +25,8 @@ struct tls_opts {
 					 * a handshake, not trust */
 	int64_t		 files_deadline_us;	/* cacert, cert and key are read
 					 * by then (a pipe, a FIFO): absolute */
+	const char	*ciphers;	/* --tls-ciphers (TLS <= 1.2), NULL: OpenSSL's */
+	const char	*ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
 };
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets
