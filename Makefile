@@ -19,7 +19,7 @@ LDFLAGS	?=
 PREFIX	?= /usr/local
 PKG_CONFIG ?= pkg-config
 
-PKGS	:= hiredis openssl libcjson
+PKGS	:= hiredis openssl libcjson libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

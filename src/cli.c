@@ -20,9 +20,10 @@
 #define C_WATCH		0x08
 #define C_EXPLAIN	0x10
 #define C_SCHEMA	0x20
-#define C_CONN		(C_CHECK | C_ENV | C_WATCH)
+#define C_SERVE		0x40
+#define C_CONN		(C_CHECK | C_ENV | C_WATCH | C_SERVE)
 #define C_REPORT	(C_CHECK | C_ENV | C_SIM | C_EXPLAIN)
-#define C_ALL		0x3f
+#define C_ALL		0x7f
 
 enum {
 	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
@@ -31,7 +32,8 @@ enum {
 	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_HOLD, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
 	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
-	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES
+	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES, O_TARGETS,
+	O_MAX_CONC, O_LISTEN, O_TIMEOUT_OFFSET
 };
 
 #define C_UNIX_PATH_MAX	108		/* sizeof(sockaddr_un.sun_path) */
@@ -81,11 +83,11 @@ static const struct opt opts[] = {
 	{ "label", O_LABEL, V_STR, C_REPORT, 0, 512, "K=V", "prometheus: add label K=V to every series (repeatable)" },
 	{ "warning", O_WARNING, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios WARNING thresholds: latency=DUR, memory=PCT, clients=PCT, cert_days=N" },
 	{ "critical", O_CRITICAL, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios CRITICAL thresholds (same keys as --warning)" },
-	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV, 0, 0, NULL, "warnings fail the run (exit 1)" },
+	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV | C_SERVE, 0, 0, NULL, "warnings fail the run (exit 1)" },
 	{ "quiet", O_QUIET, V_NONE, C_ALL, 0, 0, NULL, "print nothing; the exit status says it all" },
 	{ "no-color", O_NO_COLOR, V_NONE, C_ALL, 0, 0, NULL, "no colour in text output (also NO_COLOR)" },
-	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH, 0, 1000, "N", "PINGs in the latency step (default 10)" },
-	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
+	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 1000, "N", "PINGs in the latency step (default 10)" },
+	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
 	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
 	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
 	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
@@ -98,6 +100,10 @@ static const struct opt opts[] = {
 	{ "close-after", O_CLOSE_AFTER, V_INT, C_SIM, 0, 1LL << 40, "BYTES", "close after writing BYTES" },
 	{ "reset-after", O_RESET_AFTER, V_DUR, C_SIM, 0, 0, "DUR", "reset connections after DUR" },
 	{ "redis-version", O_REDIS_VERSION, V_STR, C_SIM, 0, 8, "V", "reply wording of Redis V (7, 6 or 5)" },
+	{ "targets", O_TARGETS, V_PATH, C_CHECK | C_SERVE, 0, 4096, "FILE", "many named targets, one per line: [NAME] URL [password_env=VAR]" },
+	{ "max-concurrency", O_MAX_CONC, V_INT, C_CHECK | C_SERVE, 1, 1024, "N", "probes at the same time (default 32)" },
+	{ "listen", O_LISTEN, V_STR, C_SERVE, 0, 300, "ADDR:PORT", "address to serve on (default 127.0.0.1:9130)" },
+	{ "timeout-offset", O_TIMEOUT_OFFSET, V_DUR, C_SERVE, 0, 0, "DUR", "taken off Prometheus' scrape timeout (default 250ms)" },
 	{ "verbose", O_VERBOSE, V_NONE, C_ALL, 0, 0, NULL, "more detail on stderr" },
 	{ "help", O_HELP, V_NONE, C_ALL, 0, 0, NULL, "this help" },
 	{ "version", O_VERSION, V_NONE, C_ALL, 0, 0, NULL, "print the version" },
@@ -116,6 +122,7 @@ static const struct {
 	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N] [--hold]", "heartbeat, one JSON line per probe" },
 	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
 	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
+	{ "serve", RD_CMD_SERVE, C_SERVE, "[--listen ADDR:PORT] [--targets FILE] [--max-concurrency N]", "Prometheus exporter: /probe?target=NAME, /metrics, /-/healthy" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -588,6 +595,10 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_LABEL: return add_label(cli, o, val);
 	case O_WARNING: return set_thresholds(o, val, &cli->ropts.warn);
 	case O_CRITICAL: return set_thresholds(o, val, &cli->ropts.crit);
+	case O_TARGETS: cli->targets = val; break;
+	case O_MAX_CONC: cli->max_concurrency = (int)n; break;
+	case O_LISTEN: cli->listen = val; break;
+	case O_TIMEOUT_OFFSET: cli->timeout_offset_us = us; break;
 	case O_HELP: cli->help = true; break;
 	case O_VERSION: cli->version = true; break;
 	}
@@ -610,6 +621,9 @@ defaults(struct rd_cli *cli)
 	cli->ropts.warn.memory_pct = cli->ropts.crit.memory_pct = -1;
 	cli->ropts.warn.clients_pct = cli->ropts.crit.clients_pct = -1;
 	cli->ropts.warn.cert_days = cli->ropts.crit.cert_days = -1;
+	cli->max_concurrency = 32;
+	cli->listen = "127.0.0.1:9130";
+	cli->timeout_offset_us = 250000;
 }
 
 /* Joins argv[from..argc) with spaces (explain TEXT given unquoted). */
@@ -784,6 +798,29 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 	if (cli->conn.socket != NULL && (cli->conn.tls || cli->conn.sni != NULL)) {
 		cli_err("a Unix socket (-s, unix://) takes no --tls or --sni\n");
 		return -1;
+	}
+	if (cli->targets != NULL) {
+		/* Each target's URL is its connection; these would apply to
+		 * every target at once. */
+		const struct rd_connflags *f = &cli->conn;
+		const char *one = f->url != NULL ? "-u" : f->host != NULL ?
+		    "-h" : f->port != 0 ? "-p" : f->password != NULL ? "-a" :
+		    f->user != NULL ? "--user" : f->db >= 0 ? "-n" :
+		    f->sni != NULL ? "--sni" : f->all_candidates ?
+		    "--all-candidates" : NULL;
+
+		if (one != NULL) {
+			cli_err("%s and --targets exclude each other (each "
+			    "target's URL is its connection; passwords come "
+			    "from the environment)\n", one);
+			return -1;
+		}
+		if (cli->ropts.format == RD_FMT_NAGIOS ||
+		    cli->ropts.format == RD_FMT_JUNIT) {
+			cli_err("--targets reports as json, ndjson, text or "
+			    "prometheus\n");
+			return -1;
+		}
 	}
 	if (cli->conn.sni != NULL && cli->conn.no_sni) {
 		cli_err("--sni and --no-sni exclude each other\n");

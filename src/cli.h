@@ -14,7 +14,7 @@
 
 enum rd_cmd {
 	RD_CMD_NONE, RD_CMD_CHECK, RD_CMD_ENV, RD_CMD_SIMULATE, RD_CMD_WATCH,
-	RD_CMD_EXPLAIN, RD_CMD_SCHEMA
+	RD_CMD_EXPLAIN, RD_CMD_SCHEMA, RD_CMD_SERVE
 };
 
 struct rd_cli {
@@ -53,6 +53,12 @@ struct rd_cli {
 	char	*explain_joined;	/* owned */
 
 	int	 verbose;
+
+	/* check --targets, serve (SPEC section 14) */
+	const char *targets;		/* --targets FILE */
+	int	 max_concurrency;	/* default 32 */
+	const char *listen;		/* serve --listen ADDR:PORT */
+	int64_t	 timeout_offset_us;	/* serve: taken off the scrape timeout */
 };
 
 /* Parses argv into *cli.  Returns 0, or -1 after printing one line

@@ -203,7 +203,11 @@ main(int argc, char **argv)
 		cli.ropts.color = want_color(&cli);
 
 	switch (cli.cmd) {
-	case RD_CMD_CHECK:	rc = cmd_check(&cli); break;
+	case RD_CMD_CHECK:
+		rc = cli.targets != NULL ? cmd_check_targets(&cli) :
+		    cmd_check(&cli);
+		break;
+	case RD_CMD_SERVE:	rc = cmd_serve(&cli); break;
 	case RD_CMD_ENV:	rc = cmd_env(&cli); break;
 	case RD_CMD_SIMULATE:	rc = cmd_simulate(&cli); break;
 	case RD_CMD_WATCH:	rc = cmd_watch(&cli); break;

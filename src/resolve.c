@@ -272,3 +272,23 @@ resolve_env_file_error(const struct rd_config *cfg)
 	}
 	return env_file;
 }
+
+int
+resolve_envmap(const char *env_file, struct rd_envmap *m,
+    struct rd_envinfo *envi, char *detail, size_t dlen)
+{
+	const char *root;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(detail, dlen, "out of memory reading the environment");
+	if (envmap_from_environ(m, environ) == -1 || (env_file != NULL &&
+	    overlay_env_file(m, env_file, detail, dlen) == -1)) {
+		envmap_free(m);
+		return -1;
+	}
+	if ((root = getenv("REDISDIAG_SYSROOT")) == NULL || *root == '\0')
+		root = "/";
+	envdetect(root, m, envi);
+	detail[0] = '\0';
+	return 0;
+}

@@ -55,6 +55,13 @@ void	tls_stop(struct conn *c, int errnum);
 int	tls_end(struct conn *c, const struct tls_opts *, int64_t deadline_us,
 	    struct rd_tls_obs *obs, struct rd_err *err);
 
+/* on: every handshake of the process with the same TLS options (CA,
+ * client certificate, verification) uses one shared SSL_CTX whose CA
+ * store is loaded once (check --targets, serve).  Either way the contexts
+ * shared so far are released (serve's reload: certificate files are read
+ * anew).  Thread-safe. */
+void	tls_share_contexts(bool on);
+
 /* True once the peer has sent bytes that could begin a TLS record: it
  * speaks TLS, whatever it says next. */
 bool	tls_peer_answered(const struct conn *c);
