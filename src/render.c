@@ -16,11 +16,8 @@
 #include "report.h"
 #include "strutil.h"
 
-/* A renderer that writes text (not through json_emit) renders into
- * memory first; its output reaches out through the one sanitizer. */
-static int
-clean_text(const struct rd_report *r, FILE *out,
-    int (*fn)(const struct rd_report *, FILE *))
+int
+render_clean(FILE *out, int (*fn)(const void *arg, FILE *), const void *arg)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -28,8 +25,8 @@ clean_text(const struct rd_report *r, FILE *out,
 	int rc;
 
 	if ((m = open_memstream(&buf, &len)) == NULL)
-		return fn(r, out);
-	rc = fn(r, m);
+		return fn(arg, out);
+	rc = fn(arg, m);
 	if (fclose(m) == EOF)
 		rc = -1;
 	if (rc == 0 && buf != NULL)
@@ -37,6 +34,12 @@ clean_text(const struct rd_report *r, FILE *out,
 	free(buf);
 	return rc;
 }
+
+/* The report renderers that write text, as render_clean() calls them. */
+static int c_text(const void *r, FILE *f) { return render_text(r, f); }
+static int c_nagios(const void *r, FILE *f) { return render_nagios(r, f); }
+static int c_prom(const void *r, FILE *f) { return render_prometheus(r, f); }
+static int c_junit(const void *r, FILE *f) { return render_junit(r, f); }
 
 int
 report_render(const struct rd_report *r, FILE *out)
@@ -47,11 +50,11 @@ report_render(const struct rd_report *r, FILE *out)
 	if (r->opts.quiet)
 		return 0;
 	switch (r->opts.format) {
-	case RD_FMT_TEXT:	rc = clean_text(r, out, render_text); break;
+	case RD_FMT_TEXT:	rc = render_clean(out, c_text, r); break;
 	case RD_FMT_NDJSON:	rc = render_ndjson(r, out); break;
-	case RD_FMT_NAGIOS:	rc = clean_text(r, out, render_nagios); break;
-	case RD_FMT_PROMETHEUS:	rc = clean_text(r, out, render_prometheus); break;
-	case RD_FMT_JUNIT:	rc = clean_text(r, out, render_junit); break;
+	case RD_FMT_NAGIOS:	rc = render_clean(out, c_nagios, r); break;
+	case RD_FMT_PROMETHEUS:	rc = render_clean(out, c_prom, r); break;
+	case RD_FMT_JUNIT:	rc = render_clean(out, c_junit, r); break;
 	case RD_FMT_JSON:
 	default:		rc = render_json(r, out, true); break;
 	}
