@@ -26,6 +26,8 @@ struct rd_resolver {
 	void	*ctx;
 };
 
+struct rd_hold;
+
 struct rd_probe_opts {
 	int64_t	 deadline_us;		/* absolute, clock_now_us() based */
 	int	 latency_samples;	/* PINGs for the latency step (default 10) */
@@ -44,6 +46,8 @@ struct rd_probe_opts {
 	 * before the latency step, so its nodes can be probed meanwhile. */
 	void	(*topology_read)(void *ctx);
 	void	*topology_ctx;
+	struct rd_hold *hold;		/* non-NULL: a conversation that ended well
+					   leaves its connection here (hold.h) */
 };
 
 /* Runs every step it can for cfg and fills *obs (zeroed first).  Never

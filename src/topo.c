@@ -133,6 +133,7 @@ peer_start(struct peer_job *j, const struct rd_config *base, const char *host,
 	j->run.all_candidates = false;
 	j->run.no_topology = true;
 	j->run.no_latency = true;
+	j->run.hold = NULL;		/* watch --hold keeps the target's, not a peer's */
 	/* The steps a client takes to a node (TCP, TLS, AUTH, PING): its
 	 * role and state are the topology's. */
 	j->run.no_info = true;
