@@ -409,8 +409,9 @@ struct shard {
 static int
 shards(const struct faultsrv *s, struct shard *v)
 {
-	static const char me[] = "0000000000000000000000000000000000000002";
-	static const char far[] = "0000000000000000000000000000000000000003";
+	/* Distinct first characters: a person reads ids by their start. */
+	static const char me[] = "5eed000000000000000000000000000000000002";
+	static const char far[] = "fa50000000000000000000000000000000000003";
 
 	if (fs_has(s, FS_CLUSTER_FAR)) {
 		v[0] = (struct shard){ me, "127.0.0.1", s->port, 0, 8191 };
@@ -499,7 +500,9 @@ c_cluster(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *
 			    v[i].lo, v[i].hi);
 		r_bulk(s, c, b.buf, b.n);
 	} else if (eq(argv[1], "MYID"))
-		r_str(s, c, "0000000000000000000000000000000000000002");
+		/* cluster-moved: a node outside the slot map it announces. */
+		r_str(s, c, fs_has(s, FS_CLUSTER) ?
+		    "0000000000000000000000000000000000000002" : v[0].id);
 	else
 		fs_out_fmt(s, c, "-ERR unknown subcommand '%.128s'. Try CLUSTER HELP.\r\n",
 		    argv[1]);
