@@ -7,6 +7,7 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# has
 
 PW='Check-canary-pw-9Zx4'
 ACLPW='Acl-canary-pw-3Kq8'
@@ -43,10 +44,6 @@ chk() {
 	echo "$output" | jq -c '{verdict, exit_code, findings: [.findings[].id],
 	    steps: [.steps[] | "\(.name)=\(.status)"]}' >&2 || true
 	[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 hasnt() {

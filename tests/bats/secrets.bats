@@ -10,6 +10,7 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'
 
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 [[ $RD == /* ]] || RD="$PWD/$RD"
@@ -40,19 +41,15 @@ clean() {
 
 # rdrun CMD FORMAT VAR=VALUE... [-- ARGS...]: one run in a clean
 # environment; the status must be 0..3 (never a crash).
+# (rdv and cli_split: tests/lib/cli.bash.)
 rdrun() {
-	local cmd=$1 fmt=$2 vars=()
+	local cmd=$1 fmt=$2 vars args
 	shift 2
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		vars+=("$1")
-		shift
-	done
-	[ "${1:-}" = "--" ] && shift
-	run --separate-stderr timeout 20 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "${vars[@]}" \
-	    "$RD" "$cmd" --format "$fmt" --no-color --timeout 2s "$@"
+	cli_split "$@"
+	vars=("${CLI_VARS[@]}") args=("${CLI_ARGS[@]}")
+	rdv "${vars[@]}" -- "$cmd" --format "$fmt" --no-color --timeout 2s "${args[@]}"
 	if [ "$status" -gt 3 ]; then
-		echo "status $status for $cmd $fmt ${vars[*]} $*" >&2
+		echo "status $status for $cmd $fmt ${vars[*]} ${args[*]}" >&2
 		return 1
 	fi
 }

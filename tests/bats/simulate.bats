@@ -7,6 +7,8 @@
 
 bats_require_minimum_version 1.5.0
 
+load '../lib/cli'	# has
+
 # Every listed scenario runs once, in setup_file, a few at a time (most
 # of them wait on a deadline, not on a CPU); the tests read those runs.
 SIM_JOBS=4
@@ -74,10 +76,6 @@ stored() {
 	status=$(<"$d/status")
 	output=$(<"$d/out")
 	stderr=$(<"$d/err")
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 # report_is NAME ID VERDICT STATUS: the report in $output (status $status)

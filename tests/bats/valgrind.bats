@@ -27,6 +27,7 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# has
 
 PW='Vg-canary-pw-7Rt2'
 
@@ -136,10 +137,6 @@ vg_clean() {
 		grep -v '^==[0-9]*== *$' "$VG_LOG" | head -n 120 >&2
 		return 1
 	fi
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 # --- check against real servers ------------------------------------------
