@@ -18,6 +18,8 @@
 # /dev/zero, a FIFO, a 10 MiB file, NUL bytes, non-UTF-8 content: bounded
 # in time and memory (peak RSS from /usr/bin/time when present).
 
+# run-cost: 10 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
 
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}

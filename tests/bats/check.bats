@@ -4,6 +4,8 @@
 # the probe.  Each test asserts the exit status, the finding ids and JSON
 # fields, never prose.  Every run is bounded by timeout(1).
 
+# run-cost: 12 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'

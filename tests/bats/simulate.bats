@@ -5,6 +5,8 @@
 # --serve end to end with redis-cli; clean exits.  Every run is bounded by
 # timeout(1) and every wait loop by a count.  Nothing but loopback.
 
+# run-cost: 14 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
 
 load '../lib/cli'	# has
