@@ -108,12 +108,14 @@ scenario() {
 
 # serve NAME [options]: `simulate --serve` in the background; sets
 # SERVE_PID, SERVE_URL and (TLS) SERVE_CA.  Waits at most 10 s.
+# timeout --foreground: stop_serve's signal reaches the server once (see
+# watch.bats's bg).
 serve() {
 	local name=$1 i
 	shift
 	SERVE_OUT="$BATS_TEST_TMPDIR/serve.out"
 	: >"$SERVE_OUT"
-	timeout 60 "$RD" simulate --serve "$@" "$name" >"$SERVE_OUT" \
+	timeout --foreground 60 "$RD" simulate --serve "$@" "$name" >"$SERVE_OUT" \
 	    2>"$BATS_TEST_TMPDIR/serve.err" </dev/null 3>&- &
 	SERVE_PID=$!
 	for ((i = 0; i < 100; i++)); do
@@ -394,7 +396,7 @@ stop_serve() {
 	echo "$output" | jq -e 'any(.findings[]; .id == "auth.required")' >/dev/null
 	serve_after() {
 		SERVE_OUT="$BATS_TEST_TMPDIR/serve.out"
-		timeout 60 "$RD" simulate healthy --serve >"$SERVE_OUT" 2>/dev/null </dev/null 3>&- &
+		timeout --foreground 60 "$RD" simulate healthy --serve >"$SERVE_OUT" 2>/dev/null </dev/null 3>&- &
 		SERVE_PID=$!
 		local i
 		for ((i = 0; i < 100; i++)); do

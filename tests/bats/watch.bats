@@ -32,10 +32,13 @@ all_lines_parse() {
 }
 
 # bg OUT ARGS...: watch in the background, stdout to OUT; sets BG_PID.
+# timeout --foreground: a signal sent to timeout reaches watch once (else
+# timeout forwards it to watch and again to its process group, and the
+# second TERM can land after watch restored the default action: 143).
 bg() {
 	local out=$1
 	shift
-	timeout 60 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" "$RD" watch "$@" \
+	timeout --foreground 60 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" "$RD" watch "$@" \
 	    >"$out" 2>"$out.err" </dev/null 3>&- &
 	BG_PID=$!
 }
