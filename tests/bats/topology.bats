@@ -12,10 +12,11 @@ bats_require_minimum_version 1.5.0
 SPW='Sentinel-canary-pw-7Qe2'
 
 load '../lib/fixtures'
+load '../lib/cli'	# cli_setup_file, rd, rdv, has
 load '../lib/topology'
 
 setup_file() {
-	fx_init
+	cli_setup_file
 	topo_cluster ok 3 0
 	topo_cluster far 3 0
 	topo_cluster holes 3 0
@@ -46,7 +47,6 @@ setup_file() {
 		timeout 1 redis-cli -p "$FX_PORT_dm" PING >/dev/null 2>&1 || break
 		sleep 0.1
 	done
-	CLOSED=$(fx_port)
 	SCHEMA="$BATS_FILE_TMPDIR/schema.json"
 	timeout 10 "$RD" schema >"$SCHEMA"
 	export OK_SEED FAR_SEED FAR_NODE HOLES_SEED CLOSED SCHEMA APORT
@@ -56,19 +56,15 @@ teardown_file() {
 	fx_teardown
 }
 
-# chk ARGS...: `check --format json` in an empty environment, bounded; the
-# JSON's exit_code must equal the process's exit status.
+# chk ARGS...: `check --format json` in an empty environment (rd: no
+# container evidence either), bounded; the JSON's exit_code must equal the
+# process's exit status.
 chk() {
-	run --separate-stderr env -i PATH="$PATH" HOME="${HOME:-/}" \
-	    timeout 30 "$RD" check --format json "$@"
+	RD_TIMEOUT=30 rd check --format json "$@"
 	echo "status=$status" >&2
 	echo "$output" | jq -c '{verdict, exit_code, findings: [.findings[].id],
 	    topology: (.topology | del(.nodes?, .sentinels?))}' >&2 || true
 	[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 hasnt() {
@@ -138,8 +134,7 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 }
 
 @test "cluster text output draws the node table with the failing node" {
-	run --separate-stderr env -i PATH="$PATH" timeout 30 "$RD" check \
-	    -h 127.0.0.1 -p "$FAR_SEED" --format text --no-color
+	RD_TIMEOUT=30 rd check -h 127.0.0.1 -p "$FAR_SEED" --format text --no-color
 	[ "$status" -eq 2 ]
 	echo "$output" | grep -Eq '^topology +cluster'
 	echo "$output" | grep -Eq '^  node +role +announced +slots +from here'
@@ -241,8 +236,7 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 }
 
 @test "watch: a cluster target's findings ride every probe line" {
-	run --separate-stderr env -i PATH="$PATH" timeout 30 "$RD" watch \
-	    -h 127.0.0.1 -p "$FAR_SEED" --count 1 --interval 100ms
+	RD_TIMEOUT=30 rd watch -h 127.0.0.1 -p "$FAR_SEED" --count 1 --interval 100ms
 	[ "$status" -eq 2 ]
 	echo "$output" | head -n1 | jq -e '.findings | index("cluster.announced_unreachable") != null'
 }
@@ -252,7 +246,7 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 @test "explain: cluster and sentinel client errors" {
 	local line id
 	while IFS='|' read -r id line; do
-		run --separate-stderr timeout 10 "$RD" explain --format json "$line"
+		rd explain --format json "$line"
 		echo "$id <- $line: $(echo "$output" | jq -c '[.lines[0].id, .exit_code]')" >&2
 		[ "$(echo "$output" | jq -r '.lines[0].id')" = "$id" ]
 		[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
@@ -269,7 +263,7 @@ sentinel.unreachable|redis: all sentinels specified in configuration are unreach
 sentinel.unreachable|redis.clients.jedis.exceptions.JedisConnectionException: All sentinels down, cannot determine where is mymaster master is running...
 LINES
 	# The host the ioredis line names is extracted.
-	run --separate-stderr timeout 10 "$RD" explain --format json \
+	rd explain --format json \
 	    "ReplyError: Too many Cluster redirections. Last error: Error: connect ECONNREFUSED 172.17.0.3:6379"
 	[ "$(echo "$output" | jq -r '.lines[0].host')" = 172.17.0.3 ]
 	[ "$(echo "$output" | jq -r '.lines[0].port')" = 6379 ]
@@ -289,8 +283,8 @@ LINES
 }
 
 @test "--all-candidates with a cluster seed: the target's topology, the candidates' verdicts" {
-	run --separate-stderr env -i PATH="$PATH" REDIS_URL="redis://127.0.0.1:$OK_SEED" \
-	    KV_URL="redis://127.0.0.1:$CLOSED" timeout 30 "$RD" check --all-candidates --format json
+	RD_TIMEOUT=30 rdv REDIS_URL="redis://127.0.0.1:$OK_SEED" \
+	    KV_URL="redis://127.0.0.1:$CLOSED" -- check --all-candidates --format json
 	[ "$status" -eq 0 ]
 	[ "$(q .topology.mode)" = cluster ]
 	[ "$(q '[.topology.nodes[] | select(.reachable)] | length')" -eq 3 ]
