@@ -355,6 +355,24 @@ test_rules_cluster_healthy(void **state)
 	free(t);
 }
 
+/* Node i announces ip, and its probe from here timed out at tcp. */
+static void
+node_times_out(struct rd_topology *t, int i, const char *ip)
+{
+	struct rd_endpoint_result *ep = &t->node_ep[i];
+
+	snprintf(t->cl.nodes[i].ip, sizeof(t->cl.nodes[i].ip), "%s", ip);
+	snprintf(ep->host, sizeof(ep->host), "%s", ip);
+	ep->reachable = ep->pong = false;
+	snprintf(ep->finding, sizeof(ep->finding), "tcp.timeout");
+	snprintf(ep->findings, sizeof(ep->findings), "tcp.timeout");
+	ep->steps[RD_STEP_TCP].status = RD_ST_FAIL;
+	ep->steps[RD_STEP_TCP].err.set = true;
+	snprintf(ep->steps[RD_STEP_TCP].err.message,
+	    sizeof(ep->steps[RD_STEP_TCP].err.message),
+	    "connect did not complete before the deadline");
+}
+
 /* A node announcing a container-bridge address that fails from here: the
  * evidence names the class, the remedies the announce setting and natMap.
  * The address is only ever a literal: nothing dials it. */
@@ -375,23 +393,12 @@ test_rules_announced(void **state)
 	(void)state;
 	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
 		struct rd_topology *t = healthy_cluster();
-		struct rd_endpoint_result *ep = &t->node_ep[2];
 		const struct rd_finding *f;
 		struct rd_findings fs;
 		int i;
 		bool natmap = false;
 
-		snprintf(t->cl.nodes[2].ip, sizeof(t->cl.nodes[2].ip), "%s",
-		    rows[k].ip);
-		snprintf(ep->host, sizeof(ep->host), "%s", rows[k].ip);
-		ep->reachable = ep->pong = false;
-		snprintf(ep->finding, sizeof(ep->finding), "tcp.timeout");
-		snprintf(ep->findings, sizeof(ep->findings), "tcp.timeout");
-		ep->steps[RD_STEP_TCP].status = RD_ST_FAIL;
-		ep->steps[RD_STEP_TCP].err.set = true;
-		snprintf(ep->steps[RD_STEP_TCP].err.message,
-		    sizeof(ep->steps[RD_STEP_TCP].err.message),
-		    "connect did not complete before the deadline");
+		node_times_out(t, 2, rows[k].ip);
 		eval(t, &fs);
 		assert_non_null(f = find(&fs, "cluster.announced_unreachable"));
 		assert_int_equal(f->sev, RD_SEV_CRITICAL);	/* a master with slots */
@@ -421,9 +428,7 @@ test_rules_announced_behind_name(void **state)
 	bool managed = false;
 
 	(void)state;
-	snprintf(t->cl.nodes[1].ip, sizeof(t->cl.nodes[1].ip), "10.0.3.7");
-	snprintf(t->node_ep[1].host, sizeof(t->node_ep[1].host), "10.0.3.7");
-	t->node_ep[1].reachable = false;
+	node_times_out(t, 1, "10.0.3.7");
 	eval_at(t, "clustercfg.example.cache.amazonaws.com", &fs);
 	assert_non_null(f = find(&fs, "cluster.announced_unreachable"));
 	assert_true(says(f->evidence, "seed is a host name"));
