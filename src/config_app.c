@@ -1,0 +1,854 @@
+/* config_app.c — resolution as the application and its client would do it
+ * (SPEC 11): a profile row (profiles.c) says which variables are read and
+ * how; a client row (clients.c) how the values become a connection.
+ *
+ * Never refuse what the application would use: a sloppy value the client
+ * accepts (REDIS_PORT=6379abc, a trailing newline, /abc as db) resolves as
+ * the client reads it, keeps its raw text in the field, says the reading
+ * in as_read, and is flagged (config.loose_value).  Only what the
+ * application itself cannot get past (the client throws, int() raises,
+ * no port can work) is fatal.
+ *
+ * The command line stays an override: -u replaces the URL the application
+ * resolved, -h/-p/-a/--user/-n/--tls/--sni/-4/-6 the values it would
+ * connect with. */
+#include "config_int.h"
+#include "client_url.h"
+
+/* What the application hands its client. */
+struct app {
+	const char *url;	char url_src[RD_SOURCE_LEN]; const char *url_name;
+	const char *host;	char host_src[RD_SOURCE_LEN];
+	long	 port;		char port_src[RD_SOURCE_LEN];
+	const char *port_raw;	/* the text read, NULL when the default */
+	const char *password;	char pw_src[RD_SOURCE_LEN];
+	const char *servername;	char sni_src[RD_SOURCE_LEN];
+	long	 db;		char db_src[RD_SOURCE_LEN];
+	const char *db_raw;
+	bool	 dies;		/* the application stops before connecting */
+	enum rd_problem_kind dies_kind;
+	char	 why[240];
+};
+
+/* What one client would connect with. */
+struct target {
+	bool	 ok;
+	enum rd_problem_kind kind;	/* of why */
+	char	 why[240];
+	char	 host[256], host_src[RD_SOURCE_LEN];
+	long	 port;
+	char	 port_src[RD_SOURCE_LEN], port_raw[64];
+	bool	 tls;
+	char	 tls_src[RD_SOURCE_LEN];
+	bool	 has_sni;
+	char	 sni[256], sni_src[RD_SOURCE_LEN];
+	int	 family;
+	bool	 auth;			/* sends AUTH (or HELLO AUTH) */
+	bool	 has_user;
+	char	 user[512], user_src[RD_SOURCE_LEN];
+	bool	 user_secret;		/* a user-only URL's user info */
+	bool	 has_pass;
+	char	 pass[1024], pass_src[RD_SOURCE_LEN];
+	long	 db;
+	char	 db_src[RD_SOURCE_LEN], db_raw[64];
+	bool	 from_url, scheme_case, user_only, trimmed, q_tls;
+	char	 ignored[160];		/* query keys the client does not read */
+};
+
+/* ---- readings ------------------------------------------------------------ */
+
+/* parseInt(s, 10): false for NaN. */
+static bool
+js_parseint10(const char *s, long *out)
+{
+	long long v;
+
+	if (s == NULL || !cf_js_parseint(s, &v))
+		return false;
+	*out = v > 100000000 ? 100000000 : v < -100000000 ? -100000000 : (long)v;
+	return true;
+}
+
+/* Python's int(s): surrounding white space, a sign, digits with single
+ * '_' between them.  false when int() raises. */
+static bool
+py_int(const char *s, long *out)
+{
+	long v = 0;
+	int neg = 0, n = 0;
+
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r') || (*s >= 0x1c && *s <= 0x1f))
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	for (; *s; s++) {
+		if (*s == '_' && n > 0 && s[1] >= '0' && s[1] <= '9')
+			continue;
+		if (*s < '0' || *s > '9')
+			break;
+		if (v < 100000000)
+			v = v * 10 + (*s - '0');
+		n++;
+	}
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r') || (*s >= 0x1c && *s <= 0x1f))
+		s++;
+	if (n == 0 || *s != '\0')
+		return false;
+	*out = neg ? -v : v;
+	return true;
+}
+
+/* JavaScript's Number(s) for a URL path: 1 integer, 0 a non-integer
+ * number (*out its integer part), -1 NaN. */
+static int
+js_number(const char *s, long *out)
+{
+	char *end;
+	double d;
+
+	if (*s == '\0')
+		return -1;
+	d = strtod(s, &end);
+	if (*end != '\0' || end == s || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+		return -1;
+	*out = (long)d;
+	return (double)*out == d ? 1 : 0;
+}
+
+static bool
+digits_only(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* ---- the profile ----------------------------------------------------------- */
+
+/* The variable as the profile reads it: NULL when unset (or, for ||,
+ * empty).  src gets its source. */
+static const char *
+read_var(struct ctx *x, const struct rd_profile *p, const char *name,
+    char *src, size_t sz)
+{
+	const struct rd_envvar *e;
+
+	if (name == NULL || (e = envmap_get(x->env, name)) == NULL)
+		return NULL;
+	if (e->value[0] == '\0' && p->read == RD_READ_JS_OR)
+		return NULL;
+	cf_env_src(e, src, sz);
+	return e->value;
+}
+
+static void
+url_var_src(struct ctx *x, const char *name, char *src, size_t sz)
+{
+	const struct rd_envvar *e = envmap_get(x->env, name);
+
+	if (e != NULL)
+		cf_url_src(e, src, sz);
+}
+
+static void
+read_port(const struct rd_profile *p, const char *raw, const char *src,
+    struct app *a)
+{
+	long v;
+
+	if (raw == NULL)
+		return;
+	if (p->port_read == RD_PORT_PARSEINT_OR) {
+		/* parseInt(v, 10) || fallback: NaN and 0 keep the fallback,
+		 * but the variable was read and its text is what to fix. */
+		a->port_raw = raw;
+		snprintf(a->port_src, sizeof(a->port_src), "%s", src);
+		if (js_parseint10(raw, &v) && v != 0)
+			a->port = v;
+		return;
+	}
+	a->port_raw = raw;
+	snprintf(a->port_src, sizeof(a->port_src), "%s", src);
+	if (!py_int(raw, &a->port) && !a->dies) {
+		a->dies = true;
+		a->dies_kind = RD_P_INVALID_PORT;
+		snprintf(a->why, sizeof(a->why), "int() raises ValueError on the "
+		    "port text: the service dies at start");
+	}
+}
+
+static void
+read_app(struct ctx *x, const struct rd_profile *p, struct app *a)
+{
+	char src[RD_SOURCE_LEN];
+	const char *v;
+
+	memset(a, 0, sizeof(*a));
+	a->port = 6379;
+	snprintf(a->port_src, sizeof(a->port_src), "default");
+	snprintf(a->db_src, sizeof(a->db_src), "default");
+	if (p->read == RD_READ_GETENV) {
+		a->host = (v = read_var(x, p, p->host, a->host_src,
+		    sizeof(a->host_src))) != NULL ? v : p->default_host;
+		if (v == NULL)
+			snprintf(a->host_src, sizeof(a->host_src), "default");
+		read_port(p, read_var(x, p, p->port, src, sizeof(src)), src, a);
+		if ((v = read_var(x, p, p->db, src, sizeof(src))) != NULL) {
+			a->db_raw = v;
+			snprintf(a->db_src, sizeof(a->db_src), "%s", src);
+			if (!py_int(v, &a->db) && !a->dies) {
+				a->dies = true;
+				a->dies_kind = RD_P_INVALID_VALUE;
+				snprintf(a->why, sizeof(a->why), "int() raises "
+				    "ValueError on %s: the service dies at start", p->db);
+			}
+		}
+		a->password = read_var(x, p, p->password, a->pw_src,
+		    sizeof(a->pw_src));
+		return;
+	}
+	/* const redisUrl = process.env.REDIS_URL || ...; and so on. */
+	if ((a->url = read_var(x, p, p->url, src, sizeof(src))) != NULL) {
+		a->url_name = p->url;
+		url_var_src(x, p->url, a->url_src, sizeof(a->url_src));
+	}
+	a->host = read_var(x, p, p->host, a->host_src, sizeof(a->host_src));
+	read_port(p, read_var(x, p, p->port, src, sizeof(src)), src, a);
+	a->password = read_var(x, p, p->password, a->pw_src, sizeof(a->pw_src));
+	if (p->nf_fallback && a->url == NULL && a->host == NULL) {
+		const struct rd_envvar *e;
+		long port;
+
+		/* this.redisUrl = process.env.NF_REDIS_URL: no ||, so "" is
+		 * kept — and is falsy for the client's URL test. */
+		if ((e = envmap_get(x->env, "NF_REDIS_URL")) != NULL &&
+		    e->value[0] != '\0') {
+			a->url = e->value;
+			a->url_name = "NF_REDIS_URL";
+			cf_url_src(e, a->url_src, sizeof(a->url_src));
+		}
+		if ((e = envmap_get(x->env, "NF_REDIS_HOST")) != NULL) {
+			a->host = e->value;
+			cf_env_src(e, a->host_src, sizeof(a->host_src));
+		}
+		if ((e = envmap_get(x->env, "NF_REDIS_PORT")) != NULL &&
+		    js_parseint10(e->value, &port) && port != 0) {
+			a->port = port;
+			a->port_raw = e->value;
+			cf_env_src(e, a->port_src, sizeof(a->port_src));
+		} else if (e != NULL && e->value[0] != '\0' && a->port_raw == NULL) {
+			a->port_raw = e->value;
+			cf_env_src(e, a->port_src, sizeof(a->port_src));
+		}
+		if ((v = read_var(x, p, "NF_REDIS_PASSWORD", src, sizeof(src))) != NULL) {
+			a->password = v;
+			snprintf(a->pw_src, sizeof(a->pw_src), "%s", src);
+		}
+	}
+	a->servername = read_var(x, p, p->sni, a->sni_src, sizeof(a->sni_src));
+}
+
+/* The command line over what the application resolved. */
+static void
+flags_over_app(struct ctx *x, struct app *a)
+{
+	const struct rd_connflags *f = x->fl;
+
+	if (f->url != NULL && *f->url != '\0') {
+		a->url = f->url;
+		a->url_name = "flag:-u";
+		snprintf(a->url_src, sizeof(a->url_src), "flag:-u");
+		a->host = NULL;
+	}
+	if (f->host != NULL) {
+		a->host = f->host;
+		snprintf(a->host_src, sizeof(a->host_src), "flag:-h");
+		a->url = NULL;
+	}
+	if (f->password != NULL && *f->password != '\0') {
+		a->password = f->password;
+		snprintf(a->pw_src, sizeof(a->pw_src), "flag:-a");
+	}
+	if (f->sni != NULL) {
+		a->servername = f->sni;
+		snprintf(a->sni_src, sizeof(a->sni_src), "flag:--sni");
+	}
+	if (f->no_sni)
+		a->servername = NULL;
+}
+
+/* ---- the client ------------------------------------------------------------- */
+
+static void
+set(char *dst, size_t sz, const char *s)
+{
+	size_t n = s != NULL ? strnlen(s, sz - 1) : 0;	/* cut silently */
+
+	if (n > 0)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+#define SET(dst, s)	set((dst), sizeof(dst), (s))
+
+static int
+bad(struct target *t, const char *fmt, const char *a)
+{
+	t->ok = false;
+	snprintf(t->why, sizeof(t->why), fmt, a);
+	return -1;
+}
+
+static void
+note_ignored(struct target *t, const char *key)
+{
+	size_t n = strlen(t->ignored);
+
+	if (n + strlen(key) + 3 < sizeof(t->ignored))
+		snprintf(t->ignored + n, sizeof(t->ignored) - n, "%s?%s",
+		    n ? ", " : "", key);
+}
+
+/* The database a URL's path gives, as the client reads it. */
+static int
+url_db(const struct rd_client_model *m, const struct rd_curl *u,
+    const char *src, struct target *t)
+{
+	long v;
+	int k;
+
+	if (!u->has_db)
+		return 0;
+	SET(t->db_raw, u->db);
+	switch (m->db_path) {
+	case RD_DB_PARSEINT:
+		t->db = js_parseint10(u->db, &v) ? v : 0;
+		break;
+	case RD_DB_NUMBER:
+		if ((k = js_number(u->db, &v)) < 0)
+			return bad(t, "%s", "TypeError: Invalid pathname (the database)");
+		if (k == 0)
+			return bad(t, "%s", "it sends SELECT with a fraction, which "
+			    "every server refuses");
+		t->db = v;
+		break;
+	case RD_DB_INT_OR_IGNORE:
+		t->db = py_int(u->db, &v) ? v : 0;
+		break;
+	case RD_DB_STRICT:
+		if (!digits_only(u->db))
+			return bad(t, "%s", "the path is not a database number");
+		t->db = strtol(u->db, NULL, 10);
+		break;
+	}
+	SET(t->db_src, src);
+	return 0;
+}
+
+/* The query keys the client reads, applied under its own rules. */
+static int
+apply_query(const struct rd_client_model *m, const struct rd_curl *u,
+    const char *src, struct target *t, bool *q_tls)
+{
+	char qs[RD_SOURCE_LEN + 16];
+	const char *v;
+	long n;
+	int i;
+
+	for (i = 0; i < u->nq; i++) {
+		const char *k = u->q[i].key;
+		unsigned bit = !strcmp(k, "password") ? RD_Q_PASSWORD :
+		    !strcmp(k, "db") ? RD_Q_DB : !strcmp(k, "tls") ? RD_Q_TLS :
+		    !strcmp(k, "ssl") ? RD_Q_SSL : !strcmp(k, "family") ?
+		    RD_Q_FAMILY : !strcmp(k, "port") ? RD_Q_PORT :
+		    !strcmp(k, "username") ? RD_Q_USERNAME : 0;
+
+		/* ioredis copies every key, but reads no option "ssl". */
+		if ((m->query & RD_Q_EVERY_KEY) && bit == RD_Q_SSL)
+			bit = 0;
+		if (bit == 0 || !(m->query & bit)) {
+			if ((m->query & RD_Q_UNKNOWN_THROWS) && bit != 0)
+				return bad(t, "an unknown query key ?%s= is an "
+				    "argument the connection refuses", k);
+			note_ignored(t, k);
+			continue;
+		}
+		v = u->q[i].value;
+		snprintf(qs, sizeof(qs), "%s?%s", src, k);
+		switch (bit) {
+		case RD_Q_PASSWORD:
+			if (!t->has_pass || m->url == RD_UR_PYTHON) {
+				t->has_pass = true;
+				SET(t->pass, v);
+				SET(t->pass_src, qs);
+			}
+			break;
+		case RD_Q_USERNAME:
+			if (!t->has_user || m->url == RD_UR_PYTHON) {
+				t->has_user = true;
+				SET(t->user, v);
+				SET(t->user_src, qs);
+			}
+			break;
+		case RD_Q_PORT:
+			if (m->url == RD_UR_PYTHON) {
+				if (!py_int(v, &n))
+					return bad(t, "%s", "?port= is not a number "
+					    "(the connection fails)");
+			} else if (!js_parseint10(v, &n))
+				return bad(t, "%s", "?port= is not a number");
+			t->port = n;
+			SET(t->port_src, qs);
+			SET(t->port_raw, v);
+			break;
+		case RD_Q_DB:
+			if (m->url == RD_UR_PYTHON) {
+				if (!py_int(v, &n))
+					return bad(t, "%s", "ValueError: Invalid value "
+					    "for `db` in connection URL");
+			} else if (!js_parseint10(v, &n))
+				n = 0;
+			t->db = n;
+			SET(t->db_src, qs);
+			SET(t->db_raw, v);
+			break;
+		case RD_Q_TLS:
+			/* any non-empty string is truthy: ?tls=false is TLS */
+			*q_tls = true;
+			t->tls = v[0] != '\0';
+			SET(t->tls_src, qs);
+			break;
+		case RD_Q_FAMILY:
+			if (js_parseint10(v, &n))
+				t->family = (int)n;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The URL's parts over the options.  Returns -1 when the client throws. */
+static int
+from_url(const struct rd_client_model *m, const struct app *a,
+    struct target *t)
+{
+	struct rd_curl u;
+	bool q_tls = false, url_user, url_pass;
+	int rc = -1;
+
+	if (client_url_read(m, a->url, &u) == -1) {
+		t->kind = RD_P_INVALID_URL;
+		bad(t, "%s", u.why);
+		goto out;
+	}
+	t->from_url = true;
+	t->trimmed = u.trimmed;
+	t->scheme_case = !u.scheme_lower;
+	SET(t->host, u.host);
+	SET(t->host_src, a->url_src);
+	t->port = 6379;
+	SET(t->port_src, "default");
+	if (u.has_port) {
+		t->port = u.port;
+		SET(t->port_src, a->url_src);
+	}
+	t->tls = u.tls;
+	SET(t->tls_src, a->url_src);
+	/* The user info. */
+	url_user = u.has_user;
+	url_pass = u.has_pass;
+	t->user_only = u.user_only && u.user[0] != '\0';
+	if (t->user_only && m->user_only == RD_UO_PASSWORD) {
+		url_user = false;
+		url_pass = true;
+		SET(u.pass, u.user);
+	}
+	if (m->merge == RD_MERGE_URL_TRUTHY) {
+		url_user = url_user && u.user[0] != '\0';
+		url_pass = url_pass && u.pass[0] != '\0';
+	}
+	if (url_user) {
+		t->has_user = true;
+		SET(t->user, u.user);
+		SET(t->user_src, a->url_src);
+		t->user_secret = t->user_only;
+	}
+	if (url_pass) {
+		t->has_pass = true;
+		SET(t->pass, u.pass);
+		SET(t->pass_src, a->url_src);
+	}
+	if (url_db(m, &u, a->url_src, t) == -1 ||
+	    apply_query(m, &u, a->url_src, t, &q_tls) == -1)
+		goto out;
+	/* Python: the URL's user info wins over ?password= / ?username=. */
+	if (m->url == RD_UR_PYTHON && url_pass) {
+		SET(t->pass, u.pass);
+		SET(t->pass_src, a->url_src);
+	}
+	if (m->url == RD_UR_PYTHON && url_user) {
+		SET(t->user, u.user);
+		SET(t->user_src, a->url_src);
+	}
+	/* node-redis: a URL with any credentials replaces the options' (its
+	 * credentials provider), so the password option is not read. */
+	if (m->user_only == RD_UO_USER_NO_AUTH && m->url == RD_UR_WHATWG &&
+	    (u.has_user || u.has_pass))
+		SET(t->pass_src, t->has_pass ? t->pass_src : "-");
+	if (a->servername != NULL && m->sni_turns_tls_on && !q_tls) {
+		t->tls = true;
+		SET(t->tls_src, a->sni_src);
+	}
+	t->q_tls = q_tls;
+	rc = 0;
+out:
+	explicit_bzero(&u, sizeof(u));
+	return rc;
+}
+
+/* What client m would connect with, given what the application hands it.
+ * Fills t; t->ok false (with why) when the client throws or nothing it
+ * would try can work. */
+static void
+build_target(struct ctx *x, const struct rd_client_model *m,
+    const struct app *a, struct target *t)
+{
+	const struct rd_connflags *f = x->fl;
+	bool url_creds = false;
+
+	memset(t, 0, sizeof(*t));
+	t->ok = true;
+	t->kind = RD_P_INVALID_VALUE;
+	t->family = m->family;
+	SET(t->db_src, a->db_src);
+	t->db = a->db;
+	if (a->db_raw != NULL)
+		SET(t->db_raw, a->db_raw);
+	if (a->dies) {
+		t->kind = a->dies_kind;
+		bad(t, "%s", a->why);
+		return;
+	}
+	if (a->url != NULL) {
+		if (from_url(m, a, t) == -1)
+			return;
+		url_creds = t->has_user || t->has_pass ||
+		    !strcmp(t->pass_src, "-");
+	} else {
+		SET(t->host, a->host);
+		SET(t->host_src, a->host_src);
+		if (a->host == NULL)
+			SET(t->host_src, "default");
+		t->port = a->port;
+		SET(t->port_src, a->port_src);
+		if (a->port_raw != NULL)
+			SET(t->port_raw, a->port_raw);
+		SET(t->tls_src, "default");
+		if (a->servername != NULL && m->sni_turns_tls_on) {
+			t->tls = true;
+			SET(t->tls_src, a->sni_src);
+		}
+	}
+	if (!strcmp(t->pass_src, "-"))
+		t->pass_src[0] = '\0';
+	/* The password option, where the URL left room for it. */
+	if (a->password != NULL && !t->has_pass && !url_creds) {
+		t->has_pass = true;
+		SET(t->pass, a->password);
+		SET(t->pass_src, a->pw_src);
+	} else if (a->password != NULL && !t->has_pass && t->user_only &&
+	    m->user_only == RD_UO_USER_OPTION_PASSWORD) {
+		t->has_pass = true;
+		SET(t->pass, a->password);
+		SET(t->pass_src, a->pw_src);
+	}
+	if (t->host[0] == '\0' && (a->host == NULL || m->empty_host_localhost)) {
+		SET(t->host, "localhost");
+		if (a->host == NULL && a->url == NULL)
+			SET(t->host_src, "default");
+	}
+	/* The command line's overrides. */
+	if (f->port > 0) {
+		t->port = f->port;
+		SET(t->port_src, "flag:-p");
+		t->port_raw[0] = '\0';
+	}
+	if (f->user != NULL && *f->user != '\0') {
+		t->has_user = true;
+		t->user_secret = false;
+		SET(t->user, f->user);
+		SET(t->user_src, "flag:--user");
+	}
+	if (f->password != NULL && *f->password != '\0') {
+		t->has_pass = true;
+		SET(t->pass, f->password);
+		SET(t->pass_src, "flag:-a");
+	}
+	if (f->db >= 0) {
+		t->db = f->db;
+		SET(t->db_src, "flag:-n");
+		t->db_raw[0] = '\0';
+	}
+	if (f->tls) {
+		t->tls = true;
+		SET(t->tls_src, "flag:--tls");
+	}
+	if (f->family != 0)
+		t->family = f->family;
+	/* SNI: the client's SNI option when the application sets one (a
+	 * ?tls= string in place of ioredis's tls object drops it; redis-py
+	 * 4 has no such option), else the client's default. */
+	if (t->tls && a->servername != NULL && !t->q_tls &&
+	    (m->url != RD_UR_PYTHON || f->sni != NULL)) {
+		t->has_sni = true;
+		SET(t->sni, a->servername);
+		SET(t->sni_src, a->sni_src);
+	}
+	if (t->tls && !t->has_sni && !f->no_sni && m->sni == RD_SNI_HOST &&
+	    !config_host_is_ip(t->host)) {
+		t->has_sni = true;
+		SET(t->sni, t->host);
+		SET(t->sni_src, t->host_src);
+	}
+	if (!t->has_sni)
+		SET(t->sni_src, t->tls ? (f->no_sni ? "flag:--no-sni" :
+		    "client default: none") : "default");
+	/* The AUTH it sends. */
+	if (m->hello_auth_needs_password)
+		t->auth = t->has_pass && t->pass[0] != '\0';
+	else
+		t->auth = (t->has_user && t->user[0] != '\0') ||
+		    (t->has_pass && t->pass[0] != '\0');
+	if (!t->auth && t->has_pass && t->pass[0] == '\0')
+		t->has_pass = false;
+	/* What no value can get past. */
+	if (t->port <= 0 || t->port > 65535) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%ld", t->port);
+		t->kind = RD_P_INVALID_PORT;
+		bad(t, "port %s cannot be connected to (the client refuses it "
+		    "before any packet)", n);
+	}
+}
+
+/* ---- into the configuration ----------------------------------------------- */
+
+static void
+field(struct ctx *x, enum rd_field_id id, const char *value, const char *src,
+    const char *as_read)
+{
+	struct rd_field *fd = &x->c->f[id];
+
+	cf_set_field(x, id, value, src[0] ? src : "default");
+	free(fd->as_read);
+	fd->as_read = NULL;
+	if (as_read != NULL && value != NULL && strcmp(as_read, value) != 0 &&
+	    (fd->as_read = strdup(as_read)) == NULL)
+		x->oom = true;
+}
+
+static void
+loose(struct ctx *x, const char *name, const char *fmt, const char *a,
+    const char *b)
+{
+	char d[320];
+
+	snprintf(d, sizeof(d), fmt, a, b);
+	cf_problem(x, RD_P_LOOSE, name, false, d);
+}
+
+/* Variables that name Redis and the profile does not read. */
+static void
+not_read(struct ctx *x, const struct rd_profile *p)
+{
+	const struct rd_envvar *e;
+	char d[320];
+	size_t i;
+
+	for (i = 0; rd_profile_known_vars[i] != NULL; i++) {
+		if ((e = envmap_get(x->env, rd_profile_known_vars[i])) == NULL ||
+		    profile_reads(p, e->name))
+			continue;
+		snprintf(d, sizeof(d), "%s is set, but the %s application never "
+		    "reads it", e->name, p->name);
+		cf_problem(x, RD_P_NOT_READ, e->name, false, d);
+		cf_shadow(x, e->name, "not read by the %s profile", p->name);
+	}
+}
+
+static void
+target_to_config(struct ctx *x, const struct target *t)
+{
+	struct rd_config *c = x->c;
+	char port[32], db[32], buf[1024];
+
+	snprintf(port, sizeof(port), "%ld", t->port);
+	snprintf(db, sizeof(db), "%ld", t->db);
+	field(x, RD_F_HOST, t->host, t->host_src, NULL);
+	field(x, RD_F_PORT, t->port_raw[0] ? t->port_raw : port, t->port_src, port);
+	field(x, RD_F_TLS, t->tls ? "true" : "false", t->tls_src, NULL);
+	field(x, RD_F_SNI, t->has_sni ? t->sni : NULL, t->sni_src, NULL);
+	field(x, RD_F_USERNAME, t->has_user && t->user[0] ? t->user : NULL,
+	    t->user_src, NULL);
+	field(x, RD_F_PASSWORD, t->has_pass ? t->pass : NULL, t->pass_src, NULL);
+	field(x, RD_F_DB, t->db_raw[0] ? t->db_raw : db, t->db_src, db);
+	if (t->port_raw[0] && strcmp(t->port_raw, port) != 0)
+		loose(x, t->port_src[0] == 'u' ? "REDIS_URL" : t->port_src + 4,
+		    "port \"%s\" is read as %s by the client (its text differs)",
+		    t->port_raw, port);
+	if (t->db_raw[0] && strcmp(t->db_raw, db) != 0)
+		loose(x, "db", "database \"%s\" is read as %s by the client",
+		    t->db_raw, db);
+	if (t->trimmed)
+		loose(x, "url", "the URL has white space or line breaks around "
+		    "it: the client drops them%s%s", "", "");
+	c->host = cf_dup_or_null(x, t->host);
+	c->port = (int)t->port;
+	c->tls = t->tls;
+	c->sni = t->has_sni ? cf_dup_or_null(x, t->sni) : NULL;
+	c->sni_explicit = t->has_sni && strcmp(t->sni_src, t->host_src) != 0;
+	c->family = t->family;
+	c->db = (int)t->db;
+	c->auth_sent = t->auth;
+	c->from_url = t->from_url;
+	c->scheme_case = t->scheme_case;
+	c->user_only_url = t->user_only;
+	snprintf(c->query_ignored, sizeof(c->query_ignored), "%s", t->ignored);
+	/* The secrets: the password into the vault, "" is no secret. */
+	if (t->has_pass && t->pass[0] == '\0') {
+		c->password_set = true;
+		c->empty_password = true;
+	} else if (t->has_pass) {
+		c->password_set = true;
+		c->secret = x->vault ? vault_put(x->vault, t->pass,
+		    strlen(t->pass)) : -1;
+		if (x->vault != NULL && c->secret == -1)
+			x->oom = true;
+		cf_set_field(x, RD_F_PASSWORD, RD_MASK, t->pass_src);
+	}
+	if (t->has_user && t->user[0] && t->user_secret) {
+		c->user_slot = x->vault ? vault_put(x->vault, t->user,
+		    strlen(t->user)) : -1;
+		cf_set_field(x, RD_F_USERNAME, RD_MASK, t->user_src);
+	}
+	c->username = cf_dup_or_null(x, c->f[RD_F_USERNAME].value);
+	snprintf(c->source, sizeof(c->source), "%s", c->f[RD_F_HOST].source);
+	url_format_redacted(c->tls, c->username, c->password_set &&
+	    !c->empty_password, c->host, c->port, c->db, buf, sizeof(buf));
+	c->url_redacted = cf_dup_or_null(x, buf);
+}
+
+/* Where the other client models would connect differently. */
+static void
+disagreements(struct ctx *x, const struct app *a, const struct target *me,
+    const struct rd_client_model *mine)
+{
+	const struct rd_client_model *all;
+	struct target *t;
+	size_t i, n;
+	char what[200], lab[48];
+
+	if ((t = malloc(sizeof(*t))) == NULL) {
+		x->oom = true;
+		return;
+	}
+	all = client_models(&n);
+	for (i = 0; i < n; i++) {
+		const struct rd_client_model *m = &all[i];
+
+		if (m == mine || !strcmp(m->name, "redisdiag"))
+			continue;
+		/* One row per client: the newest, and for the same client
+		 * only rows whose reading differs show. */
+		build_target(x, m, a, t);
+		what[0] = '\0';
+		if (t->ok != me->ok)
+			snprintf(what, sizeof(what), "%s", t->ok ? "connects" :
+			    "throws or cannot connect");
+		else if (t->ok && t->tls != me->tls)
+			snprintf(what, sizeof(what), "%s", t->tls ? "uses TLS" :
+			    "speaks plaintext");
+		else if (t->ok && strcmp(t->host, me->host))
+			snprintf(what, sizeof(what), "connects to another host");
+		else if (t->ok && t->port != me->port)
+			snprintf(what, sizeof(what), "connects to port %ld", t->port);
+		else if (t->ok && t->auth != me->auth)
+			snprintf(what, sizeof(what), "%s", t->auth ?
+			    "sends AUTH" : "sends no AUTH");
+		else if (t->ok && t->tls && t->has_sni != me->has_sni)
+			snprintf(what, sizeof(what), "%s", t->has_sni ?
+			    "sends SNI" : "sends no SNI");
+		else if (t->ok && t->family != me->family)
+			snprintf(what, sizeof(what), "%s", t->family == 4 ?
+			    "tries IPv4 only" : "tries both address families");
+		else if (t->ok && t->db != me->db)
+			snprintf(what, sizeof(what), "selects database %ld", t->db);
+		if (what[0] != '\0' && x->c->ndisagree < RD_MAX_DISAGREE) {
+			struct rd_disagree *d = &x->c->disagree[x->c->ndisagree++];
+
+			snprintf(d->client, sizeof(d->client), "%s",
+			    client_label(m, lab, sizeof(lab)));
+			snprintf(d->what, sizeof(d->what), "%s", what);
+		}
+	}
+	explicit_bzero(t, sizeof(*t));
+	free(t);
+}
+
+void
+cf_resolve_app(struct ctx *x, const struct rd_profile *p,
+    const struct rd_client_model *m)
+{
+	struct app a;
+	struct target *t;
+	size_t i;
+
+	if ((t = malloc(sizeof(*t))) == NULL) {
+		x->oom = true;
+		return;
+	}
+	read_app(x, p, &a);
+	flags_over_app(x, &a);
+	not_read(x, p);
+	build_target(x, m, &a, t);
+	if (!t->ok) {
+		char lab[48];
+
+		config_add_problem(x->c, t->kind, client_label(m,
+		    lab, sizeof(lab)), true, "%s: %s", lab, t->why);
+		field(x, RD_F_HOST, t->host[0] ? t->host : NULL, t->host_src, NULL);
+		field(x, RD_F_PORT, NULL, t->port_src, NULL);
+		field(x, RD_F_TLS, "false", "default", NULL);
+	} else
+		target_to_config(x, t);
+	if (x->c->f[RD_F_TLS].value == NULL)
+		field(x, RD_F_TLS, "false", "default", NULL);
+	disagreements(x, &a, t, m);
+	/* The layer, for the candidates (config_cands.c). */
+	x->L = a.url != NULL ? (a.url_name && !strcmp(a.url_name, "NF_REDIS_URL") ?
+	    L_NF_URL : !strcmp(a.url_src, "flag:-u") ? L_FLAGS : L_URL) :
+	    x->fl->host ? L_FLAGS : a.host != NULL ? (!strncmp(a.host_src +
+	    (a.host_src[0] == 'e' ? 4 : 0), "NF_", 3) ? L_NF_HOST : L_HOST) :
+	    L_DEFAULT;
+	x->c->default_used = x->L == L_DEFAULT && p->default_host == NULL;
+	for (i = 0; i < V__COUNT; i++) {
+		const struct rd_envvar *e = envmap_get(x->env, var_names[i]);
+
+		x->v[i].problem = -1;
+		if (e != NULL && e->value[0] != '\0' && profile_reads(p, e->name)) {
+			x->v[i].value = e->value;
+			cf_env_src(e, x->v[i].src, sizeof(x->v[i].src));
+		}
+	}
+	if (a.url != NULL && a.host != NULL)
+		cf_shadow(x, "REDIS_HOST", "REDIS_URL is set: the application "
+		    "passes the URL and ignores REDIS_HOST and REDIS_PORT");
+	explicit_bzero(t, sizeof(*t));
+	free(t);
+	if (x->c->host == NULL || x->c->port <= 0)
+		x->c->valid = false;
+}
