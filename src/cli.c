@@ -27,7 +27,8 @@ enum {
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
 	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
-	O_VERSION, O_VERBOSE
+	O_VERSION, O_VERBOSE, O_PROFILE, O_CLIENT, O_LIST_CLIENTS,
+	O_LIST_PROFILES, O_ENV_BATCH
 };
 
 /* Value kinds, checked before an option's handler sees the value. */
@@ -61,6 +62,11 @@ static const struct opt opts[] = {
 	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
 	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
 	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
+	{ "profile", O_PROFILE, V_STR, C_CONN, 0, 64, "NAME", "application profile: cacheservice (default), python-getenv, generic" },
+	{ "client", O_CLIENT, V_STR, C_CONN, 0, 64, "NAME[@VER]", "client library model: ioredis (default), node-redis, redis-py, ..." },
+	{ "list-clients", O_LIST_CLIENTS, V_NONE, C_ENV, 0, 0, NULL, "list the client models" },
+	{ "list-profiles", O_LIST_PROFILES, V_NONE, C_ENV, 0, 0, NULL, "list the application profiles" },
+	{ "env-batch", O_ENV_BATCH, V_PATH, C_ENV, 0, 4096, "FILE", "for tests: one environment per line (NAME=HEX ...), one JSON report each" },
 	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
 	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
 	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV, 0, 0, NULL, "warnings fail the run (exit 1)" },
@@ -304,6 +310,11 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_TIMEOUT: cli->conn.timeout_us = us; break;
 	case O_ENV_FILE: cli->conn.env_file = val; break;
 	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
+	case O_PROFILE: cli->conn.profile = val; break;
+	case O_CLIENT: cli->conn.client = val; break;
+	case O_LIST_CLIENTS: cli->list_clients = true; break;
+	case O_LIST_PROFILES: cli->list_profiles = true; break;
+	case O_ENV_BATCH: cli->env_batch = val; break;
 	case O_FORMAT: return set_format(cli, o, val);
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;

@@ -33,6 +33,10 @@ struct rd_cli {
 	int	 fail_after;		/* default 2 */
 	int	 count;			/* 0 = until interrupted */
 
+	/* env */
+	bool	 list_clients, list_profiles;
+	const char *env_batch;		/* --env-batch FILE */
+
 	/* simulate */
 	const char *scenario;
 	bool	 list;

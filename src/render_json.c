@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "render_int.h"
+#include "profiles.h"
 #include "report.h"
 #include "version.h"
 
@@ -100,6 +101,33 @@ json_candidate(const struct rd_candidate *c)
 	return o;
 }
 
+/* SPEC 11: the models, the AUTH the client sends, where the other models
+ * would connect differently. */
+static void
+json_models(cJSON *o, const struct rd_config *cfg)
+{
+	cJSON *a, *e;
+	size_t i;
+
+	json_str(o, "profile", cfg->profile != NULL ? cfg->profile->name : NULL);
+	json_str(o, "client", cfg->client_label);
+	if (cfg->auth_sent) {
+		e = cJSON_AddObjectToObject(o, "auth");
+		json_str(e, "username", cfg->username);
+		/* "" is no secret: AUTH user "" is what the client sends. */
+		cJSON_AddStringToObject(e, "password", cfg->empty_password ?
+		    "" : RD_MASK);
+	} else
+		cJSON_AddNullToObject(o, "auth");
+	a = cJSON_AddArrayToObject(o, "disagreements");
+	for (i = 0; i < cfg->ndisagree; i++) {
+		e = cJSON_CreateObject();
+		json_str(e, "client", cfg->disagree[i].client);
+		json_str(e, "differs", cfg->disagree[i].what);
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
 static cJSON *
 json_config(const struct rd_config *cfg)
 {
@@ -125,7 +153,10 @@ json_config(const struct rd_config *cfg)
 		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
 		json_str(f, "value", fd->value);
 		json_str(f, "source", fd->source);
+		if (fd->as_read != NULL)
+			cJSON_AddStringToObject(f, "as_read", fd->as_read);
 	}
+	json_models(o, cfg);
 
 	a = cJSON_AddArrayToObject(o, "shadowed");
 	for (i = 0; i < cfg->nshadowed; i++) {

@@ -139,6 +139,11 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
+/* The client-model half (rules_client.c): config.not_read_by_app,
+ * config.loose_value, config.client_disagreement, client.*. */
+void	rules_client(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+
 /* The one table of server error replies (rules.c): the finding id a RESP
  * error text names ("NOAUTH Authentication required." -> "auth.required"),
  * or NULL when it names none.  A leading '-' and blanks are skipped; explain
@@ -155,6 +160,11 @@ void	report_free(struct rd_report *r);
 
 /* Prints r in r->opts.format.  Returns 0, or -1 on a write error. */
 int	report_render(const struct rd_report *r, FILE *out);
+
+/* env --list-clients (clients true) / --list-profiles: the model rows as
+ * JSON (fmt json or ndjson) or text.  Returns 0, -1 on a write error
+ * (render_models.c). */
+int	render_models(enum rd_format fmt, bool clients, FILE *out);
 
 /* Renderers, one per file; report_render() dispatches. */
 int	render_json(const struct rd_report *, FILE *, bool pretty);
