@@ -230,7 +230,8 @@ read_app(struct ctx *x, const struct rd_profile *p, struct app *a)
 			a->url_name = "NF_REDIS_URL";
 			cf_url_src(e, a->url_src, sizeof(a->url_src));
 		}
-		if ((e = envmap_get(x->env, "NF_REDIS_HOST")) != NULL) {
+		if ((e = envmap_get(x->env, "NF_REDIS_HOST")) != NULL &&
+		    e->value[0] != '\0') {
 			a->host = e->value;
 			cf_env_src(e, a->host_src, sizeof(a->host_src));
 		}
@@ -394,6 +395,8 @@ apply_query(const struct rd_client_model *m, const struct rd_curl *u,
 			}
 			break;
 		case RD_Q_PORT:
+			if (u->has_port)
+				break;		/* the URL's port wins */
 			if (m->url == RD_UR_PYTHON) {
 				if (!py_int(v, &n))
 					return bad(t, "%s", "?port= is not a number "
@@ -405,6 +408,8 @@ apply_query(const struct rd_client_model *m, const struct rd_curl *u,
 			SET(t->port_raw, v);
 			break;
 		case RD_Q_DB:
+			if (u->has_db && m->url != RD_UR_PYTHON)
+				break;		/* ioredis: the path's wins */
 			if (m->url == RD_UR_PYTHON) {
 				if (!py_int(v, &n))
 					return bad(t, "%s", "ValueError: Invalid value "
@@ -535,8 +540,8 @@ build_target(struct ctx *x, const struct rd_client_model *m,
 	if (a->url != NULL) {
 		if (from_url(m, a, t) == -1)
 			return;
-		url_creds = t->has_user || t->has_pass ||
-		    !strcmp(t->pass_src, "-");
+		/* node-redis: URL credentials replace the options'. */
+		url_creds = !strcmp(t->pass_src, "-");
 	} else {
 		SET(t->host, a->host);
 		SET(t->host_src, a->host_src);
@@ -706,7 +711,9 @@ target_to_config(struct ctx *x, const struct target *t)
 	if (t->trimmed)
 		loose(x, "url", "the URL has white space or line breaks around "
 		    "it: the client drops them%s%s", "", "");
-	c->host = cf_dup_or_null(x, t->host);
+	/* "" is kept: os.getenv gives it, and the lookup of "" fails. */
+	if ((c->host = strdup(t->host)) == NULL)
+		x->oom = true;
 	c->port = (int)t->port;
 	c->tls = t->tls;
 	c->sni = t->has_sni ? cf_dup_or_null(x, t->sni) : NULL;

@@ -115,8 +115,8 @@ json_models(cJSON *o, const struct rd_config *cfg)
 		e = cJSON_AddObjectToObject(o, "auth");
 		json_str(e, "username", cfg->username);
 		/* "" is no secret: AUTH user "" is what the client sends. */
-		cJSON_AddStringToObject(e, "password", cfg->empty_password ?
-		    "" : RD_MASK);
+		cJSON_AddStringToObject(e, "password", !cfg->password_set ||
+		    cfg->empty_password ? "" : RD_MASK);
 	} else
 		cJSON_AddNullToObject(o, "auth");
 	a = cJSON_AddArrayToObject(o, "disagreements");

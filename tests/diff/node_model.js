@@ -90,7 +90,7 @@ async function nodeRedisTarget(redis, a) {
     host: s.host || "localhost",
     port: s.port ?? 6379,
     tls: s.tls === true,
-    sni: s.servername || null,
+    sni: s.tls === true && s.servername ? s.servername : null,
     family: s.family || 0,
     auth,
     db: o.database || 0,
