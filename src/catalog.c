@@ -71,6 +71,15 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Fl \\-all-candidates :\n"
 	  "the resolved configuration fails but another discovered one reaches Redis;\n"
 	  "the remediation says which variable to change." },
+	{ "config.alternative_works", RD_SEV_WARNING, ADVICE, ST(CONFIG), 0,
+	  "the connection as the application makes it fails; a nearby variation works",
+	  NULL,
+	  { "make the change the evidence names, in the client's options or the application's environment" },
+	  "The attempt as the modelled client failed and one of the\n"
+	  ".Li alternatives\n"
+	  "(TLS on or off, the other address family, without AUTH) worked; the\n"
+	  "remediation says how, in the client's own option names and in\n"
+	  "environment variables." },
 	{ "config.localhost_in_container", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(REMOTE_HOST),
 	  "loopback host inside a container",
 	  NULL,

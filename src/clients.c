@@ -49,7 +49,7 @@ static const struct rd_client_model models[] = {
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
-	{ "ioredis", "<5.8.2", V(5, 0, 0), V(5, 8, 1),
+	{ "ioredis", "5.0-5.8.1", V(5, 0, 0), V(5, 8, 1),
 	  "5.3.2 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
 	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients.h"
 #include "clock.h"
 #include "pipeline.h"
+#include "catalog.h"
 #include "strutil.h"
 
 /* snprintf that cuts long text silently: evidence and remediation are
@@ -246,6 +248,213 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	return r->exit_code;
 }
 
+/* ---- SPEC 12: the nearest variations, when the attempt as the
+ * application fails ------------------------------------------------------ */
+
+#define MAX_ALTS	8
+
+struct alt_job {
+	struct rd_config cfg;		/* a shallow copy of the base: never freed */
+	struct rd_obs	 obs;
+	struct rd_report r;
+	const struct rd_report_opts *ro;
+	struct rd_run_opts run;
+	const struct rd_vault *vault;
+	struct rd_alt_result *res;
+	pthread_t	 th;
+	bool		 started;
+};
+
+static void *
+alt_main(void *arg)
+{
+	struct alt_job *j = arg;
+
+	j->r.command = "check";
+	probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs, &j->r);
+	return NULL;
+}
+
+/* Fills jobs[] with the variations of cfg worth a try; returns how many. */
+static size_t
+alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
+    struct alt_job *jobs, struct rd_alt_result *res)
+{
+	const struct rd_client_model *m = cfg->model;
+	size_t n = 0, i;
+
+#define ALT(k, ...) do { \
+	jobs[n].cfg = *cfg; jobs[n].res = &res[n]; res[n].kind = (k); \
+	fmt(res[n].change, sizeof(res[n].change), __VA_ARGS__); } while (0)
+	if (cfg->tls && cfg->sni == NULL && cfg->host != NULL &&
+	    !config_host_is_ip(cfg->host)) {
+		ALT(RD_ALT_SNI, "SNI = %s", cfg->host);
+		jobs[n++].cfg.sni = cfg->host;
+	}
+	ALT(cfg->tls ? RD_ALT_TLS_OFF : RD_ALT_TLS_ON, "TLS %s",
+	    cfg->tls ? "off" : "on");
+	jobs[n].cfg.tls = !cfg->tls;
+	jobs[n].cfg.sni = !cfg->tls && (m == NULL || m->sni == RD_SNI_HOST) &&
+	    cfg->host != NULL && !config_host_is_ip(cfg->host) ? cfg->host : NULL;
+	n++;
+	if (cfg->family != 0) {
+		ALT(RD_ALT_FAMILY, "both address families (not IPv%d only)",
+		    cfg->family);
+		jobs[n++].cfg.family = 0;
+	}
+	if (cfg->password_set || cfg->auth_sent) {
+		ALT(RD_ALT_NO_PASSWORD, "without AUTH");
+		jobs[n].cfg.password_set = jobs[n].cfg.auth_sent = false;
+		jobs[n].cfg.empty_password = false;
+		jobs[n].cfg.secret = -1;
+		n++;
+	}
+	for (i = 0; !run->all_candidates && i < cfg->ncands && n < MAX_ALTS; i++) {
+		const struct rd_candidate *c = &cfg->cands[i];
+
+		if (!c->valid || c->winner)
+			continue;
+		res[n].kind = RD_ALT_CANDIDATE;
+		res[n].cand = c;
+		jobs[n].res = &res[n];
+		fmt(res[n].change, sizeof(res[n].change), "%s instead (%s:%d%s)",
+		    c->name, c->host, c->port, c->tls ? ", TLS" : "");
+		cand_config(cfg, c, &jobs[n].cfg);
+		jobs[n].cfg.model = cfg->model;
+		n++;
+	}
+#undef ALT
+	return n;
+}
+
+static bool
+works(enum rd_verdict v)
+{
+	return v == RD_V_OK || v == RD_V_WARN;
+}
+
+/* The variation that works, as a finding in the client's and the
+ * environment's terms.  Added after report_finish(): the attempt as the
+ * application decided the verdict. */
+static void
+alt_finding(const struct rd_config *cfg, struct rd_report *r)
+{
+	const struct rd_client_model *m = cfg->model;
+	const struct rd_alt_result *a = NULL;
+	struct rd_finding *f = NULL;
+	char opt[160];
+	size_t i;
+
+	for (i = 0; i < r->nalts && a == NULL; i++)
+		if (works(r->alts[i].verdict))
+			a = &r->alts[i];
+	if (a == NULL)
+		return;
+	if (a->kind == RD_ALT_SNI) {
+		for (i = 0; i < r->findings.n; i++)
+			if (!strcmp(r->findings.v[i].id, "client.no_sni"))
+				f = &r->findings.v[i];
+		if (f == NULL && (f = findings_add(&r->findings, "client.no_sni",
+		    RD_SEV_CRITICAL)) != NULL) {
+			catalog_title(f);
+			if (m != NULL) {
+				fmt(opt, sizeof(opt), m->opt_sni, cfg->host);
+				finding_remedy(f, "%s: pass %s", m->name, opt);
+			}
+			finding_remedy(f, "set REDIS_SNI_SERVERNAME=%s", cfg->host);
+		}
+		if (f != NULL) {
+			f->sev = RD_SEV_CRITICAL;
+			finding_evid(f, "%sprobed: without SNI %s; with SNI = %s "
+			    "the connection works (%s)", f->evidence[0] ? "; " : "",
+			    rd_verdict_names[r->verdict], cfg->host, a->summary);
+		}
+		return;
+	}
+	if (a->kind == RD_ALT_CANDIDATE)
+		return;		/* config.candidate_works says it (below) */
+	if ((f = findings_add(&r->findings, "config.alternative_works",
+	    RD_SEV_WARNING)) == NULL)
+		return;
+	catalog_title(f);
+	finding_evid(f, "as %s would connect: %s; %s: %s",
+	    cfg->client_label[0] ? cfg->client_label : "configured",
+	    rd_verdict_names[r->verdict], a->change, a->summary);
+	switch (a->kind) {
+	case RD_ALT_TLS_ON:
+		if (m != NULL)
+			finding_remedy(f, "%s: %s", m->name, m->opt_tls);
+		finding_remedy(f, "use a rediss:// URL in REDIS_URL (the port "
+		    "speaks TLS)");
+		break;
+	case RD_ALT_TLS_OFF:
+		finding_remedy(f, "use a redis:// URL (the port speaks plaintext), "
+		    "or enable TLS on the server");
+		break;
+	case RD_ALT_FAMILY:
+		if (m != NULL)
+			finding_remedy(f, "%s: pass %s", m->name, m->opt_family);
+		finding_remedy(f, "or add ?family=0 to REDIS_URL (ioredis reads it)");
+		break;
+	case RD_ALT_NO_PASSWORD:
+		finding_remedy(f, "the server wants no password: unset "
+		    "REDIS_PASSWORD and drop the password from the URL, or set "
+		    "requirepass on the server");
+		break;
+	default:
+		break;
+	}
+}
+
+/* After a failed attempt as the application: every variation at once,
+ * one thread each, under the run's deadline. */
+static void
+run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
+    const struct rd_run_opts *run, const struct rd_report_opts *ro,
+    struct rd_report *r)
+{
+	struct alt_job *jobs;
+	size_t i, n;
+
+	if (works(r->verdict) || r->verdict == RD_V_NO_ATTEMPT ||
+	    clock_left_us(run->deadline_us) == 0)
+		return;
+	jobs = calloc(MAX_ALTS, sizeof(*jobs));
+	r->alts = calloc(MAX_ALTS, sizeof(*r->alts));
+	if (jobs == NULL || r->alts == NULL) {
+		free(jobs);
+		return;
+	}
+	n = alt_plan(cfg, run, jobs, r->alts);
+	for (i = 0; i < n; i++) {
+		jobs[i].ro = ro;
+		jobs[i].run = *run;
+		jobs[i].run.all_candidates = false;
+		jobs[i].vault = vault;
+		jobs[i].started = pthread_create(&jobs[i].th, NULL, alt_main,
+		    &jobs[i]) == 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct rd_alt_result *a = jobs[i].res;
+
+		if (jobs[i].started) {
+			pthread_join(jobs[i].th, NULL);
+			a->verdict = jobs[i].r.verdict;
+			a->exit_code = jobs[i].r.exit_code;
+			fmt(a->summary, sizeof(a->summary), "%s", jobs[i].r.summary);
+		} else {
+			a->verdict = RD_V_NO_ATTEMPT;
+			a->exit_code = RD_EXIT_NO_ATTEMPT;
+			fmt(a->summary, sizeof(a->summary), "not probed: could not "
+			    "start a thread");
+		}
+		report_free(&jobs[i].r);
+	}
+	r->nalts = n;
+	free(jobs);
+	alt_finding(cfg, r);
+}
+
 int
 pipeline_run(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
@@ -257,6 +466,10 @@ pipeline_run(const struct rd_config *cfg, const struct rd_vault *vault,
 		o.deadline_us = clock_now_us() + (cfg->timeout_us > 0 ?
 		    cfg->timeout_us : RD_DEFAULT_TIMEOUT_US);
 	if (o.all_candidates && cfg->valid && !o.no_network && obs != NULL)
-		return run_all(cfg, vault, &o, ro, obs, r);
-	return probe_and_judge(cfg, vault, &o, ro, obs, r);
+		run_all(cfg, vault, &o, ro, obs, r);
+	else
+		probe_and_judge(cfg, vault, &o, ro, obs, r);
+	if (cfg->valid && !o.no_network && obs != NULL && !o.no_alternatives)
+		run_alternatives(cfg, vault, &o, ro, r);
+	return r->exit_code;
 }

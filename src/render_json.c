@@ -619,6 +619,18 @@ report_to_cjson(const struct rd_report *r)
 	a = cJSON_AddArrayToObject(o, "checklist");
 	for (i = 0; i < RD_CL__COUNT; i++)
 		cJSON_AddItemToArray(a, json_cl_item(r, (enum rd_cl_id)i));
+	if (r->alts != NULL) {
+		a = cJSON_AddArrayToObject(o, "alternatives");
+		for (i = 0; i < r->nalts; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			json_str(e, "change", r->alts[i].change);
+			json_str(e, "verdict", rd_verdict_names[r->alts[i].verdict]);
+			cJSON_AddNumberToObject(e, "exit_code", r->alts[i].exit_code);
+			json_str(e, "summary", r->alts[i].summary);
+			cJSON_AddItemToArray(a, e);
+		}
+	}
 	if (r->cands != NULL) {
 		a = cJSON_AddArrayToObject(o, "candidates_probed");
 		for (i = 0; i < r->ncands; i++)

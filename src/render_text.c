@@ -343,6 +343,22 @@ text_cands(const struct tx *t, const struct rd_report *r)
 	}
 }
 
+/* SPEC 12: the variations tried after the attempt as the application. */
+static void
+text_alts(const struct tx *t, const struct rd_report *r)
+{
+	size_t i;
+
+	if (r->alts == NULL || r->nalts == 0)
+		return;
+	fprintf(t->out, "\nalternatives (as the application failed)\n");
+	for (i = 0; i < r->nalts; i++)
+		fprintf(t->out, "  %s%-11s%s %-28s %s\n",
+		    co(t, verdict_color(r->alts[i].verdict)),
+		    rd_verdict_names[r->alts[i].verdict], co(t, C_OFF),
+		    r->alts[i].change, r->alts[i].summary);
+}
+
 static void
 text_lines(const struct tx *t, const struct rd_report *r)
 {
@@ -379,6 +395,7 @@ render_text(const struct rd_report *r, FILE *out)
 		text_facts(&t, r->obs);
 	text_lines(&t, r);
 	text_findings(&t, r);
+	text_alts(&t, r);
 	text_cands(&t, r);
 	text_checklist(&t, r);
 	fprintf(out, "\n%sverdict %s%s (exit %d)%s%s%s\n", co(&t, C_BOLD),

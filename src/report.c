@@ -108,6 +108,9 @@ report_free(struct rd_report *r)
 	free(r->cands);
 	r->cands = NULL;
 	r->ncands = 0;
+	free(r->alts);
+	r->alts = NULL;
+	r->nalts = 0;
 }
 
 /* ---- helpers ---- */

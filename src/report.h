@@ -100,6 +100,22 @@ struct rd_cand_result {
 	char	 summary[256];
 };
 
+/* SPEC 12: one variation of the application's connection, probed under
+ * the same deadline after the attempt as the application failed. */
+enum rd_alt_kind {
+	RD_ALT_SNI, RD_ALT_TLS_ON, RD_ALT_TLS_OFF, RD_ALT_FAMILY,
+	RD_ALT_NO_PASSWORD, RD_ALT_CANDIDATE
+};
+
+struct rd_alt_result {
+	enum rd_alt_kind kind;
+	char	 change[128];		/* "SNI = localhost", "TLS off", ... */
+	const struct rd_candidate *cand;	/* RD_ALT_CANDIDATE */
+	enum rd_verdict verdict;
+	int	 exit_code;
+	char	 summary[256];
+};
+
 /* explain: one classified line of pasted text or a log. */
 struct rd_explain_line {
 	int	 lineno;
@@ -122,6 +138,8 @@ struct rd_report {
 	char	 summary[256];
 	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
 	size_t	 ncands;
+	struct rd_alt_result *alts;	/* the variations tried, else NULL */
+	size_t	 nalts;
 	const struct rd_explain_line *lines;	/* explain, else NULL */
 	size_t	 nlines;
 	bool	 no_input;		/* explain: no text at all (exit 3) */
