@@ -806,6 +806,66 @@ disagreements(struct ctx *x, const struct app *a, const struct target *me,
 	free(t);
 }
 
+/* What was set and lost, in the application's terms. */
+static void
+app_shadows(struct ctx *x, const struct rd_profile *p, const struct app *a,
+    const struct target *t)
+{
+	static const char *const nf[] = { "NF_REDIS_URL", "NF_REDIS_HOST",
+	    "NF_REDIS_PORT", "NF_REDIS_PASSWORD" };
+	const struct rd_envvar *e;
+	const char *by = x->fl->host ? "-h" : "-u";
+	bool flag_server = x->fl->host != NULL || (x->fl->url && *x->fl->url);
+	size_t i;
+
+	for (i = 0; rd_profile_known_vars[i] != NULL; i++) {
+		const char *n = rd_profile_known_vars[i];
+
+		if ((e = envmap_get(x->env, n)) == NULL || !profile_reads(p, n))
+			continue;
+		if (e->value[0] == '\0' && p->read == RD_READ_JS_OR)
+			cf_shadow(x, n, "set but empty: an empty variable counts "
+			    "as unset (the application uses ||)");
+		else if (flag_server && (!strcmp(n, "REDIS_URL") ||
+		    !strcmp(n, "REDIS_HOST") || !strcmp(n, "REDIS_PORT") ||
+		    !strncmp(n, "NF_REDIS_", 9)) && strcmp(n, "NF_REDIS_PASSWORD"))
+			cf_shadow(x, n, "the command line names the server (%s)", by);
+	}
+	if (p->nf_fallback && (envmap_value(x->env, p->url) != NULL ||
+	    envmap_value(x->env, p->host) != NULL))
+		for (i = 0; i < 4; i++)
+			if (envmap_value(x->env, nf[i]) != NULL)
+				cf_shadow(x, nf[i], "%s is set: NF_REDIS_* are read "
+				    "only when neither REDIS_URL nor REDIS_HOST is set",
+				    envmap_value(x->env, p->url) ? "REDIS_URL" :
+				    "REDIS_HOST");
+	if (a->url != NULL && strcmp(a->url_src, "flag:-u") != 0) {
+		const char *lost[] = { p->host, p->port, "NF_REDIS_HOST", "NF_REDIS_PORT" };
+
+		for (i = 0; i < 4; i++)
+			if (lost[i] != NULL && envmap_value(x->env, lost[i]) != NULL)
+				cf_shadow(x, lost[i], "%s is set: the application "
+				    "passes the URL, its host and port win", a->url_name);
+	}
+	/* A password the URL overrides. */
+	if (t->ok && a->password != NULL && t->has_pass &&
+	    strcmp(t->pass_src, a->pw_src) != 0 && strncmp(a->pw_src, "flag:", 5)) {
+		const char *n = a->pw_src + (strncmp(a->pw_src, "env:", 4) ? 0 : 4);
+
+		if (strcmp(t->pass, a->password) != 0) {
+			config_add_problem(x->c, RD_P_CONFLICT, n, false, "the "
+			    "password in %s and %s differ; %s wins (the client's "
+			    "merge)", a->url_name ? a->url_name : "the URL", n,
+			    t->pass_src);
+			cf_shadow(x, n, "password differs from %s, which wins",
+			    t->pass_src);
+		}
+	} else if (t->ok && a->password != NULL && !t->has_pass)
+		cf_shadow(x, a->pw_src + (strncmp(a->pw_src, "env:", 4) ? 0 : 4),
+		    "%s does not send it (the URL's credentials replace it)",
+		    x->c->client_label);
+}
+
 void
 cf_resolve_app(struct ctx *x, const struct rd_profile *p,
     const struct rd_client_model *m)
@@ -851,9 +911,11 @@ cf_resolve_app(struct ctx *x, const struct rd_profile *p,
 			cf_env_src(e, x->v[i].src, sizeof(x->v[i].src));
 		}
 	}
-	if (a.url != NULL && a.host != NULL)
-		cf_shadow(x, "REDIS_HOST", "REDIS_URL is set: the application "
-		    "passes the URL and ignores REDIS_HOST and REDIS_PORT");
+	app_shadows(x, p, &a, t);
+	x->c->password_on_cmdline = (x->fl->password != NULL &&
+	    *x->fl->password != '\0') || (x->fl->url != NULL &&
+	    strchr(x->fl->url, '@') != NULL && strchr(x->fl->url, ':') !=
+	    strrchr(x->fl->url, ':'));
 	explicit_bzero(t, sizeof(*t));
 	free(t);
 	if (x->c->host == NULL || x->c->port <= 0)
