@@ -206,6 +206,9 @@ read_hostport(const struct rd_client_model *m, const char *h, size_t n,
 	size_t hn = n, i;
 	bool lower = m->url == RD_UR_NODE_LEGACY || m->url == RD_UR_PYTHON;
 
+	if (n > 0 && h[0] == '[' && memchr(h, ']', n) == NULL)
+		return fail(o, m->url == RD_UR_PYTHON ? "ValueError: Invalid IPv6 URL" :
+		    "TypeError: Invalid URL (an unclosed IPv6 literal)");
 	if (n > 0 && h[0] == '[' && (close = memchr(h, ']', n)) != NULL) {
 		hn = (size_t)(close - h) + 1;
 		if (hn < n && h[hn] == ':')
@@ -281,7 +284,16 @@ client_url_read(const struct rd_client_model *m, const char *s,
 		if (!(sl > 0 && strncmp(p + sl, "://", 3) == 0)) {
 			sl = 0;
 			p += strncmp(p, "//", 2) == 0 ? 2 : 0;
-		} else
+			/* no scheme: a path after the authority is, for ioredis,
+			 * a UNIX socket path ("//" keeps it a database). */
+			if (p == buf && strpbrk(p, "/") != NULL)
+				return fail(o, "ioredis reads a URL without redis:// "
+				    "as a UNIX socket path");
+		} else if (!((sl == 5 && strncasecmp(p, "redis", 5) == 0) ||
+		    (sl == 6 && strncasecmp(p, "rediss", 6) == 0)))
+			return fail(o, "ioredis reads a URL whose scheme is not "
+			    "redis:// or rediss:// as a UNIX socket path");
+		else
 			p += sl + 3;
 	} else if (m->url == RD_UR_HIREDIS) {
 		if (strncasecmp(p, "rediss://", 9) == 0)

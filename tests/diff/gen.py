@@ -42,7 +42,9 @@ def userinfo(r, pw):
 def url(r, pw):
     if r.random() < 0.06:
         return r.choice(["cache.example.com:6380", "//cache.example.com:6381",
-                         "localhost"])
+                         "localhost", "http://cache.example.com:6379",
+                         "cache.example.com:6380/2", "redis://[::1",
+                         "rediss://cache.example.com:99999"])
     s = (r.choice(SCHEMES) + "://" + userinfo(r, pw) + r.choice(HOSTS) +
          r.choice(PORT_PARTS) + r.choice(PATHS) + r.choice(QUERIES))
     return r.choice(["", "", "", " ", "\n"]) and s + r.choice([" ", "\n"]) or s

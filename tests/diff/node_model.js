@@ -54,6 +54,8 @@ function ioredisTarget(Redis, a) {
     : new Redis(Object.assign({ host: a.redisHost, port: a.redisPort }, opts));
   const o = r.options;
   r.disconnect();
+  // A path option makes ioredis connect to a UNIX socket, not host:port.
+  if (o.path) return { throws: true, why: "UNIX socket path " + o.path };
   // The handshake (built in connect(), event_handler.js): AUTH/HELLO when
   // condition.auth is truthy, SELECT when condition.select is truthy.
   const auth = o.username ? [o.username, o.password] : o.password;
