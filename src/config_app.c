@@ -523,6 +523,7 @@ build_target(struct ctx *x, const struct rd_client_model *m,
 {
 	const struct rd_connflags *f = x->fl;
 	bool url_creds = false;
+	size_t i;
 
 	memset(t, 0, sizeof(*t));
 	t->ok = true;
@@ -543,6 +544,24 @@ build_target(struct ctx *x, const struct rd_client_model *m,
 		/* node-redis: URL credentials replace the options'. */
 		url_creds = !strcmp(t->pass_src, "-");
 	} else {
+		/* A URL in a host variable cannot resolve, and may carry a
+		 * password: never used, never shown. */
+		if (a->host != NULL && (strstr(a->host, "://") != NULL ||
+		    strchr(a->host, '@') != NULL)) {
+			SET(t->host_src, a->host_src);
+			bad(t, "%s", "the host variable holds a URL: the client "
+			    "looks it up as a host name, which cannot resolve; it "
+			    "belongs in REDIS_URL");
+			return;
+		}
+		for (i = 0; a->host != NULL && a->host[i] != '\0'; i++)
+			if ((unsigned char)a->host[i] >= 0x80) {
+				SET(t->host_src, a->host_src);
+				bad(t, "%s", "the host holds bytes that are not ASCII: "
+				    "the resolver cannot look it up (no value of it can "
+				    "work)");
+				return;
+			}
 		SET(t->host, a->host);
 		SET(t->host_src, a->host_src);
 		if (a->host == NULL)
@@ -685,12 +704,51 @@ not_read(struct ctx *x, const struct rd_profile *p)
 	}
 }
 
+/* True when s holds a secret of the environment or the target: such a
+ * value (a password pasted into a path, a host, a user name) is shown as
+ * "****".  Secrets shorter than 4 bytes are not looked for. */
+static bool
+holds_secret(struct ctx *x, const struct target *t, const char *s)
+{
+	static const char *const vars[] = { "REDIS_PASSWORD", "NF_REDIS_PASSWORD",
+	    "REDISCLI_AUTH", NULL };
+	const char *v;
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	if (t->has_pass && strlen(t->pass) >= 4 && strstr(s, t->pass) != NULL)
+		return true;
+	if (x->fl->password != NULL && strlen(x->fl->password) >= 4 &&
+	    strstr(s, x->fl->password) != NULL)
+		return true;
+	for (i = 0; vars[i] != NULL; i++)
+		if ((v = envmap_value(x->env, vars[i])) != NULL &&
+		    strlen(v) >= 4 && strstr(s, v) != NULL)
+			return true;
+	return false;
+}
+
 static void
-target_to_config(struct ctx *x, const struct target *t)
+scrub(struct ctx *x, struct target *t)
+{
+	char *const f[] = { t->host, t->port_raw, t->db_raw, t->sni };
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (holds_secret(x, t, f[i]))
+			snprintf(f[i], 5, "%s", RD_MASK);
+	if (t->has_user && !t->user_secret && holds_secret(x, t, t->user))
+		t->user_secret = true;
+}
+
+static void
+target_to_config(struct ctx *x, struct target *t)
 {
 	struct rd_config *c = x->c;
 	char port[32], db[32], buf[1024];
 
+	scrub(x, t);
 	snprintf(port, sizeof(port), "%ld", t->port);
 	snprintf(db, sizeof(db), "%ld", t->db);
 	field(x, RD_F_HOST, t->host, t->host_src, NULL);
