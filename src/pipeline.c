@@ -57,10 +57,13 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	return r->exit_code;
 }
 
-/* One --all-candidates probe: its own configuration built from the
- * candidate plus the run's TLS files and family, its own observations. */
-struct cand_job {
+/* One further probe beside or after the resolved one (an --all-candidates
+ * candidate, a SPEC 12 variation): its own configuration (built from the
+ * candidate, or a shallow copy of the base that is never freed), its own
+ * observations and report. */
+struct job {
 	const struct rd_candidate *cand;
+	struct rd_alt_result *res;	/* a variation's result, else NULL */
 	struct rd_config cfg;
 	struct rd_obs	 obs;
 	struct rd_report r;
@@ -109,13 +112,41 @@ cand_config(const struct rd_config *base, const struct rd_candidate *c,
 }
 
 static void *
-cand_main(void *arg)
+job_main(void *arg)
 {
-	struct cand_job *j = arg;
+	struct job *j = arg;
 
 	j->r.command = "check";
 	probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs, &j->r);
 	return NULL;
+}
+
+static void
+job_start(struct job *j, const struct rd_report_opts *ro,
+    const struct rd_run_opts *run, const struct rd_vault *vault)
+{
+	j->ro = ro;
+	j->run = *run;
+	j->vault = vault;
+	j->started = pthread_create(&j->th, NULL, job_main, j) == 0;
+}
+
+/* Waits for j and copies its verdict, exit code and summary out. */
+static void
+job_finish(struct job *j, enum rd_verdict *v, int *ec, char *summary,
+    size_t sz)
+{
+	if (j->started) {
+		pthread_join(j->th, NULL);
+		*v = j->r.verdict;
+		*ec = j->r.exit_code;
+		snprintf(summary, sz, "%s", j->r.summary);
+	} else {
+		*v = RD_V_NO_ATTEMPT;
+		*ec = RD_EXIT_NO_ATTEMPT;
+		snprintf(summary, sz, "not probed: could not start a thread");
+	}
+	report_free(&j->r);
 }
 
 /* "env:REDIS_HOST" → "REDIS_HOST"; the variable to unset, or NULL when the
@@ -195,7 +226,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
     struct rd_obs *obs, struct rd_report *r)
 {
-	struct cand_job *jobs = NULL;
+	struct job *jobs = NULL;
 	size_t i, n = 0;
 
 	for (i = 0; i < cfg->ncands; i++)
@@ -208,40 +239,25 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	    (n > 0 && (jobs = calloc(n, sizeof(*jobs))) == NULL))
 		n = 0;
 	for (i = 0, n = 0; jobs != NULL && i < cfg->ncands; i++) {
-		struct cand_job *j;
+		struct job *j;
 
 		if (!cfg->cands[i].valid || cfg->cands[i].winner)
 			continue;
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
 		cand_config(cfg, j->cand, &j->cfg);
-		j->ro = ro;
-		j->run = *run;
-		j->vault = vault;
-		j->started = pthread_create(&j->th, NULL, cand_main, j) == 0;
+		job_start(j, ro, run, vault);
 	}
 	r->ncands = n;
 
 	probe_and_judge(cfg, vault, run, ro, obs, r);
 
 	for (i = 0; i < n; i++) {
-		struct cand_job *j = &jobs[i];
 		struct rd_cand_result *c = &r->cands[i];
 
-		c->cand = j->cand;
-		if (j->started) {
-			pthread_join(j->th, NULL);
-			c->verdict = j->r.verdict;
-			c->exit_code = j->r.exit_code;
-			snprintf(c->summary, sizeof(c->summary), "%s",
-			    j->r.summary);
-		} else {
-			c->verdict = RD_V_NO_ATTEMPT;
-			c->exit_code = RD_EXIT_NO_ATTEMPT;
-			snprintf(c->summary, sizeof(c->summary),
-			    "not probed: could not start a thread");
-		}
-		report_free(&j->r);
+		c->cand = jobs[i].cand;
+		job_finish(&jobs[i], &c->verdict, &c->exit_code, c->summary,
+		    sizeof(c->summary));
 	}
 	free(jobs);
 	cand_finding(cfg, r);
@@ -253,32 +269,11 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 
 #define MAX_ALTS	8
 
-struct alt_job {
-	struct rd_config cfg;		/* a shallow copy of the base: never freed */
-	struct rd_obs	 obs;
-	struct rd_report r;
-	const struct rd_report_opts *ro;
-	struct rd_run_opts run;
-	const struct rd_vault *vault;
-	struct rd_alt_result *res;
-	pthread_t	 th;
-	bool		 started;
-};
-
-static void *
-alt_main(void *arg)
-{
-	struct alt_job *j = arg;
-
-	j->r.command = "check";
-	probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs, &j->r);
-	return NULL;
-}
 
 /* Fills jobs[] with the variations of cfg worth a try; returns how many. */
 static size_t
 alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
-    struct alt_job *jobs, struct rd_alt_result *res)
+    struct job *jobs, struct rd_alt_result *res)
 {
 	const struct rd_client_model *m = cfg->model;
 	size_t n = 0, i;
@@ -413,7 +408,7 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
     struct rd_report *r)
 {
-	struct alt_job *jobs;
+	struct job *jobs;
 	size_t i, n;
 
 	if (works(r->verdict) || r->verdict == RD_V_NO_ATTEMPT ||
@@ -427,29 +422,15 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
 	}
 	n = alt_plan(cfg, run, jobs, r->alts);
 	for (i = 0; i < n; i++) {
-		jobs[i].ro = ro;
-		jobs[i].run = *run;
-		jobs[i].run.all_candidates = false;
-		jobs[i].vault = vault;
-		jobs[i].started = pthread_create(&jobs[i].th, NULL, alt_main,
-		    &jobs[i]) == 0;
-	}
-	for (i = 0; i < n; i++) {
-		struct rd_alt_result *a = jobs[i].res;
+		struct rd_run_opts one = *run;
 
-		if (jobs[i].started) {
-			pthread_join(jobs[i].th, NULL);
-			a->verdict = jobs[i].r.verdict;
-			a->exit_code = jobs[i].r.exit_code;
-			fmt(a->summary, sizeof(a->summary), "%s", jobs[i].r.summary);
-		} else {
-			a->verdict = RD_V_NO_ATTEMPT;
-			a->exit_code = RD_EXIT_NO_ATTEMPT;
-			fmt(a->summary, sizeof(a->summary), "not probed: could not "
-			    "start a thread");
-		}
-		report_free(&jobs[i].r);
+		one.all_candidates = false;
+		job_start(&jobs[i], ro, &one, vault);
 	}
+	for (i = 0; i < n; i++)
+		job_finish(&jobs[i], &jobs[i].res->verdict,
+		    &jobs[i].res->exit_code, jobs[i].res->summary,
+		    sizeof(jobs[i].res->summary));
 	r->nalts = n;
 	free(jobs);
 	alt_finding(cfg, r);
