@@ -117,7 +117,11 @@ r_client(const struct rd_config *cfg, const struct rd_obs *obs,
 	if (cfg->tls && cfg->sni == NULL && m->sni == RD_SNI_NONE &&
 	    !config_host_is_ip(cfg->host) &&
 	    strcmp(cfg->f[RD_F_SNI].source, "flag:--no-sni") != 0) {
-		f = emit(fs, "client.no_sni", RD_SEV_WARNING);
+		/* A handshake that worked without SNI: the server does not
+		 * need it; say so, but as information. */
+		f = emit(fs, "client.no_sni", obs != NULL &&
+		    obs->steps[RD_STEP_TLS].status == RD_ST_OK ? RD_SEV_INFO :
+		    RD_SEV_WARNING);
 		finding_evid(f, "%s sends no TLS server name unless its option is "
 		    "set (Node's tls.connect has no default); the host is %s: an "
 		    "endpoint that routes by SNI cannot tell which service is "
