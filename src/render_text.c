@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "profiles.h"
 #include "report.h"
 
 #define C_RED	"\033[31m"
@@ -118,14 +119,22 @@ text_target(const struct tx *t, const struct rd_report *r)
 		    "invalid%s\n", co(t, C_BOLD), co(t, C_OFF));
 	if (cfg->url_redacted != NULL)
 		fprintf(t->out, "  url       %s\n", cfg->url_redacted);
+	if (cfg->client_label[0] != '\0')
+		fprintf(t->out, "  as        %s%s%s%s\n", cfg->profile != NULL ?
+		    cfg->profile->name : "", cfg->profile != NULL ? " with " : "",
+		    cfg->client_label, cfg->auth_sent ? (cfg->password_set &&
+		    !cfg->empty_password ? ", sends AUTH" : ", sends AUTH with "
+		    "an empty password") : "");
 	for (k = 0; k < RD_F__COUNT; k++) {
 		const struct rd_field *f = &cfg->f[k];
 		const char *v = f->value;
 
 		if (k == RD_F_PASSWORD && v != NULL)
 			v = "****";
-		fprintf(t->out, "  %-9s %-24s %s%s%s\n", rd_field_names[k],
-		    or_dash(v), co(t, C_DIM), or_dash(f->source), co(t, C_OFF));
+		fprintf(t->out, "  %-9s %-24s %s%s%s%s%s\n", rd_field_names[k],
+		    or_dash(v), co(t, C_DIM), or_dash(f->source),
+		    f->as_read != NULL ? ", read as " : "",
+		    f->as_read != NULL ? f->as_read : "", co(t, C_OFF));
 	}
 	if (cfg->tls && cfg->insecure)
 		fprintf(t->out, "  %sverification disabled (--insecure)%s\n",
