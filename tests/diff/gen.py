@@ -50,46 +50,35 @@ def url(r, pw):
     return r.choice(["", "", "", " ", "\n"]) and s + r.choice([" ", "\n"]) or s
 
 
-def maybe(r, p, f):
-    return f() if r.random() < p else None
+# (variable, probability, value maker); the NF_ group is drawn only for
+# some environments (NF_GROUP), like a platform that injects them.
+MAIN = (("REDIS_URL", 0.45, lambda r: r.choice(["", url(r, "pwU")])),
+        ("REDIS_HOST", 0.45, lambda r: r.choice(BARE_HOSTS)),
+        ("REDIS_PORT", 0.5, lambda r: r.choice(PORTS)),
+        ("REDIS_PASSWORD", 0.5, lambda r: r.choice(["pwE", "pwE", "", "pwE\n"])))
+NF = (("NF_REDIS_URL", 0.6, lambda r: r.choice(["", url(r, "pwV")])),
+      ("NF_REDIS_HOST", 0.5, lambda r: r.choice(BARE_HOSTS)),
+      ("NF_REDIS_PORT", 0.5, lambda r: r.choice(PORTS)),
+      ("NF_REDIS_PASSWORD", 0.5, lambda r: r.choice(["pwN", ""])))
+NF_GROUP = 0.4
+REST = (("REDIS_SNI_SERVERNAME", 0.15, lambda r: r.choice(["sni.example.com", ""])),
+        ("REDIS_USERNAME", 0.12, lambda r: r.choice(["ux", ""])),
+        ("REDIS_DB", 0.12, lambda r: r.choice(["2", "", "x", " 3"])),
+        ("REDIS_TLS", 0.12, lambda r: r.choice(["true", "false", ""])))
+
+
+def draw(r, e, table):
+    for name, p, make in table:
+        if r.random() < p:
+            e[name] = make(r)
 
 
 def env(r):
     e = {}
-    put = e.__setitem__
-    v = maybe(r, 0.45, lambda: r.choice(["", url(r, "pwU")]))
-    if v is not None:
-        put("REDIS_URL", v)
-    v = maybe(r, 0.45, lambda: r.choice(BARE_HOSTS))
-    if v is not None:
-        put("REDIS_HOST", v)
-    v = maybe(r, 0.5, lambda: r.choice(PORTS))
-    if v is not None:
-        put("REDIS_PORT", v)
-    v = maybe(r, 0.5, lambda: r.choice(["pwE", "pwE", "", "pwE\n"]))
-    if v is not None:
-        put("REDIS_PASSWORD", v)
-    if r.random() < 0.4:
-        v = maybe(r, 0.6, lambda: r.choice(["", url(r, "pwV")]))
-        if v is not None:
-            put("NF_REDIS_URL", v)
-        v = maybe(r, 0.5, lambda: r.choice(BARE_HOSTS))
-        if v is not None:
-            put("NF_REDIS_HOST", v)
-        v = maybe(r, 0.5, lambda: r.choice(PORTS))
-        if v is not None:
-            put("NF_REDIS_PORT", v)
-        v = maybe(r, 0.5, lambda: r.choice(["pwN", ""]))
-        if v is not None:
-            put("NF_REDIS_PASSWORD", v)
-    v = maybe(r, 0.15, lambda: r.choice(["sni.example.com", ""]))
-    if v is not None:
-        put("REDIS_SNI_SERVERNAME", v)
-    for k, vals in (("REDIS_USERNAME", ["ux", ""]),
-                    ("REDIS_DB", ["2", "", "x", " 3"]),
-                    ("REDIS_TLS", ["true", "false", ""])):
-        if r.random() < 0.12:
-            put(k, r.choice(vals))
+    draw(r, e, MAIN)
+    if r.random() < NF_GROUP:
+        draw(r, e, NF)
+    draw(r, e, REST)
     return e
 
 
