@@ -155,6 +155,10 @@ cmd_watch(const struct rd_cli *cli)
 	bool ever_up = false;		/* some probe has succeeded */
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
+	/* A heartbeat probes as the application, nothing more: no SPEC 12
+	 * variations after a failed probe (check does those). */
+	run.no_alternatives = true;
+
 	memset(&cfg, 0, sizeof(cfg));
 	vault = vault_new();
 	if (vault == NULL || (obs = calloc(1, sizeof(*obs))) == NULL ||
