@@ -85,6 +85,7 @@ enum rd_problem_kind {
 	RD_P_INVALID_VALUE,		/* another unusable value (REDIS_DB=x, REDIS_TLS=maybe) */
 	RD_P_CONFLICT,			/* config.conflict */
 	RD_P_ENV_FILE,			/* --env-file unreadable or malformed */
+	RD_P_TLS_FILE,			/* --cacert/--cacertdir/--cert/--key missing or unusable */
 	RD_P_LOOSE,			/* config.loose_value: the client reads it differently */
 	RD_P_NOT_READ			/* config.not_read_by_app */
 };
@@ -184,6 +185,7 @@ struct rd_config {
 	struct rd_problem *problems;	size_t nproblems;
 	struct rd_query_key *query;	size_t nquery;
 	struct rd_candidate *cands;	size_t ncands;
+	size_t	 ncands_cut;		/* candidates beyond the list's bound, not kept */
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "clients.h"
 #include "clock.h"
 #include "pipeline.h"
-#include "catalog.h"
 #include "strutil.h"
 
 /* snprintf that cuts long text silently: evidence and remediation are
@@ -49,6 +49,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 		po.latency_samples = run->latency_samples;
 		po.resolver = run->resolver;
 		po.vault = vault;
+		po.hold = run->hold;
 		probe_run(cfg, &po, obs);
 		r->obs = obs;
 	}
@@ -57,21 +58,30 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	return r->exit_code;
 }
 
-/* One further probe beside or after the resolved one (an --all-candidates
- * candidate, a SPEC 12 variation): its own configuration (built from the
- * candidate, or a shallow copy of the base that is never freed), its own
- * observations and report. */
-struct job {
+/* One --all-candidates probe: its own configuration built from the
+ * candidate plus the run's TLS files and family, its own observations. */
+struct cand_job {
 	const struct rd_candidate *cand;
-	struct rd_alt_result *res;	/* a variation's result, else NULL */
 	struct rd_config cfg;
 	struct rd_obs	 obs;
 	struct rd_report r;
 	const struct rd_report_opts *ro;
 	struct rd_run_opts run;
 	const struct rd_vault *vault;
-	pthread_t	 th;
-	bool		 started;
+	bool		 started;	/* probed */
+};
+
+/* --all-candidates probes at most this many candidates at once. */
+#define CAND_WORKERS	8
+
+/* The candidates' work queue: CAND_WORKERS threads take the next job
+ * until none is left; a job whose turn comes after the deadline is not
+ * probed (and says so). */
+struct cand_pool {
+	struct cand_job	*jobs;
+	size_t		 n, next;
+	int64_t		 deadline_us;
+	pthread_mutex_t	 mu;
 };
 
 static void
@@ -112,39 +122,69 @@ cand_config(const struct rd_config *base, const struct rd_candidate *c,
 }
 
 static void *
-job_main(void *arg)
+cand_worker(void *arg)
 {
-	struct job *j = arg;
+	struct cand_pool *pl = arg;
+	struct cand_job *j;
 
-	j->r.command = "check";
-	probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs, &j->r);
-	return NULL;
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		j = pl->next < pl->n ? &pl->jobs[pl->next++] : NULL;
+		pthread_mutex_unlock(&pl->mu);
+		if (j == NULL)
+			return NULL;
+		if (clock_left_us(pl->deadline_us) == 0)
+			continue;
+		j->r.command = "check";
+		probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs,
+		    &j->r);
+		j->started = true;
+	}
+}
+
+/* Starts up to CAND_WORKERS threads on jobs[0..n) under deadline_us;
+ * returns how many started (0: none, every job stays unprobed). */
+static size_t
+pool_start(struct cand_pool *pool, struct cand_job *jobs, size_t n,
+    int64_t deadline_us, pthread_t *th)
+{
+	size_t nth = 0;
+
+	pool->jobs = jobs;
+	pool->n = n;
+	pool->next = 0;
+	pool->deadline_us = deadline_us;
+	pthread_mutex_init(&pool->mu, NULL);
+	while (nth < CAND_WORKERS && nth < n &&
+	    pthread_create(&th[nth], NULL, cand_worker, pool) == 0)
+		nth++;
+	return nth;
 }
 
 static void
-job_start(struct job *j, const struct rd_report_opts *ro,
-    const struct rd_run_opts *run, const struct rd_vault *vault)
+pool_join(struct cand_pool *pool, pthread_t *th, size_t nth)
 {
-	j->ro = ro;
-	j->run = *run;
-	j->vault = vault;
-	j->started = pthread_create(&j->th, NULL, job_main, j) == 0;
+	size_t i;
+
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&pool->mu);
 }
 
-/* Waits for j and copies its verdict, exit code and summary out. */
+/* A finished job's verdict, exit code and summary; releases its report. */
 static void
-job_finish(struct job *j, enum rd_verdict *v, int *ec, char *summary,
-    size_t sz)
+job_result(struct cand_job *j, size_t nth, enum rd_verdict *v, int *ec,
+    char *summary, size_t sz)
 {
 	if (j->started) {
-		pthread_join(j->th, NULL);
 		*v = j->r.verdict;
 		*ec = j->r.exit_code;
 		snprintf(summary, sz, "%s", j->r.summary);
 	} else {
 		*v = RD_V_NO_ATTEMPT;
 		*ec = RD_EXIT_NO_ATTEMPT;
-		snprintf(summary, sz, "not probed: could not start a thread");
+		snprintf(summary, sz, nth == 0 ? "not probed: could not start "
+		    "a thread" : "not probed: the deadline passed before its turn");
 	}
 	report_free(&j->r);
 }
@@ -226,8 +266,10 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
     struct rd_obs *obs, struct rd_report *r)
 {
-	struct job *jobs = NULL;
-	size_t i, n = 0;
+	struct cand_job *jobs = NULL;
+	struct cand_pool pool;
+	pthread_t th[CAND_WORKERS];
+	size_t i, n = 0, nth = 0;
 
 	for (i = 0; i < cfg->ncands; i++)
 		if (cfg->cands[i].valid && !cfg->cands[i].winner)
@@ -239,25 +281,28 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	    (n > 0 && (jobs = calloc(n, sizeof(*jobs))) == NULL))
 		n = 0;
 	for (i = 0, n = 0; jobs != NULL && i < cfg->ncands; i++) {
-		struct job *j;
+		struct cand_job *j;
 
 		if (!cfg->cands[i].valid || cfg->cands[i].winner)
 			continue;
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
 		cand_config(cfg, j->cand, &j->cfg);
-		job_start(j, ro, run, vault);
+		j->ro = ro;
+		j->run = *run;
+		j->vault = vault;
 	}
 	r->ncands = n;
+	nth = pool_start(&pool, jobs, n, run->deadline_us, th);
 
 	probe_and_judge(cfg, vault, run, ro, obs, r);
 
+	pool_join(&pool, th, nth);
 	for (i = 0; i < n; i++) {
-		struct rd_cand_result *c = &r->cands[i];
-
-		c->cand = jobs[i].cand;
-		job_finish(&jobs[i], &c->verdict, &c->exit_code, c->summary,
-		    sizeof(c->summary));
+		r->cands[i].cand = jobs[i].cand;
+		job_result(&jobs[i], nth, &r->cands[i].verdict,
+		    &r->cands[i].exit_code, r->cands[i].summary,
+		    sizeof(r->cands[i].summary));
 	}
 	free(jobs);
 	cand_finding(cfg, r);
@@ -267,19 +312,19 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 /* ---- SPEC 12: the nearest variations, when the attempt as the
  * application fails ------------------------------------------------------ */
 
-#define MAX_ALTS	8
+#define MAX_ALTS	CAND_WORKERS	/* every variation at once */
 
 
 /* Fills jobs[] with the variations of cfg worth a try; returns how many. */
 static size_t
 alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
-    struct job *jobs, struct rd_alt_result *res)
+    struct cand_job *jobs, struct rd_alt_result *res)
 {
 	const struct rd_client_model *m = cfg->model;
 	size_t n = 0, i;
 
 #define ALT(k, ...) do { \
-	jobs[n].cfg = *cfg; jobs[n].res = &res[n]; res[n].kind = (k); \
+	jobs[n].cfg = *cfg; res[n].kind = (k); \
 	fmt(res[n].change, sizeof(res[n].change), __VA_ARGS__); } while (0)
 	if (cfg->tls && cfg->sni == NULL && cfg->host != NULL &&
 	    !config_host_is_ip(cfg->host)) {
@@ -311,7 +356,6 @@ alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
 			continue;
 		res[n].kind = RD_ALT_CANDIDATE;
 		res[n].cand = c;
-		jobs[n].res = &res[n];
 		fmt(res[n].change, sizeof(res[n].change), "%s instead (%s:%d%s)",
 		    c->name, c->host, c->port, c->tls ? ", TLS" : "");
 		cand_config(cfg, c, &jobs[n].cfg);
@@ -408,8 +452,10 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
     struct rd_report *r)
 {
-	struct job *jobs;
-	size_t i, n;
+	struct cand_job *jobs;
+	struct cand_pool pool;
+	pthread_t th[CAND_WORKERS];
+	size_t i, n, nth;
 
 	if (works(r->verdict) || r->verdict == RD_V_NO_ATTEMPT ||
 	    clock_left_us(run->deadline_us) == 0)
@@ -422,15 +468,17 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
 	}
 	n = alt_plan(cfg, run, jobs, r->alts);
 	for (i = 0; i < n; i++) {
-		struct rd_run_opts one = *run;
-
-		one.all_candidates = false;
-		job_start(&jobs[i], ro, &one, vault);
+		jobs[i].ro = ro;
+		jobs[i].run = *run;
+		jobs[i].run.all_candidates = false;
+		jobs[i].vault = vault;
 	}
+	nth = pool_start(&pool, jobs, n, run->deadline_us, th);
+	pool_join(&pool, th, nth);
 	for (i = 0; i < n; i++)
-		job_finish(&jobs[i], &jobs[i].res->verdict,
-		    &jobs[i].res->exit_code, jobs[i].res->summary,
-		    sizeof(jobs[i].res->summary));
+		job_result(&jobs[i], nth, &r->alts[i].verdict,
+		    &r->alts[i].exit_code, r->alts[i].summary,
+		    sizeof(r->alts[i].summary));
 	r->nalts = n;
 	free(jobs);
 	alt_finding(cfg, r);

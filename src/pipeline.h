@@ -25,6 +25,7 @@ struct rd_run_opts {
 	bool	 all_candidates;	/* probe every valid candidate too */
 	bool	 no_network;		/* env: the configuration's findings only */
 	bool	 no_alternatives;	/* watch: no variations after a failure */
+	struct rd_hold *hold;		/* watch --hold: keeps the connection (hold.h) */
 };
 
 /* Diagnoses cfg and fills r: probes it (unless cfg is invalid or
