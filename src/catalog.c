@@ -156,8 +156,8 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Pq Li redis://x@host :\n"
 	  "ioredis sends\n"
 	  ".Li AUTH x \"\" ,\n"
-	  "node-redis no AUTH, redis-py the user with the password option,\n"
-	  "redis-cli and redigo x as the password." },
+	  "node-redis and redigo no AUTH, redis-py the user with the password\n"
+	  "option, redis-cli x as the password." },
 	{ "client.scheme_case", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(TLS_SCHEME),
 	  "the URL's scheme is not lower case",
 	  NULL,

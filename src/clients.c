@@ -17,7 +17,9 @@
  *   go-redis v9: not packaged here; modelled from its source (options.go
  *     ParseURL, setupTCPConn) — not run.
  *   redigo 1.8.3 (Debian golang-github-gomodule-redigo-dev): DialURL's
- *     source read (redis/conn.go).
+ *     source read (redis/conn.go): user info without ':' is ignored (the
+ *     password is used only when set), SNI is the host (tls.Config
+ *     ServerName), the path must be /N.
  *   redis-cli 7.0 (Debian redis-tools): parseRedisUri and cliAuth read;
  *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
  *     only with --sni).
@@ -86,10 +88,10 @@ static const struct rd_client_model models[] = {
 	  "TLSConfig: &tls.Config{}", "Password",
 	  "redis.ParseURL(url) then NewClient, or redis.Options{Addr, Password}" },
 	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
-	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; source read)", "go",
-	  RD_UR_GO, false, false, true, RD_UO_PASSWORD,
+	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; source read: redis/conn.go DialURL, dial)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_USER_NO_AUTH,
 	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_STRICT,
-	  false, true, RD_SNI_HOST, 0, true, false, false,
+	  false, true, RD_SNI_HOST, 0, true, true, false,
 	  "DialURL: a URL net/url refuses, a scheme other than redis/rediss, a path other than /N",
 	  "redis.DialTLSConfig(&tls.Config{ServerName: \"%s\"})", "(net.Dialer, both families)",
 	  "redis.DialUseTLS(true)", "redis.DialPassword",
