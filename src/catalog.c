@@ -81,6 +81,15 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Fl \\-all-candidates :\n"
 	  "the resolved configuration fails but another discovered one reaches Redis;\n"
 	  "the remediation says which variable to change." },
+	{ "config.alternative_works", RD_SEV_WARNING, ADVICE, ST(CONFIG), 0,
+	  "the connection as the application makes it fails; a nearby variation works",
+	  NULL,
+	  { "make the change the evidence names, in the client's options or the application's environment" },
+	  "The attempt as the modelled client failed and one of the\n"
+	  ".Li alternatives\n"
+	  "(TLS on or off, the other address family, without AUTH) worked; the\n"
+	  "remediation says how, in the client's own option names and in\n"
+	  "environment variables." },
 	{ "config.localhost_in_container", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(REMOTE_HOST),
 	  "loopback host inside a container",
 	  NULL,
@@ -102,6 +111,67 @@ static const struct rd_catalog_entry catalog[] = {
 	  NULL,
 	  { "unset REDIS_SNI_SERVERNAME (or drop --sni) unless the server's certificate is for that name" },
 	  "The configured SNI differs from the host." },
+	{ "config.not_read_by_app", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(ENV_REACHES_APP),
+	  "a variable that looks like Redis configuration is not read by the application",
+	  NULL,
+	  { "choose the profile of the application that really runs: --profile NAME (env --list-profiles)" },
+	  "A variable that names Redis configuration is set but the chosen\n"
+	  ".Fl \\-profile\n"
+	  "never reads it; it is listed, never used." },
+	{ "config.client_disagreement", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
+	  "other client libraries would connect differently with the same environment",
+	  NULL,
+	  { "write the URL so every client reads it alike: lower-case rediss://, user:password@, a numeric /db, no query keys" },
+	  "The modelled clients read the same environment differently; the\n"
+	  "evidence says, per client, what it would do instead." },
+	{ "config.loose_value", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(ENV_REACHES_APP),
+	  "the client reads a value differently from its text",
+	  NULL,
+	  { "write the value exactly as it is meant: digits only for ports and databases, no white space" },
+	  "A sloppy value the client accepts\n"
+	  ".Pq Li REDIS_PORT=6379abc , No a trailing newline, Li /abc No as database :\n"
+	  "it is resolved the way the client reads it, flagged, and probed; the\n"
+	  "evidence has both readings and the field's\n"
+	  ".Li as_read\n"
+	  "the client's." },
+	{ "client.no_sni", RD_SEV_WARNING, ADVICE, ST(TLS), CL(SNI),
+	  "the client sends no TLS server name (SNI)",
+	  NULL,
+	  { "set the client's SNI option to the host name (ioredis: tls: { servername }, node-redis: socket.servername)" },
+	  "The client sends no SNI unless its option is set (ioredis and\n"
+	  "node-redis: Node's tls.connect has no default); the fix names the\n"
+	  "client's option and\n"
+	  ".Ev REDIS_SNI_SERVERNAME ." },
+	{ "client.family_restricted", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
+	  "the client tries only one address family and the name has only the other",
+	  NULL,
+	  { "let the client try both families (ioredis: family: 0, the default from 5.8.2)" },
+	  "The client tries IPv4 only (ioredis before 5.8.2) and the name has\n"
+	  "only IPv6 addresses." },
+	{ "client.user_only_url", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(PASSWORD),
+	  "the URL's user info has no ':' (redis://x@host): clients disagree whether x is a user or a password",
+	  NULL,
+	  { "write redis://:PASSWORD@host for a password alone, or redis://USER:PASSWORD@host" },
+	  "A user-only URL\n"
+	  ".Pq Li redis://x@host :\n"
+	  "ioredis sends\n"
+	  ".Li AUTH x \"\" ,\n"
+	  "node-redis and redigo no AUTH, redis-py the user with the password\n"
+	  "option, redis-cli x as the password." },
+	{ "client.scheme_case", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(TLS_SCHEME),
+	  "the URL's scheme is not lower case",
+	  NULL,
+	  { "write the scheme in lower case: rediss://" },
+	  ".Li REDISS://\n"
+	  "is plaintext for ioredis (its TLS test is a case-sensitive prefix)\n"
+	  "and TLS for node-redis and redis-py." },
+	{ "client.query_ignored", RD_SEV_WARNING, ADVICE, ST(CONFIG), 0,
+	  "the client ignores a query key of the URL",
+	  NULL,
+	  { "move the setting out of the query: rediss:// for TLS, /N for the database, the user info for the password" },
+	  "A query key of the URL\n"
+	  ".Pq Li ?ssl=true , Li ?family=6\n"
+	  "is not read by the modelled client." },
 	/* dns */
 	{ "dns.nxdomain", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "The host name does not exist (DNS NXDOMAIN)",

@@ -28,6 +28,7 @@ struct rd_run_opts {
 	bool	 no_latency;		/* skip the latency step */
 	bool	 no_info;		/* skip the info step */
 	const char *sentinel_master;	/* the endpoint is a sentinel: ask about this master */
+	bool	 no_alternatives;	/* watch: no variations after a failure */
 	struct rd_hold *hold;		/* watch --hold: keeps the connection (hold.h) */
 };
 

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "render_int.h"
+#include "profiles.h"
 #include "report.h"
 #include "strutil.h"
 #include "version.h"
@@ -101,6 +102,33 @@ json_candidate(const struct rd_candidate *c)
 	return o;
 }
 
+/* SPEC 11: the models, the AUTH the client sends, where the other models
+ * would connect differently. */
+static void
+json_models(cJSON *o, const struct rd_config *cfg)
+{
+	cJSON *a, *e;
+	size_t i;
+
+	json_str(o, "profile", cfg->profile != NULL ? cfg->profile->name : NULL);
+	json_str(o, "client", cfg->client_label);
+	if (cfg->auth_sent) {
+		e = cJSON_AddObjectToObject(o, "auth");
+		json_str(e, "username", cfg->username);
+		/* "" is no secret: AUTH user "" is what the client sends. */
+		cJSON_AddStringToObject(e, "password", !cfg->password_set ||
+		    cfg->empty_password ? "" : RD_MASK);
+	} else
+		cJSON_AddNullToObject(o, "auth");
+	a = cJSON_AddArrayToObject(o, "disagreements");
+	for (i = 0; i < cfg->ndisagree; i++) {
+		e = cJSON_CreateObject();
+		json_str(e, "client", cfg->disagree[i].client);
+		json_str(e, "differs", cfg->disagree[i].what);
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
 static cJSON *
 json_config(const struct rd_config *cfg)
 {
@@ -126,7 +154,10 @@ json_config(const struct rd_config *cfg)
 		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
 		json_str(f, "value", fd->value);
 		json_str(f, "source", fd->source);
+		if (fd->as_read != NULL)
+			cJSON_AddStringToObject(f, "as_read", fd->as_read);
 	}
+	json_models(o, cfg);
 
 	a = cJSON_AddArrayToObject(o, "shadowed");
 	for (i = 0; i < cfg->nshadowed; i++) {
@@ -648,6 +679,18 @@ report_to_cjson(const struct rd_report *r)
 	a = cJSON_AddArrayToObject(o, "checklist");
 	for (i = 0; i < RD_CL__COUNT; i++)
 		cJSON_AddItemToArray(a, json_cl_item(r, (enum rd_cl_id)i));
+	if (r->alts != NULL) {
+		a = cJSON_AddArrayToObject(o, "alternatives");
+		for (i = 0; i < r->nalts; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			json_str(e, "change", r->alts[i].change);
+			json_str(e, "verdict", rd_verdict_names[r->alts[i].verdict]);
+			cJSON_AddNumberToObject(e, "exit_code", r->alts[i].exit_code);
+			json_str(e, "summary", r->alts[i].summary);
+			cJSON_AddItemToArray(a, e);
+		}
+	}
 	if (r->cands != NULL) {
 		a = cJSON_AddArrayToObject(o, "candidates_probed");
 		for (i = 0; i < r->ncands; i++)

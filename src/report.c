@@ -110,6 +110,9 @@ report_free(struct rd_report *r)
 	r->ncands = 0;
 	free(r->topo);
 	r->topo = NULL;
+	free(r->alts);
+	r->alts = NULL;
+	r->nalts = 0;
 }
 
 /* ---- helpers ---- */

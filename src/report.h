@@ -120,6 +120,22 @@ struct rd_cand_result {
 	char	 summary[256];
 };
 
+/* SPEC 12: one variation of the application's connection, probed under
+ * the same deadline after the attempt as the application failed. */
+enum rd_alt_kind {
+	RD_ALT_SNI, RD_ALT_TLS_ON, RD_ALT_TLS_OFF, RD_ALT_FAMILY,
+	RD_ALT_NO_PASSWORD, RD_ALT_CANDIDATE
+};
+
+struct rd_alt_result {
+	enum rd_alt_kind kind;
+	char	 change[128];		/* "SNI = localhost", "TLS off", ... */
+	const struct rd_candidate *cand;	/* RD_ALT_CANDIDATE */
+	enum rd_verdict verdict;
+	int	 exit_code;
+	char	 summary[256];
+};
+
 /* explain: one classified line of pasted text or a log. */
 struct rd_explain_line {
 	int	 lineno;
@@ -144,6 +160,8 @@ struct rd_report {
 	char	 summary[256];
 	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
 	size_t	 ncands;
+	struct rd_alt_result *alts;	/* the variations tried, else NULL */
+	size_t	 nalts;
 	const struct rd_explain_line *lines;	/* explain, else NULL */
 	size_t	 nlines;
 	bool	 no_input;		/* explain: no text at all (exit 3) */
@@ -160,6 +178,11 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
  * which can sharpen severity (loopback in a container that then failed). */
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
+
+/* The client-model half (rules_client.c): config.not_read_by_app,
+ * config.loose_value, config.client_disagreement, client.*. */
+void	rules_client(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
 
 /* The hello step's findings (rules_hello.c) and a Unix socket's
  * connection findings (rules_unix.c), called by rules_eval() after the
@@ -190,6 +213,11 @@ void	report_free(struct rd_report *r);
 
 /* Prints r in r->opts.format.  Returns 0, or -1 on a write error. */
 int	report_render(const struct rd_report *r, FILE *out);
+
+/* env --list-clients (clients true) / --list-profiles: the model rows as
+ * JSON (fmt json or ndjson) or text.  Returns 0, -1 on a write error
+ * (render_models.c). */
+int	render_models(enum rd_format fmt, bool clients, FILE *out);
 
 /* Renderers, one per file; report_render() dispatches. */
 int	render_json(const struct rd_report *, FILE *, bool pretty);

@@ -161,8 +161,9 @@ vg_clean() {
 }
 
 @test "check requirepass with the right password" {
+	# REDISCLI_AUTH is read by the generic profile (redis-cli's way).
 	VG_ENV=(REDISCLI_AUTH="$PW")
-	vg check -h 127.0.0.1 -p "$FX_PORT_auth" --timeout 60s --format json
+	vg check -h 127.0.0.1 -p "$FX_PORT_auth" --timeout 60s --format json --profile generic
 	vg_clean 0
 	[[ $output != *"$PW"* ]]
 }
