@@ -40,8 +40,11 @@ teardown_file() {
 # no SSL_CERT_FILE), bounded; JSON in $output, stderr in $stderr.  The
 # JSON's exit_code must equal the process's exit status.
 chk() {
+	# The default deadline (5s) times TEST_TIME_FACTOR: valgrind on a
+	# loaded machine needs more; a test's own --timeout comes later and wins.
+	local f=${TEST_TIME_FACTOR:-1}
 	run --separate-stderr env -i PATH="$PATH" HOME="${HOME:-/}" \
-	    timeout 30 "$RD" check --format json "$@"
+	    timeout $((30 * f)) "$RD" check --format json --timeout "$((5 * f))s" "$@"
 	echo "status=$status" >&2
 	echo "$output" | jq -c '{verdict, exit_code, findings: [.findings[].id],
 	    steps: [.steps[] | "\(.name)=\(.status)"]}' >&2 || true
