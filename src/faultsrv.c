@@ -412,16 +412,22 @@ loop(void *arg)
 		if (pf[0].revents & POLLIN)
 			break;		/* faultsrv_stop() */
 		now = clock_now_us();
+		/* Every connection gets its turn with its own events: r is
+		 * poll's count for the whole set, never one step's result (it
+		 * once was, and every connection after the first got no
+		 * events: one client at a time). */
 		for (i = 1; i < n; i++) {
+			int st;
+
 			if (idx[i] == -2) {
 				if (pf[i].revents & POLLIN)
 					fs_conn_accept(s);
 				continue;
 			}
-			r = fs_conn_step(s, s->conns[idx[i]], r > 0 ? pf[i].revents : 0,
-			    now);
-			if (r < 0)
-				fs_conn_free(s, idx[i], r == -2);
+			st = fs_conn_step(s, s->conns[idx[i]],
+			    r > 0 ? pf[i].revents : 0, now);
+			if (st < 0)
+				fs_conn_free(s, idx[i], st == -2);
 		}
 	}
 	return NULL;
