@@ -40,6 +40,7 @@ enum fs_kind {
 #define FS_CLUSTER_DOWN	0x0200	/* cluster mode, cluster_state:fail */
 #define FS_SNI_REQUIRED	0x0400	/* reject a handshake without SNI "localhost" */
 #define FS_CLIENT_CERT	0x0800	/* demand a client certificate */
+#define FS_CLUSTER_UNSERVED 0x1000	/* cluster mode, this node serves no slot */
 
 enum fs_cert { FS_CERT_LEAF, FS_CERT_SELF, FS_CERT_EXPIRED, FS_CERT_WRONGHOST };
 
