@@ -271,6 +271,19 @@ ex_extract_target(const char *line, char *host, size_t hostlen, int *port)
 
 /* ---- redaction ---- */
 
+struct out {
+	char	*buf;
+	size_t	 len, cap;
+};
+
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	while (n-- > 0 && o->len + 1 < o->cap)
+		o->buf[o->len++] = *s++;
+	o->buf[o->len] = '\0';
+}
+
 static bool
 key_names_secret(const char *k, size_t n)
 {
@@ -288,20 +301,62 @@ key_names_secret(const char *k, size_t n)
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strstr(low, words[i]) != NULL)
 			return true;
+	/* auth, REDIS_AUTH, REDISCLI_AUTH, masterauth: "auth" as the key
+	 * or its last part, not inside a word (AuthenticationError). */
+	if (n >= 4 && strcmp(low + n - 4, "auth") == 0 &&
+	    (n == 4 || low[n - 5] == '_' || low[n - 5] == '-' ||
+	    low[n - 5] == '.' || strcmp(low, "masterauth") == 0))
+		return true;
 	return false;
 }
 
-struct out {
-	char	*buf;
-	size_t	 len, cap;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
+/* Is the quoted string at p ('auth', "AUTH") the word auth?  Sets *len
+ * to its length with the quotes. */
+static bool
+quoted_auth(const char *p, size_t *len)
 {
-	while (n-- > 0 && o->len + 1 < o->cap)
-		o->buf[o->len++] = *s++;
-	o->buf[o->len] = '\0';
+	if ((p[0] != '\'' && p[0] != '"') || strncasecmp(p + 1, "auth", 4) != 0 ||
+	    p[5] != p[0])
+		return false;
+	*len = 6;
+	return true;
+}
+
+/* A command shown as a quoted list: ioredis's error says
+ * "command: { name: 'auth', args: [ 'user', 'pass' ] }" (and, for
+ * HELLO, "args: [ '3', 'AUTH', 'user', 'pass' ]"); a JSON logger prints
+ * the same with double quotes.  After a quoted auth, the next quoted
+ * strings up to the list's end, two at most, are masked.  Returns the
+ * bytes of in consumed (0: not such a list). */
+static size_t
+mask_quoted_args(struct out *o, const char *in)
+{
+	const char *p = in, *e;
+	size_t k, masked = 0;
+	bool in_list = false;
+
+	if (!quoted_auth(p, &k))
+		return 0;
+	put(o, p, k);
+	p += k;
+	while (*p != '\0' && masked < 2 && p - in < 240) {
+		if (*p == '[')
+			in_list = true;
+		if ((*p == ']' && in_list) || *p == '}' || *p == ')')
+			break;
+		if (*p == '\'' || *p == '"') {
+			if ((e = strchr(p + 1, *p)) == NULL)
+				break;
+			put(o, p, 1);
+			put(o, "****", 4);
+			put(o, e, 1);
+			p = e + 1;
+			masked++;
+			continue;
+		}
+		put(o, p++, 1);
+	}
+	return (size_t)(p - in);
 }
 
 static size_t
@@ -395,6 +450,42 @@ explain_redact(const char *in, char *buf, size_t cap)
 			}
 			continue;
 		}
+		/* 'auth' / "AUTH" in a quoted argument list (ioredis). */
+		if ((*p == '\'' || *p == '"') && (k = mask_quoted_args(&o, p)) > 0) {
+			p += k;
+			continue;
+		}
+		/* ->auth('pass'), auth(['user', 'pass']): a call's arguments. */
+		if ((p == in || !ex_is_word(p[-1])) && strncasecmp(p, "auth(", 5) == 0) {
+			put(&o, p, 5);
+			p += 5;
+			n = strcspn(p, ")");
+			if (n > 0 && p[n] == ')') {
+				put(&o, "****", 4);
+				p += n;
+			}
+			continue;
+		}
+		/* <password>VALUE</password>, <auth>VALUE</auth>. */
+		if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '_')) {
+			for (n = 1; ex_is_word(p[n]) || p[n] == '-'; n++)
+				;
+			/* Only an element that is closed: "AUTH <password>
+			 * called without ..." is Redis's own wording. */
+			k = strcspn(p + n + 1, "<");
+			if (p[n] == '>' && key_names_secret(p + 1, n - 1) &&
+			    p[n + 1 + k] == '<' && p[n + 2 + k] == '/' &&
+			    strncmp(p + n + 3 + k, p + 1, n - 1) == 0 &&
+			    p[n + 2 + k + n] == '>') {
+				put(&o, p, n + 1);
+				p += n + 1;
+				if (k > 0) {
+					put(&o, "****", 4);
+					p += k;
+				}
+				continue;
+			}
+		}
 		/* AUTH [user] pass, requirepass VALUE, masterauth VALUE. */
 		if ((p == in || !ex_is_word(p[-1])) &&
 		    ((strncasecmp(p, "auth ", 5) == 0 && (k = 5)) ||
@@ -420,10 +511,27 @@ explain_redact(const char *in, char *buf, size_t cap)
 			for (n = 0; ex_is_word(p[n]) || p[n] == '-' || p[n] == '.'; n++)
 				;
 			q = p + n;
-			if (*q == '"' || *q == '\'')
+			if (*q == '"' || *q == '\'' || *q == ']')
 				q++;
 			while (*q == ' ')
 				q++;
+			if (key_names_secret(p, n) && q[0] == '=' && q[1] == '>') {
+				/* PHP's 'password' => 'x' and [password] => x,
+				 * Ruby's :password=>"x". */
+				q += 2;
+				while (*q == ' ')
+					q++;
+				if (*q == '"' || *q == '\'')
+					q++;
+				put(&o, p, (size_t)(q - p));
+				p = q;
+				n = strcspn(p, " \t\"',;&)]}");
+				if (n > 0) {
+					put(&o, "****", 4);
+					p += n;
+				}
+				continue;
+			}
 			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
 			    q > p + n && q[-1] == ' ') {
 				/* password 'VALUE', password "VALUE" */
