@@ -600,6 +600,13 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 		r_err(s, c, "OOM command not allowed when used memory > 'maxmemory'.");
 		return;
 	}
+	/* A read-only replica refuses writes before it looks at its link
+	 * (Redis 7.0's order): a SET to a replica whose master is down
+	 * gets READONLY, a GET gets MASTERDOWN. */
+	if (is_replica(s) && (k->flags & K_WRITE)) {
+		r_err(s, c, "READONLY You can't write against a read only replica.");
+		return;
+	}
 	if (fs_has(s, FS_MASTERDOWN) && !(k->flags & K_STALE)) {
 		r_err(s, c, "MASTERDOWN Link with MASTER is down and "
 		    "replica-serve-stale-data is set to 'no'.");
@@ -612,10 +619,6 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 	if (fs_has(s, FS_BUSY) && !(k->flags & K_BUSY)) {
 		r_err(s, c, "BUSY Redis is busy running a script. You can only "
 		    "call SCRIPT KILL or SHUTDOWN NOSAVE.");
-		return;
-	}
-	if (is_replica(s) && (k->flags & K_WRITE)) {
-		r_err(s, c, "READONLY You can't write against a read only replica.");
 		return;
 	}
 	if (k->fn != NULL)
