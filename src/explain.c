@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "config.h"
 #include "explain.h"
+#include "explain_int.h"
 #include "report.h"
 #include "strutil.h"
 
@@ -222,6 +223,9 @@ add_findings(const struct scan *s, struct rd_report *r)
 			    "itself. Point REDIS_URL / REDIS_HOST at the Redis "
 			    "service and check no variable shadows it (redisdiag "
 			    "env).", l->host);
+		for (const struct ex_ambiguity *a = ex_ambiguities; a->id != NULL; a++)
+			if (strcmp(a->id, c->id) == 0)
+				finding_remedy(f, "%s", a->note);
 		catalog_remedies(f);
 	}
 }

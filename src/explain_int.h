@@ -41,6 +41,13 @@ extern const struct pat ex_server_rows[], ex_tls_rows[], ex_proto_dns_rows[],
 extern const struct ex_errno_row ex_errno_rows[];
 extern const struct ex_client_row ex_client_rows[];
 
+/* A finding id whose lines name no cause, and the note its finding gets. */
+struct ex_ambiguity {
+	const char *id;
+	const char *note;
+};
+extern const struct ex_ambiguity ex_ambiguities[];
+
 /* A line and its lower-case copy: case-insensitive rows search the copy
  * with strstr, which is several times faster than strcasestr over a
  * million-line log. */

@@ -28,6 +28,10 @@ server_reply_id(const char *line)
 	for (p = line; *p != '\0'; p++) {
 		if (p[0] == ':' && p[1] == ' ')
 			id = rules_classify_reply(p + 2);
+		/* A reply quoted after a blank or a colon: ioredis's
+		 * 'INFO command fails: "NOPERM this user has ..."'. */
+		else if (p[0] == '"' && p > line && (p[-1] == ' ' || p[-1] == ':'))
+			id = rules_classify_reply(p + 1);
 		else if (p[0] == '[' || (p[0] == ')' && p[1] == ' '))
 			id = rules_classify_reply(p + 1);
 		if (id != NULL)

@@ -31,6 +31,12 @@ const struct pat ex_server_rows[] = {
 	/* redis-py turns NOAUTH into AuthenticationError("Authentication
 	 * required."). */
 	{ "Authentication required", NULL, 0, "auth.required" },
+	/* ioredis 5 and 6 swallow Redis's error for a password sent to a
+	 * server without one and warn: "[WARN] (This) Redis server('s
+	 * `default` user) does not require a password, but a password was
+	 * supplied". */
+	{ "require a password, but a password was supplied", NULL, 0,
+	  "auth.no_password_configured" },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -111,6 +117,8 @@ const struct pat ex_proto_dns_rows[] = {
 	{ "Protocol Error", NULL, M_ICASE, "proto.not_redis" },
 	{ "redis: invalid reply", NULL, 0, "proto.not_redis" },
 	{ "Unknown reply", NULL, 0, "proto.not_redis" },
+	/* ioredis 6's own RESP decoder: 'Unknown RESP type 72 "H"'. */
+	{ "Unknown RESP type", NULL, 0, "proto.not_redis" },
 
 	{ "lookup ", "i/o timeout", 0, "dns.timeout" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
@@ -284,5 +292,24 @@ const struct ex_client_row ex_client_rows[] = {
 	{ " connecting to ", "redis-py" },
 	{ "Timeout reading from socket", "redis-py" },
 	{ "Connection closed by server", "redis-py" },
+	{ NULL, NULL }
+};
+
+/* Lines that name only a generic end of the connection cannot tell its
+ * cause; the corpus shows which faults real clients report that way, and
+ * the finding says so instead of guessing (issue 14). */
+const struct ex_ambiguity ex_ambiguities[] = {
+	{ "tcp.timeout", "The line says only that the connection timed out: "
+	  "a TLS client (rediss://, tls: true) on a plaintext Redis port ends "
+	  "the same way, because Redis never answers a ClientHello; so does a "
+	  "port that drops packets. `redisdiag check --tls` tells them apart." },
+	{ "proto.closed", "The line says only that the connection closed: "
+	  "clients report so a server at maxclients or in protected mode "
+	  "(whose error they do not show), plaintext spoken to a TLS port, "
+	  "and a TLS handshake without the server name (SNI) the server "
+	  "wants. `redisdiag check` tells them apart." },
+	{ "tcp.reset", "The line says only that the connection was reset: "
+	  "clients report so plaintext spoken to a TLS port and a server at "
+	  "maxclients as well as a proxy or idle timeout." },
 	{ NULL, NULL }
 };

@@ -43,3 +43,134 @@ raw_ping() {
 		sv_stop
 	done
 }
+
+# raw_cmd FD CMD...: one multibulk command on FD, the first reply line.
+raw_cmd() {
+	local fd=$1 line= a
+	shift
+	printf '*%d\r\n' $# >&"$fd"
+	for a; do printf '$%d\r\n%s\r\n' ${#a} "$a" >&"$fd"; done
+	IFS= read -r -t 3 line <&"$fd" || true
+	printf '%s' "${line%$'\r'}"
+}
+
+@test "serve tls-to-plaintext: a ClientHello is never answered (as Redis 7.0's plaintext port)" {
+	sv_start tls-to-plaintext
+	run timeout 10 openssl s_client -connect "127.0.0.1:$SV_PORT" -servername localhost \
+	    </dev/null
+	echo "$output" >&2
+	# the handshake timed out (killed by timeout), no "wrong version number"
+	[ "$status" -eq 124 ]
+	[[ $output != *"wrong version number"* ]]
+	# and the port still speaks Redis to a plaintext client
+	exec 5<>"/dev/tcp/127.0.0.1/$SV_PORT"
+	[ "$(raw_ping 5)" = "+PONG" ]
+	exec 5>&-
+}
+
+@test "serve oom: writes get Redis's OOM reply, reads and PING still work" {
+	sv_start oom
+	exec 5<>"/dev/tcp/127.0.0.1/$SV_PORT"
+	[ "$(raw_cmd 5 SET k v)" = "-OOM command not allowed when used memory > 'maxmemory'." ]
+	[ "$(raw_cmd 5 GET k)" = '$-1' ]
+	[ "$(raw_ping 5)" = "+PONG" ]
+	exec 5>&-
+}
+
+@test "serve cluster-down and cluster-slot-unserved: each state's CLUSTERDOWN wording" {
+	sv_start cluster-down
+	exec 5<>"/dev/tcp/127.0.0.1/$SV_PORT"
+	[ "$(raw_cmd 5 GET k)" = "-CLUSTERDOWN The cluster is down" ]
+	exec 5>&-
+	sv_stop
+	sv_start cluster-slot-unserved
+	exec 5<>"/dev/tcp/127.0.0.1/$SV_PORT"
+	[ "$(raw_cmd 5 GET k)" = "-CLUSTERDOWN Hash slot not served" ]
+	exec 5>&-
+}
+
+@test "serve masterdown: a write gets READONLY before MASTERDOWN, a read MASTERDOWN" {
+	sv_start masterdown
+	exec 5<>"/dev/tcp/127.0.0.1/$SV_PORT"
+	[[ $(raw_cmd 5 SET k v) == "-READONLY "* ]]
+	[[ $(raw_cmd 5 GET k) == "-MASTERDOWN "* ]]
+	exec 5>&-
+}
+
+# The clients the comparison runs: those installed (CI installs the node
+# ones and redis-py: scripts/install-deps --test).
+clients_here() {
+	local line c
+	while read -r _ c v; do
+		[[ $v == "(not installed)" ]] && { echo "# $c: not installed, skipped" >&3; continue; }
+		printf '%s\n' "$c"
+	done < <(CAPTURE_OFFLINE=1 timeout 120 "$BATS_TEST_DIRNAME/../../scripts/capture-corpus" -l | grep '^client ')
+}
+
+@test "real clients: two connections at once are both served (ioredis, redis-py)" {
+	local B="$BATS_TEST_DIRNAME/../../build/corpus-clients/node/node_modules"
+	[[ -d $B/ioredis && -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import redis' 2>/dev/null ||
+	    skip "ioredis or redis-py not installed (scripts/install-deps --test)"
+	sv_start healthy
+	# an ioredis connection stays open while redis-py asks
+	NODE_PATH=$B timeout 20 node -e '
+	    const R = require("ioredis"); const r = new R({ port: +process.argv[1], host: "127.0.0.1" });
+	    r.ping().then(() => setTimeout(() => { r.disconnect(); }, 4000));' "$SV_PORT" &
+	local held=$!
+	sleep 1
+	run timeout 10 /usr/bin/python3 -c '
+import sys, redis
+r = redis.Redis(port=int(sys.argv[1]), socket_timeout=2, socket_connect_timeout=2)
+print(r.ping(), r.get("k"))' "$SV_PORT"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	[ "$output" = "True None" ]
+	wait "$held"
+}
+
+# norm: a client's line with what differs between any two runs taken out
+# (ports, addresses, hex error ids, paths, cert names) so that two runs
+# compare by wording.
+norm() {
+	sed -E 's/:[0-9]{2,5}\b/:PORT/g; s/\b[0-9A-F]{12,}\b/HEX/g; s/\bport [0-9]+/port PORT/g;
+	    s/line [0-9]+/line N/g; s/\(_ssl\.c:[0-9]+\)/(_ssl.c)/; s/MOVED [0-9]+/MOVED N/'
+}
+
+@test "real clients: the same error against simulate --serve as against a real redis-server" {
+	local clients modes out c m r s same diff=0 known
+	clients=$(clients_here)
+	[ -n "$clients" ] || skip "no client installed (scripts/install-deps --test)"
+	modes=refused,noauth,wrongpass,no-password-configured,busy,masterdown,readonly-replica,oom,cluster-moved,cluster-down,cluster-slot-unserved,maxclients,tls-to-plaintext,plaintext-to-tls,cert-expired,client-cert-required
+	out="$BATS_TEST_TMPDIR/cap"
+	CAPTURE_OFFLINE=1 run timeout 1500 "$BATS_TEST_DIRNAME/../../scripts/capture-corpus" -o "$out" \
+	    -c "$(paste -sd, <<<"$clients")" -m "$modes"
+	echo "$output" >&2
+	[ "$status" -eq 0 ]
+	# Differences a real server and the simulator cannot share, each with
+	# its reason; anything else that differs fails the test.
+	known=" maxclients:hiredis maxclients:redis-cli "	# real Redis resets, the simulator closes
+	printf '%-22s' scenario >&3
+	for c in $clients; do printf ' %-10.10s' "$c" >&3; done
+	echo >&3
+	for m in ${modes//,/ }; do
+		printf '%-22s' "$m" >&3
+		for c in $clients; do
+			f=$(ls "$out"/"${c%5}"-*.tsv 2>/dev/null | head -n1)
+			[[ $c == ioredis5 ]] && f=$(ls "$out"/ioredis-5*.tsv | head -n1)
+			[[ $c == ioredis ]] && f=$(ls "$out"/ioredis-6*.tsv | head -n1)
+			r=$(awk -F'\t' -v m="$m" '$2 == m && $3 == "real" { print $4 }' "$f" | norm)
+			s=$(awk -F'\t' -v m="$m" '$2 == m && $3 == "sim" { print $4 }' "$f" | norm)
+			if [[ $r == "$s" ]]; then
+				same=same
+			elif [[ $known == *" $m:$c "* ]]; then
+				same=known
+			else
+				same=DIFF diff=$((diff + 1))
+				printf '  %s %s\n    real: %s\n    sim:  %s\n' "$c" "$m" "$r" "$s" >&2
+			fi
+			printf ' %-10s' "$same" >&3
+		done
+		echo >&3
+	done
+	[ "$diff" -eq 0 ]
+}

@@ -284,6 +284,10 @@ stop_serve() {
 	scenario cluster-down server.cluster_down rejecting 1
 }
 
+@test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" {
+	scenario cluster-slot-unserved server.cluster_down rejecting 1
+}
+
 @test "localhost-in-container: config.localhost_in_container, exit 2" {
 	scenario localhost-in-container config.localhost_in_container unreachable 2
 	[ "$(echo "$output" | jq -r .environment.in_container)" = true ]
