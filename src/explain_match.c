@@ -166,9 +166,17 @@ match_errno(const char *line)
 				continue;
 			if (k == 1 && *end != ']')
 				continue;
-			for (i = 0; ex_errno_rows[i].id != NULL; i++)
-				if (ex_errno_rows[i].num == v)
-					return ex_errno_rows[i].id;
+			for (i = 0; ex_errno_rows[i].id != NULL; i++) {
+				if (ex_errno_rows[i].num != v)
+					continue;
+				/* Resolver numbers mean a lookup only where one
+				 * happens: "Error 8 while writing" is Python's
+				 * SSL_ERROR_EOF, not macOS's EAI_NONAME. */
+				if (k == 0 && strncmp(ex_errno_rows[i].id, "dns.", 4) == 0 &&
+				    strncmp(end, " connecting", 11) != 0)
+					break;
+				return ex_errno_rows[i].id;
+			}
 		}
 	}
 	return NULL;

@@ -37,6 +37,11 @@ const struct pat ex_server_rows[] = {
 	 * supplied". */
 	{ "require a password, but a password was supplied", NULL, 0,
 	  "auth.no_password_configured" },
+	/* redis-py names the reply by its exception class and drops the
+	 * prefix: "NoPermissionError: this user has no permissions ...". */
+	{ "NoPermissionError", NULL, M_WORD, "auth.noperm" },
+	{ "BusyLoadingError", NULL, M_WORD, "server.loading" },
+	{ "ReadOnlyError", NULL, M_WORD, "server.readonly_replica" },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -106,6 +111,18 @@ const struct pat ex_tls_rows[] = {
 	{ "SSL", "reset by peer", 0, "tls.handshake_failed" },
 	{ "EPROTO", NULL, M_WORD, "tls.handshake_failed" },
 	{ "SSLError", NULL, 0, "tls.handshake_failed" },
+	/* PHP's stream warnings (phpredis, predis): the specific one first,
+	 * "Failed to enable crypto" after it.  A handshake that times out
+	 * once TCP is up is what a plaintext Redis port does to a TLS
+	 * client: it never answers a ClientHello. */
+	{ "did not match expected name", NULL, 0, "tls.hostname_mismatch" },
+	{ "SSL: Handshake timed out", NULL, 0, "tls.plaintext_port" },
+	{ "Failed to enable crypto", NULL, 0, "tls.handshake_failed" },
+	{ "SSL operation failed with code", NULL, 0, "tls.handshake_failed" },
+	/* predis: "ConnectionException: Error while switching to encrypted
+	 * communication [tls://...]" (the cause is in PHP's warning). */
+	{ "Error while switching to encrypted communication", NULL, 0,
+	  "tls.handshake_failed" },
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -119,6 +136,10 @@ const struct pat ex_proto_dns_rows[] = {
 	{ "Unknown reply", NULL, 0, "proto.not_redis" },
 	/* ioredis 6's own RESP decoder: 'Unknown RESP type 72 "H"'. */
 	{ "Unknown RESP type", NULL, 0, "proto.not_redis" },
+	/* redis-rb: "Got 'H' as initial reply byte". */
+	{ "as initial reply byte", NULL, 0, "proto.not_redis" },
+	/* predis: "ProtocolException: Unknown response prefix: 'H'". */
+	{ "Unknown response prefix", NULL, 0, "proto.not_redis" },
 
 	{ "lookup ", "i/o timeout", 0, "dns.timeout" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
@@ -205,6 +226,12 @@ const struct pat ex_text_rows[] = {
 	{ "ConnectionReset", NULL, 0, "tcp.reset" },
 
 	{ "Broken pipe", NULL, M_ICASE, "proto.closed" },
+	/* phpredis's read failure; Python's ssl module on a TLS EOF. */
+	{ "socket error on read socket", NULL, 0, "proto.closed" },
+	/* predis: "Error while writing bytes to the server." (its reading
+	 * twin is the row above). */
+	{ "Error while writing bytes to the server", NULL, 0, "proto.closed" },
+	{ "EOF occurred in violation of protocol", NULL, 0, "proto.closed" },
 	{ "Socket closed unexpectedly", NULL, M_ICASE, "proto.closed" },
 	{ "Unexpected end of stream", NULL, M_ICASE, "proto.closed" },
 	{ "Connection is closed", NULL, M_ICASE, "proto.closed" },
@@ -227,6 +254,9 @@ const struct pat ex_text_rows[] = {
 
 	/* A client that could not connect and does not say why in this
 	 * line (the cause is usually on a "Caused by:" line of its own). */
+	/* redis-rb wraps the cause's class in its own: "Error connecting to
+	 * Redis on HOST:PORT (Redis::TimeoutError) (Redis::CannotConnectError)". */
+	{ "Error connecting to Redis", "TimeoutError", 0, "tcp.timeout" },
 	{ "Unable to connect to", NULL, M_ICASE, "tcp.connect_failed" },
 	{ "UnableToConnect", NULL, 0, "tcp.connect_failed" },
 	{ "UnableToResolvePhysicalConnection", NULL, 0, "tcp.connect_failed" },

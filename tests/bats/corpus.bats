@@ -100,10 +100,11 @@ corpus_rows() {
 	echo "lines $n, clients $clients" >&2
 	[ "$n" -ge 500 ]
 	[ "$clients" -ge 10 ]
-	ids=$(corpus_rows | cut -f1 | sort -u)
+	# every expected id (either side of an ambiguous "G|F") is a finding
+	# id the man page lists (it is generated from the catalog)
+	ids=$(corpus_rows | cut -f1 | tr '|' '\n' | sort -u)
 	for id in $ids; do
-		grep -q "$id" <("$RD" --help 2>&1; man -l "$BATS_TEST_DIRNAME/../../man/redisdiag.1" 2>/dev/null |
-		    col -b 2>/dev/null; cat "$BATS_TEST_DIRNAME/../../man/redisdiag.1")
+		grep -qF -- "$id" "$BATS_TEST_DIRNAME/../../man/redisdiag.1"
 	done
 }
 
@@ -115,11 +116,14 @@ corpus_rows() {
 	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
 	# lineno -> id
 	jq -r '.lines[] | "\(.lineno)\t\(.id)"' "$BATS_TEST_TMPDIR/out.json" >"$BATS_TEST_TMPDIR/got"
+	# An ambiguous row "G|F" (scripts/capture-corpus says when) is right
+	# with either id.
 	awk -F'\t' 'NR == FNR { got[$1] = $2; next }
-	    { n++; g = (FNR in got) ? got[FNR] : "-"; c[$5]++
-	      if (g == $1) { ok++; okc[$5]++ } else print "MISS\t" $5 "\t" $2 "/" $3 "\texpected " $1 "\tgot " g "\t" $4 > "/dev/stderr" }
+	    { n++; g = (FNR in got) ? got[FNR] : "-"; c[$5]++; hit = 0
+	      k = split($1, alt, "|"); for (i = 1; i <= k; i++) if (alt[i] == g) hit = 1
+	      if (hit) { ok++; okc[$5]++ } else print "MISS\t" $5 "\t" $2 "/" $3 "\texpected " $1 "\tgot " g "\t" $4 > "/dev/stderr" }
 	    END { for (k in c) printf "client %s: %d of %d\n", k, okc[k], c[k] > "/dev/stderr"
-	      printf "%d %d\n", ok, n }' "$BATS_TEST_TMPDIR/got" "$rows" >"$BATS_TEST_TMPDIR/rate"
+	      printf "%d %d\n", ok, n }' 2>&3 "$BATS_TEST_TMPDIR/got" "$rows" >"$BATS_TEST_TMPDIR/rate"
 	read -r ok total <"$BATS_TEST_TMPDIR/rate"
 	echo "classified as expected: $ok of $total" >&2
 	[ "$total" -ge 500 ]

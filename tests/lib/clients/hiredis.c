@@ -34,12 +34,15 @@ main(int argc, char **argv)
 	if (pw != NULL && *pw != '\0') {
 		r = (u != NULL && *u != '\0') ? redisCommand(c, "AUTH %s %s", u, pw) :
 		    redisCommand(c, "AUTH %s", pw);
-		if (r == NULL)
-			printf("Error: %s\n", c->errstr);
-		else if (r->type == REDIS_REPLY_ERROR)
-			printf("Error: %s\n", r->str);
-		if (r != NULL)
-			freeReplyObject(r);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			/* an application stops when AUTH fails */
+			printf("Error: %s\n", r ? r->str : c->errstr);
+			if (r != NULL)
+				freeReplyObject(r);
+			redisFree(c);
+			return 0;
+		}
+		freeReplyObject(r);
 	}
 	for (i = 0; i < 2; i++) {
 		if (c->err) {

@@ -17,12 +17,12 @@ $r = new Redis();
 try {
 	$ok = $ctx ? $r->connect($host, (int)$e['RC_PORT'], $t, null, 0, $t, $ctx)
 	    : $r->connect($host, (int)$e['RC_PORT'], $t, null, 0, $t);
-	if (!$ok) echo "connect failed: ", $r->getLastError(), "\n";
+	if (!$ok) { echo "connect failed: ", $r->getLastError(), "\n"; exit(0); }
 	if (!empty($e['RC_PASS'])) {
 		$a = !empty($e['RC_USER']) ? [$e['RC_USER'], $e['RC_PASS']] : $e['RC_PASS'];
-		if (!$r->auth($a)) echo "auth failed: ", $r->getLastError(), "\n";
+		if (!$r->auth($a)) { echo "auth failed: ", $r->getLastError(), "\n"; exit(0); }
 	}
-} catch (Throwable $x) { $say($x); }
+} catch (Throwable $x) { $say($x); exit(0); }	// an application stops here
 foreach ([['get', 'corpus:k'], ['set', 'corpus:k', 'v']] as $c) {
 	try {
 		$r->clearLastError();
