@@ -353,8 +353,14 @@ fs_conn_step(struct faultsrv *s, struct fs_conn *c, short rev, int64_t now)
 	fs_payload_refill(s, c, now);
 	if (fs_conn_write(s, c, now) == -1)
 		return -1;
-	if (c->close_after_flush && c->outoff == c->outlen)
+	if (c->close_after_flush && c->outoff == c->outlen) {
+		/* Redis writes the maxclients (or protected-mode) error and
+		 * closes at once, unread bytes or not: a client that already
+		 * sent its first command gets a reset, as from a real server. */
+		if (s->cfg.kind == FS_GREET_CLOSE)
+			return -1;
 		fs_conn_finish(s, c);
+	}
 	return 0;
 }
 
