@@ -515,23 +515,6 @@ explain_redact(const char *in, char *buf, size_t cap)
 				q++;
 			while (*q == ' ')
 				q++;
-			if (key_names_secret(p, n) && q[0] == '=' && q[1] == '>') {
-				/* PHP's 'password' => 'x' and [password] => x,
-				 * Ruby's :password=>"x". */
-				q += 2;
-				while (*q == ' ')
-					q++;
-				if (*q == '"' || *q == '\'')
-					q++;
-				put(&o, p, (size_t)(q - p));
-				p = q;
-				n = strcspn(p, " \t\"',;&)]}");
-				if (n > 0) {
-					put(&o, "****", 4);
-					p += n;
-				}
-				continue;
-			}
 			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
 			    q > p + n && q[-1] == ' ') {
 				/* password 'VALUE', password "VALUE" */
@@ -545,9 +528,11 @@ explain_redact(const char *in, char *buf, size_t cap)
 				p += k;
 				continue;
 			}
+			/* KEY=V, KEY: V; PHP's 'password' => 'x' and
+			 * [password] => x, Ruby's :password=>"x". */
 			if (key_names_secret(p, n) && (*q == '=' || *q == ':') &&
 			    q[1] != '/') {
-				q++;
+				q += q[0] == '=' && q[1] == '>' ? 2 : 1;
 				while (*q == ' ')
 					q++;
 				if (*q == '"' || *q == '\'')
