@@ -34,6 +34,9 @@ server_reply_id(const char *line)
 			id = rules_classify_reply(p + 1);
 		else if (p[0] == '[' || (p[0] == ')' && p[1] == ' '))
 			id = rules_classify_reply(p + 1);
+		/* Perl's Redis names the command first: "[get] MOVED ...". */
+		else if (p[0] == ']' && p[1] == ' ')
+			id = rules_classify_reply(p + 2);
 		if (id != NULL)
 			return id;
 	}

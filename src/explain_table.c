@@ -117,6 +117,7 @@ const struct pat ex_tls_rows[] = {
 	 * client: it never answers a ClientHello. */
 	{ "did not match expected name", NULL, 0, "tls.hostname_mismatch" },
 	{ "SSL: Handshake timed out", NULL, 0, "tls.plaintext_port" },
+	{ "TLS handshake timeout", NULL, 0, "tls.plaintext_port" },	/* Go */
 	{ "Failed to enable crypto", NULL, 0, "tls.handshake_failed" },
 	{ "SSL operation failed with code", NULL, 0, "tls.handshake_failed" },
 	/* predis: "ConnectionException: Error while switching to encrypted
@@ -140,11 +141,16 @@ const struct pat ex_proto_dns_rows[] = {
 	{ "as initial reply byte", NULL, 0, "proto.not_redis" },
 	/* predis: "ProtocolException: Unknown response prefix: 'H'". */
 	{ "Unknown response prefix", NULL, 0, "proto.not_redis" },
+	/* Perl's Redis: "unknown answer type: H (TTP/1.1 ...)"; redigo:
+	 * "unexpected response line (possible server error ...)". */
+	{ "unknown answer type", NULL, 0, "proto.not_redis" },
+	{ "unexpected response line", NULL, 0, "proto.not_redis" },
 
 	{ "lookup ", "i/o timeout", 0, "dns.timeout" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
 	{ "lookup ", "server misbehaving", 0, "dns.temporary" },
 	{ "lookup ", "connection refused", 0, "dns.temporary" },
+	{ "lookup ", "network is unreachable", 0, "dns.temporary" },
 	{ "lookup ", "Temporary failure", 0, "dns.temporary" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
 	{ NULL, NULL, 0, NULL }
@@ -225,7 +231,16 @@ const struct pat ex_text_rows[] = {
 	{ "Connection reset", NULL, M_ICASE, "tcp.reset" },
 	{ "ConnectionReset", NULL, 0, "tcp.reset" },
 
+	/* EAGAIN: the timeout of a blocking socket (SO_RCVTIMEO), as hiredis
+	 * and Perl's Redis report it; while connecting, the connect's. */
+	{ "Could not connect to Redis server", "Resource temporarily unavailable", 0,
+	  "tcp.timeout" },
+	{ "Resource temporarily unavailable", NULL, 0, "proto.timeout" },
 	{ "Broken pipe", NULL, M_ICASE, "proto.closed" },
+	/* Perl's Redis after a failure; Go's net after its own close. */
+	{ "Not connected to any server", NULL, 0, "proto.closed" },
+	{ "Error while reading from Redis server", NULL, 0, "proto.closed" },
+	{ "use of closed network connection", NULL, 0, "proto.closed" },
 	/* phpredis's read failure; Python's ssl module on a TLS EOF. */
 	{ "socket error on read socket", NULL, 0, "proto.closed" },
 	/* predis: "Error while writing bytes to the server." (its reading
@@ -241,6 +256,8 @@ const struct pat ex_text_rows[] = {
 	{ "read error on connection", NULL, M_ICASE, "proto.closed" },
 	{ "Error while reading line from the server", NULL, M_ICASE, "proto.closed" },
 	{ "Connection lost", NULL, M_ICASE, "proto.closed" },
+	/* Go's io.EOF, printed alone by redigo and go-redis. */
+	{ "EOF", NULL, M_WORD, "proto.closed" },
 
 	{ "Timeout reading from", NULL, M_ICASE, "proto.timeout" },
 	{ "Read timed out", NULL, M_ICASE, "proto.timeout" },

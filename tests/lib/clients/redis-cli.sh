@@ -19,8 +19,11 @@ for c in "GET corpus:k" "SET corpus:k v"; do
 	# shellcheck disable=SC2086
 	out=$(env ${RC_PASS:+REDISCLI_AUTH="$RC_PASS"} timeout "$(awk -v t="$t" 'BEGIN{print t*2}')" \
 	    redis-cli "${a[@]}" $c 2>&1 </dev/null)
-	case $out in
-	''|OK|'(nil)'|\"*) [[ -n $out ]] && echo ok ;;
-	*) printf '%s\n' "$out" ;;
-	esac
+	# what a command printed on success (OK, (nil), a value) is no error
+	while IFS= read -r l; do
+		case $l in
+		''|OK|'(nil)'|'"'*|v) echo ok ;;
+		*) printf '%s\n' "$l" ;;
+		esac
+	done <<<"$out"
 done
