@@ -6,7 +6,8 @@
 #                   after installing what is missing)
 #   make asan       ASan+UBSan build with clang in build/asan/redisdiag
 #   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, bash and
+#                   zsh completions); make uninstall removes them
 #
 # CC, CFLAGS, LDFLAGS and LIBS are the caller's: the flags the build needs
 # live in separate variables, so 'make CC=clang CFLAGS="-O1 -fsanitize=..."'
@@ -18,7 +19,7 @@ LDFLAGS	?=
 PREFIX	?= /usr/local
 PKG_CONFIG ?= pkg-config
 
-PKGS	:= hiredis openssl libcjson
+PKGS	:= hiredis openssl libcjson libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -37,7 +38,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all test unit asan fuzz fuzz-build install clean lint-man man
+.PHONY: all test unit asan fuzz fuzz-build install uninstall clean lint-man man
 
 all: redisdiag man/redisdiag.1
 
@@ -113,10 +114,22 @@ man: man/redisdiag.1
 lint-man:
 	mandoc -Tlint -W warning man/redisdiag.1
 
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+
 install: redisdiag
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 redisdiag $(DESTDIR)$(PREFIX)/bin/redisdiag
 	install -m 644 man/redisdiag.1 $(DESTDIR)$(PREFIX)/share/man/man1/redisdiag.1
+	install -m 644 scripts/completions/redisdiag.bash $(DESTDIR)$(BASHCOMPDIR)/redisdiag
+	install -m 644 scripts/completions/_redisdiag $(DESTDIR)$(ZSHCOMPDIR)/_redisdiag
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/redisdiag \
+		$(DESTDIR)$(PREFIX)/share/man/man1/redisdiag.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/redisdiag \
+		$(DESTDIR)$(ZSHCOMPDIR)/_redisdiag
 
 clean:
 	rm -rf build redisdiag

@@ -322,6 +322,29 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "look for a connection leak (CLIENT LIST by addr/name); share one client or pool per process",
 	    "raise maxclients if the load is legitimate" },
 	  "Connected clients near maxclients." },
+	{ "tcp.socket_missing", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
+	  "No Unix socket at the path",
+	  NULL,
+	  { "check redis.conf's unixsocket (CONFIG GET unixsocket) and that the path is the same inside the container (a shared volume)",
+	    "Redis removes the socket when it stops: is redis-server running?" },
+	  "No Unix socket at the path given with\n"
+	  ".Fl s\n"
+	  "or a\n"
+	  ".Li unix://\n"
+	  "URL." },
+	{ "tcp.socket_permission", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
+	  "No permission to connect to the Unix socket",
+	  NULL,
+	  { "redis.conf's unixsocketperm (e.g. 770) and the socket's group decide who may connect: add the app's user to that group" },
+	  "The Unix socket exists but this user may not connect to it." },
+	{ "server.hello_unsupported", RD_SEV_WARNING, ADVICE, ST(HELLO), 0,
+	  "The server does not speak the protocol version HELLO asked for",
+	  NULL,
+	  { "Redis 6 or later speaks RESP3 (HELLO 3); before 6 there is no HELLO: keep the client on RESP2 (redis-py protocol=2, node-redis RESP: 2, go-redis Protocol: 2)",
+	    "or upgrade the server to Redis 6 or later" },
+	  "HELLO was answered with NOPROTO or as an unknown command\n"
+	  ".Pq Redis before 6 ;\n"
+	  "the probe went on in RESP2." },
 	{ "server.error", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "the server answered with an error redisdiag does not classify",
 	  NULL,

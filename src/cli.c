@@ -3,12 +3,15 @@
  * exits 3.  Values of -a and -u are never echoed (they may hold a secret). */
 #include <ctype.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "parse.h"
+#include "url.h"
 
 /* Which subcommands accept an option. */
 #define C_CHECK		0x01
@@ -17,9 +20,10 @@
 #define C_WATCH		0x08
 #define C_EXPLAIN	0x10
 #define C_SCHEMA	0x20
-#define C_CONN		(C_CHECK | C_ENV | C_WATCH)
+#define C_SERVE		0x40
+#define C_CONN		(C_CHECK | C_ENV | C_WATCH | C_SERVE)
 #define C_REPORT	(C_CHECK | C_ENV | C_SIM | C_EXPLAIN)
-#define C_ALL		0x3f
+#define C_ALL		0x7f
 
 enum {
 	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
@@ -27,8 +31,12 @@ enum {
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
 	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
-	O_VERSION, O_VERBOSE
+	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
+	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES, O_TARGETS,
+	O_MAX_CONC, O_LISTEN, O_TIMEOUT_OFFSET
 };
+
+#define C_UNIX_PATH_MAX	108		/* sizeof(sockaddr_un.sun_path) */
 
 /* Value kinds, checked before an option's handler sees the value. */
 enum vkind { V_NONE, V_STR, V_SECRET, V_PATH, V_HOST, V_INT, V_DUR };
@@ -45,6 +53,7 @@ struct opt {
 static const struct opt opts[] = {
 	{ "url", 'u', V_SECRET, C_CONN, 0, 4096, "URL", "redis:// or rediss:// URL" },
 	{ "host", 'h', V_HOST, C_CONN, 0, 255, "HOST", "server host name or address" },
+	{ "socket", 's', V_PATH, C_CONN, 0, C_UNIX_PATH_MAX - 1, "SOCKET", "Unix socket path (beats -h and -p, as in redis-cli)" },
 	{ "port", 'p', V_INT, C_CONN, 1, 65535, "PORT", "server port" },
 	{ "pass", 'a', V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password (visible to other users; prefer REDISCLI_AUTH)" },
 	{ "user", O_USER, V_STR, C_CONN, 0, 512, "NAME", "ACL user name" },
@@ -60,14 +69,25 @@ static const struct opt opts[] = {
 	{ NULL, '4', V_NONE, C_CONN, 0, 0, NULL, "IPv4 only" },
 	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
 	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
+	{ NULL, 't', V_DUR, C_CONN | C_SIM, 0, 0, "SECONDS", "as --timeout (redis-cli's -t)" },
+	{ "askpass", O_ASKPASS, V_NONE, C_CONN, 0, 0, NULL, "read the password from standard input, hidden on a terminal (beats -a and REDISCLI_AUTH)" },
+	{ "no-auth-warning", O_NO_AUTH_WARNING, V_NONE, C_CONN, 0, 0, NULL, "no warning for a password on the command line" },
+	{ "tls-ciphers", O_TLS_CIPHERS, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.2 cipher list (OpenSSL syntax)" },
+	{ "tls-ciphersuites", O_TLS_CIPHERSUITES, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.3 ciphersuites (OpenSSL syntax)" },
+	{ NULL, '2', V_NONE, C_CONN, 0, 0, NULL, "HELLO 2 (RESP2) before AUTH; the hello step runs" },
+	{ NULL, '3', V_NONE, C_CONN, 0, 0, NULL, "HELLO 3 (RESP3) before AUTH; the hello step runs" },
 	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
 	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
 	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
-	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV, 0, 0, NULL, "warnings fail the run (exit 1)" },
+	{ "output", 'o', V_PATH, C_REPORT, 0, 4096, "FILE", "write the report to FILE atomically (temp file + rename)" },
+	{ "label", O_LABEL, V_STR, C_REPORT, 0, 512, "K=V", "prometheus: add label K=V to every series (repeatable)" },
+	{ "warning", O_WARNING, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios WARNING thresholds: latency=DUR, memory=PCT, clients=PCT, cert_days=N" },
+	{ "critical", O_CRITICAL, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios CRITICAL thresholds (same keys as --warning)" },
+	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV | C_SERVE, 0, 0, NULL, "warnings fail the run (exit 1)" },
 	{ "quiet", O_QUIET, V_NONE, C_ALL, 0, 0, NULL, "print nothing; the exit status says it all" },
 	{ "no-color", O_NO_COLOR, V_NONE, C_ALL, 0, 0, NULL, "no colour in text output (also NO_COLOR)" },
-	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH, 0, 1000, "N", "PINGs in the latency step (default 10)" },
-	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
+	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 1000, "N", "PINGs in the latency step (default 10)" },
+	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
 	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
 	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
 	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
@@ -78,7 +98,11 @@ static const struct opt opts[] = {
 	{ "jitter", O_JITTER, V_DUR, C_SIM, 0, 0, "DUR", "random extra delay up to DUR" },
 	{ "close-after", O_CLOSE_AFTER, V_INT, C_SIM, 0, 1LL << 40, "BYTES", "close after writing BYTES" },
 	{ "reset-after", O_RESET_AFTER, V_DUR, C_SIM, 0, 0, "DUR", "reset connections after DUR" },
-	{ "redis-version", O_REDIS_VERSION, V_STR, C_SIM, 0, 8, "V", "reply wording of Redis V (7 or 5)" },
+	{ "redis-version", O_REDIS_VERSION, V_STR, C_SIM, 0, 8, "V", "reply wording of Redis V (7, 6 or 5)" },
+	{ "targets", O_TARGETS, V_PATH, C_CHECK | C_SERVE, 0, 4096, "FILE", "many named targets, one per line: [NAME] URL [password_env=VAR]" },
+	{ "max-concurrency", O_MAX_CONC, V_INT, C_CHECK | C_SERVE, 1, 1024, "N", "probes at the same time (default 32)" },
+	{ "listen", O_LISTEN, V_STR, C_SERVE, 0, 300, "ADDR:PORT", "address to serve on (default 127.0.0.1:9130)" },
+	{ "timeout-offset", O_TIMEOUT_OFFSET, V_DUR, C_SERVE, 0, 0, "DUR", "taken off Prometheus' scrape timeout (default 250ms)" },
 	{ "verbose", O_VERBOSE, V_NONE, C_ALL, 0, 0, NULL, "more detail on stderr" },
 	{ "help", O_HELP, V_NONE, C_ALL, 0, 0, NULL, "this help" },
 	{ "version", O_VERSION, V_NONE, C_ALL, 0, 0, NULL, "print the version" },
@@ -97,6 +121,7 @@ static const struct {
 	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N]", "heartbeat, one JSON line per probe" },
 	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
 	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
+	{ "serve", RD_CMD_SERVE, C_SERVE, "[--listen ADDR:PORT] [--targets FILE] [--max-concurrency N]", "Prometheus exporter: /probe?target=NAME, /metrics, /-/healthy" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -105,6 +130,54 @@ static const char *const formats[] = {
 	[RD_FMT_NDJSON] = "ndjson", [RD_FMT_NAGIOS] = "nagios",
 	[RD_FMT_PROMETHEUS] = "prometheus", [RD_FMT_JUNIT] = "junit",
 };
+
+/* The last error, kept for main's stand-in report (REDIS UNKNOWN - ...
+ * under --format nagios); it never holds a secret, like the stderr line. */
+static char last_err[320];
+
+static void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(last_err, sizeof(last_err), fmt, ap);
+	va_end(ap);
+	n = strlen(last_err);
+	if (n > 0 && last_err[n - 1] == '\n')
+		last_err[n - 1] = '\0';
+	fprintf(stderr, "redisdiag: %s\n", last_err);
+}
+
+const char *
+cli_last_error(void)
+{
+	return last_err;
+}
+
+int
+cli_peek_format(int argc, char **argv)
+{
+	const char *v = NULL;
+	size_t i;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--") == 0)
+			break;
+		if (strcmp(argv[k], "--format") == 0 && k + 1 < argc)
+			v = argv[++k];
+		else if (strncmp(argv[k], "--format=", 9) == 0)
+			v = argv[k] + 9;
+	}
+	for (i = 0; v != NULL && i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(v, formats[i]) == 0)
+			return (int)i;
+	return -1;
+}
 
 static void
 optname(const struct opt *o, char *buf, size_t len)
@@ -142,10 +215,10 @@ bad_value(const struct opt *o, const char *val, const char *why)
 
 	optname(o, name, sizeof(name));
 	if (o->kind == V_SECRET || val == NULL) {
-		fprintf(stderr, "redisdiag: %s: %s\n", name, why);
+		cli_err("%s: %s\n", name, why);
 	} else {
 		quote(val, q, sizeof(q));
-		fprintf(stderr, "redisdiag: %s: %s: '%s'\n", name, why, q);
+		cli_err("%s: %s: '%s'\n", name, why, q);
 	}
 	return -1;
 }
@@ -260,6 +333,173 @@ set_format(struct rd_cli *cli, const struct opt *o, const char *val)
 	return bad_value(o, val, "unknown format (json, text, ndjson, nagios, prometheus, junit)");
 }
 
+/* "latency=250ms,memory=90,clients=80%,cert_days=14" into t. */
+static int
+set_thresholds(const struct opt *o, const char *val, struct rd_thresholds *t)
+{
+	char buf[257], *save = NULL, *tok, *eq;
+	const char *err;
+	long long n;
+	int64_t us;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		size_t len;
+
+		if ((eq = strchr(tok, '=')) == NULL)
+			return bad_value(o, val, "expected NAME=VALUE "
+			    "(latency, memory, clients, cert_days)");
+		*eq++ = '\0';
+		if (strcmp(tok, "latency") == 0) {
+			if (parse_duration(eq, &us, &err) == -1)
+				return bad_value(o, val, err);
+			t->latency_us = us;
+			continue;
+		}
+		len = strlen(eq);
+		if (len > 0 && eq[len - 1] == '%' &&
+		    (strcmp(tok, "memory") == 0 || strcmp(tok, "clients") == 0))
+			eq[len - 1] = '\0';
+		if (strcmp(tok, "memory") == 0 || strcmp(tok, "clients") == 0) {
+			if (parse_int(eq, 0, 100, &n, &err) == -1)
+				return bad_value(o, val, err);
+			if (tok[0] == 'm')
+				t->memory_pct = (int)n;
+			else
+				t->clients_pct = (int)n;
+		} else if (strcmp(tok, "cert_days") == 0) {
+			if (parse_int(eq, 0, 100000, &n, &err) == -1)
+				return bad_value(o, val, err);
+			t->cert_days = (int)n;
+		} else
+			return bad_value(o, val, "unknown threshold (latency, "
+			    "memory, clients, cert_days)");
+	}
+	return 0;
+}
+
+/* --label K=V: a Prometheus label name that is not one of ours. */
+static int
+add_label(struct rd_cli *cli, const struct opt *o, const char *val)
+{
+	static const char *const ours[] = { "target", "version", "command",
+	    "host", "port", "tls", "source", "scenario", "verdict", "step",
+	    "status", "id", "severity", "quantile", "job", "instance" };
+	const char *eq = strchr(val, '=');
+	size_t i, n = eq != NULL ? (size_t)(eq - val) : 0;
+	int k;
+
+	if (eq == NULL || n == 0)
+		return bad_value(o, val, "expected K=V");
+	for (i = 0; i < n; i++)
+		if (!(isalpha((unsigned char)val[i]) || val[i] == '_' ||
+		    (i > 0 && isdigit((unsigned char)val[i]))))
+			return bad_value(o, val, "not a Prometheus label name "
+			    "([a-zA-Z_][a-zA-Z0-9_]*)");
+	if (n >= 2 && val[0] == '_' && val[1] == '_')
+		return bad_value(o, val, "label names starting with __ are "
+		    "reserved");
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (strlen(ours[i]) == n && strncmp(val, ours[i], n) == 0)
+			return bad_value(o, val, "label name used by redisdiag "
+			    "itself");
+	for (k = 0; k < cli->ropts.nlabels; k++)
+		if (strlen(cli->ropts.labels[k].key) == n &&
+		    strncmp(cli->ropts.labels[k].key, val, n) == 0)
+			return bad_value(o, val, "label given twice");
+	if (cli->ropts.nlabels >= RD_MAX_LABELS)
+		return bad_value(o, val, "too many labels (8 at most)");
+	if (n >= sizeof(cli->label_keys[0]))
+		return bad_value(o, val, "label name too long");
+	memcpy(cli->label_keys[cli->ropts.nlabels], val, n);
+	cli->label_keys[cli->ropts.nlabels][n] = '\0';
+	cli->ropts.labels[cli->ropts.nlabels].key =
+	    cli->label_keys[cli->ropts.nlabels];
+	cli->ropts.labels[cli->ropts.nlabels].value = eq + 1;
+	cli->ropts.nlabels++;
+	return 0;
+}
+
+/* -u after -h/-p/-a/--user/-n: the last one wins, as in redis-cli, for
+ * each part the URL names (a URL without a port leaves -p alone).  Flags
+ * after -u beat it anyway (config_resolve ranks flags above the URL). */
+static void
+url_supersede(struct rd_connflags *c, const char *val)
+{
+	struct rd_url u;
+	struct rd_url_err e;
+
+	if (url_parse(val, &u, &e) == -1)
+		return;			/* config_resolve reports it */
+	if (u.host[0] != '\0')
+		c->host = NULL;
+	if (u.port > 0)
+		c->port = 0;
+	if (u.has_user)
+		c->user = NULL;
+	if (u.has_password)
+		c->password = NULL;
+	if (u.db >= 0)
+		c->db = -1;
+	explicit_bzero(u.password, sizeof(u.password));
+}
+
+/* -u unix://[[user]:password@]/path[?db=N] (redis-py's form): the socket
+ * path, and the user, password and db it names, as if given with -s,
+ * --user, -a and -n.  The value is never echoed (it may hold a secret). */
+static int
+unix_url(struct rd_cli *cli, const struct opt *o, const char *val)
+{
+	const char *p = val + 7, *at, *q, *path;
+	size_t n;
+	long long db;
+	const char *err;
+
+	at = strchr(p, '@');
+	if (at != NULL && (q = strchr(p, '/')) != NULL && q < at)
+		at = NULL;		/* an '@' inside the path */
+	path = at != NULL ? at + 1 : p;
+	if (path[0] != '/')
+		return bad_value(o, NULL, "unix:// needs an absolute path "
+		    "(unix:///run/redis/redis.sock)");
+	q = strchr(path, '?');
+	n = q != NULL ? (size_t)(q - path) : strlen(path);
+	if (n >= sizeof(cli->unix_path))
+		return bad_value(o, NULL, "unix:// socket path too long");
+	memcpy(cli->unix_path, path, n);
+	cli->unix_path[n] = '\0';
+	if (at != NULL) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		size_t ul = colon != NULL ? (size_t)(colon - p) : (size_t)(at - p);
+
+		if (ul >= sizeof(cli->unix_user) ||
+		    (colon != NULL && (size_t)(at - colon - 1) >= sizeof(cli->unix_pass)))
+			return bad_value(o, NULL, "unix:// user or password too long");
+		memcpy(cli->unix_user, p, ul);
+		cli->unix_user[ul] = '\0';
+		if (ul > 0)
+			cli->conn.user = cli->unix_user;
+		if (colon != NULL && at > colon + 1) {
+			memcpy(cli->unix_pass, colon + 1, (size_t)(at - colon - 1));
+			cli->unix_pass[at - colon - 1] = '\0';
+			cli->conn.password = cli->unix_pass;
+		}
+	}
+	if (q != NULL) {
+		if (strncmp(q, "?db=", 4) != 0 || strchr(q + 4, '&') != NULL)
+			return bad_value(o, NULL, "unix:// URL: only ?db=N is read");
+		if (parse_int(q + 4, 0, 1000000, &db, &err) == -1)
+			return bad_value(o, NULL, "unix:// URL: ?db= is not a "
+			    "database number");
+		cli->conn.db = (int)db;
+	}
+	cli->conn.url = NULL;
+	cli->conn.socket = cli->unix_path;
+	cli->conn.socket_from = "flag:-u";
+	return 0;
+}
+
 static int
 apply(struct rd_cli *cli, const struct opt *o, const char *val)
 {
@@ -285,7 +525,17 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	}
 
 	switch (o->id) {
-	case 'u': cli->conn.url = val; break;
+	case 'u':
+		if (strncasecmp(val, "unix://", 7) == 0)
+			return unix_url(cli, o, val);
+		cli->conn.url = val;
+		cli->conn.socket = NULL;
+		url_supersede(&cli->conn, val);
+		break;
+	case 's':
+		cli->conn.socket = val;
+		cli->conn.socket_from = "flag:-s";
+		break;
 	case 'h': cli->conn.host = val; break;
 	case 'p': cli->conn.port = (int)n; break;
 	case 'a': cli->conn.password = val; break;
@@ -301,7 +551,13 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_CERT: cli->conn.cert = val; break;
 	case O_KEY: cli->conn.key = val; break;
 	case O_INSECURE: cli->conn.insecure = true; break;
-	case O_TIMEOUT: cli->conn.timeout_us = us; break;
+	case O_TIMEOUT: case 't': cli->conn.timeout_us = us; break;
+	case O_ASKPASS: cli->conn.askpass = true; break;
+	case O_NO_AUTH_WARNING: cli->conn.no_auth_warning = true; break;
+	case O_TLS_CIPHERS: cli->conn.tls_ciphers = val; break;
+	case O_TLS_CIPHERSUITES: cli->conn.tls_ciphersuites = val; break;
+	case '2': cli->conn.resp = 2; break;
+	case '3': cli->conn.resp = 3; break;
 	case O_ENV_FILE: cli->conn.env_file = val; break;
 	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
 	case O_FORMAT: return set_format(cli, o, val);
@@ -327,6 +583,14 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 		cli->redis_version = val;
 		break;
 	case O_VERBOSE: cli->verbose++; break;
+	case 'o': cli->output = val; break;
+	case O_LABEL: return add_label(cli, o, val);
+	case O_WARNING: return set_thresholds(o, val, &cli->ropts.warn);
+	case O_CRITICAL: return set_thresholds(o, val, &cli->ropts.crit);
+	case O_TARGETS: cli->targets = val; break;
+	case O_MAX_CONC: cli->max_concurrency = (int)n; break;
+	case O_LISTEN: cli->listen = val; break;
+	case O_TIMEOUT_OFFSET: cli->timeout_offset_us = us; break;
 	case O_HELP: cli->help = true; break;
 	case O_VERSION: cli->version = true; break;
 	}
@@ -345,6 +609,13 @@ defaults(struct rd_cli *cli)
 	cli->fail_after = 2;
 	cli->close_after = -1;
 	cli->redis_version = "7";
+	cli->ropts.warn.latency_us = cli->ropts.crit.latency_us = -1;
+	cli->ropts.warn.memory_pct = cli->ropts.crit.memory_pct = -1;
+	cli->ropts.warn.clients_pct = cli->ropts.crit.clients_pct = -1;
+	cli->ropts.warn.cert_days = cli->ropts.crit.cert_days = -1;
+	cli->max_concurrency = 32;
+	cli->listen = "127.0.0.1:9130";
+	cli->timeout_offset_us = 250000;
 }
 
 /* Joins argv[from..argc) with spaces (explain TEXT given unquoted). */
@@ -386,7 +657,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 		if (i == NCMDS) {
 			char q[300];
 			quote(argv[1], q, sizeof(q));
-			fprintf(stderr, "redisdiag: unknown command '%s' (try --help)\n", q);
+			cli_err("unknown command '%s' (try --help)\n", q);
 			return -1;
 		}
 		cli->cmd = cmds[i].cmd;
@@ -423,12 +694,12 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 			const char *what = c == '?' ? "unknown option" :
 			    "option needs a value";
 			if (optopt != 0 && optopt < 256)
-				fprintf(stderr, "redisdiag: %s -%c (try --help)\n",
+				cli_err("%s -%c (try --help)\n",
 				    what, optopt);
 			else {
 				char q[300];
 				optword(argv[optind - 1], q, sizeof(q));
-				fprintf(stderr, "redisdiag: %s '%s' (try --help)\n",
+				cli_err("%s '%s' (try --help)\n",
 				    what, q);
 			}
 			return -1;
@@ -438,7 +709,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 				o = &opts[i];
 		if (!(o->cmds & mask)) {
 			optname(o, name, sizeof(name));
-			fprintf(stderr, "redisdiag: %s is not an option of '%s' (try %s --help)\n",
+			cli_err("%s is not an option of '%s' (try %s --help)\n",
 			    name, cli->cmd_name ? cli->cmd_name : "redisdiag",
 			    cli->cmd_name ? cli->cmd_name : "");
 			return -1;
@@ -450,7 +721,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 	if (cli->help || cli->version)
 		return 0;
 	if (cli->cmd == RD_CMD_NONE) {
-		fprintf(stderr, "redisdiag: no command given (try --help)\n");
+		cli_err("no command given (try --help)\n");
 		return -1;
 	}
 
@@ -460,15 +731,15 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 		if (optind < argc)
 			cli->scenario = argv[optind++];
 		if (optind < argc) {
-			fprintf(stderr, "redisdiag: simulate takes one scenario (try simulate --list)\n");
+			cli_err("simulate takes one scenario (try simulate --list)\n");
 			return -1;
 		}
 		if (!cli->list && cli->scenario == NULL) {
-			fprintf(stderr, "redisdiag: simulate needs a scenario (try simulate --list)\n");
+			cli_err("simulate needs a scenario (try simulate --list)\n");
 			return -1;
 		}
 		if (cli->serve_port != 0 && !cli->serve) {
-			fprintf(stderr, "redisdiag: --listen-port needs --serve\n");
+			cli_err("--listen-port needs --serve\n");
 			return -1;
 		}
 		break;
@@ -478,7 +749,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 				cli->explain_text = NULL;
 			else {
 				if ((cli->explain_joined = join(argc, argv, optind)) == NULL) {
-					fprintf(stderr, "redisdiag: out of memory\n");
+					cli_err("out of memory\n");
 					return -1;
 				}
 				cli->explain_text = cli->explain_joined;
@@ -489,19 +760,66 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 		if (optind < argc) {
 			char q[300];
 			quote(argv[optind], q, sizeof(q));
-			fprintf(stderr, "redisdiag: unexpected argument '%s' (try %s --help)\n",
+			cli_err("unexpected argument '%s' (try %s --help)\n",
 			    q, cli->cmd_name);
 			return -1;
 		}
 		break;
 	}
 
+	/* One latency threshold: --warning latency= is latency.high's too,
+	 * so the nagios state, its perfdata and the findings agree. */
+	if (cli->ropts.warn.latency_us >= 0)
+		cli->ropts.latency_threshold_us = cli->ropts.warn.latency_us;
+	if (cli->output != NULL && cli->ropts.quiet) {
+		cli_err("-o and --quiet exclude each other\n");
+		return -1;
+	}
+	{
+		/* -2 -3 together: the later one would silently win. */
+		int n2 = 0, n3 = 0, k;
+		for (k = 1; k < argc; k++) {
+			n2 += strcmp(argv[k], "-2") == 0;
+			n3 += strcmp(argv[k], "-3") == 0;
+		}
+		if (n2 && n3) {
+			cli_err("-2 and -3 exclude each other\n");
+			return -1;
+		}
+	}
+	if (cli->conn.socket != NULL && (cli->conn.tls || cli->conn.sni != NULL)) {
+		cli_err("a Unix socket (-s, unix://) takes no --tls or --sni\n");
+		return -1;
+	}
+	if (cli->targets != NULL) {
+		/* Each target's URL is its connection; these would apply to
+		 * every target at once. */
+		const struct rd_connflags *f = &cli->conn;
+		const char *one = f->url != NULL ? "-u" : f->host != NULL ?
+		    "-h" : f->port != 0 ? "-p" : f->password != NULL ? "-a" :
+		    f->user != NULL ? "--user" : f->db >= 0 ? "-n" :
+		    f->sni != NULL ? "--sni" : f->all_candidates ?
+		    "--all-candidates" : NULL;
+
+		if (one != NULL) {
+			cli_err("%s and --targets exclude each other (each "
+			    "target's URL is its connection; passwords come "
+			    "from the environment)\n", one);
+			return -1;
+		}
+		if (cli->ropts.format == RD_FMT_NAGIOS ||
+		    cli->ropts.format == RD_FMT_JUNIT) {
+			cli_err("--targets reports as json, ndjson, text or "
+			    "prometheus\n");
+			return -1;
+		}
+	}
 	if (cli->conn.sni != NULL && cli->conn.no_sni) {
-		fprintf(stderr, "redisdiag: --sni and --no-sni exclude each other\n");
+		cli_err("--sni and --no-sni exclude each other\n");
 		return -1;
 	}
 	if ((cli->conn.cert == NULL) != (cli->conn.key == NULL)) {
-		fprintf(stderr, "redisdiag: --cert and --key go together\n");
+		cli_err("--cert and --key go together\n");
 		return -1;
 	}
 	if (cli->conn.family != 0) {
@@ -512,7 +830,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 			n6 += strcmp(argv[k], "-6") == 0;
 		}
 		if (n4 && n6) {
-			fprintf(stderr, "redisdiag: -4 and -6 exclude each other\n");
+			cli_err("-4 and -6 exclude each other\n");
 			return -1;
 		}
 	}
@@ -522,6 +840,7 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 void
 cli_free(struct rd_cli *cli)
 {
+	explicit_bzero(cli->unix_pass, sizeof(cli->unix_pass));
 	free(cli->explain_joined);
 	cli->explain_joined = NULL;
 }

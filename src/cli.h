@@ -14,7 +14,7 @@
 
 enum rd_cmd {
 	RD_CMD_NONE, RD_CMD_CHECK, RD_CMD_ENV, RD_CMD_SIMULATE, RD_CMD_WATCH,
-	RD_CMD_EXPLAIN, RD_CMD_SCHEMA
+	RD_CMD_EXPLAIN, RD_CMD_SCHEMA, RD_CMD_SERVE
 };
 
 struct rd_cli {
@@ -27,6 +27,11 @@ struct rd_cli {
 	struct rd_report_opts ropts;	/* how to judge and print */
 	bool	 format_set;		/* --format given; else decided by isatty */
 	bool	 no_color;
+	const char *output;		/* -o FILE: written atomically by main */
+	char	 label_keys[RD_MAX_LABELS][64];	/* --label names (values point into argv) */
+	/* -u unix://[[user]:password@]/path: the parts (the password is a
+	 * secret; cli_free wipes it). */
+	char	 unix_path[108], unix_user[256], unix_pass[1024];
 
 	/* watch */
 	int64_t	 interval_us;		/* default 30s */
@@ -47,6 +52,12 @@ struct rd_cli {
 	char	*explain_joined;	/* owned */
 
 	int	 verbose;
+
+	/* check --targets, serve (SPEC section 14) */
+	const char *targets;		/* --targets FILE */
+	int	 max_concurrency;	/* default 32 */
+	const char *listen;		/* serve --listen ADDR:PORT */
+	int64_t	 timeout_offset_us;	/* serve: taken off the scrape timeout */
 };
 
 /* Parses argv into *cli.  Returns 0, or -1 after printing one line
@@ -55,6 +66,14 @@ struct rd_cli {
 int	cli_parse(int argc, char **argv, struct rd_cli *cli);
 
 void	cli_free(struct rd_cli *cli);
+
+/* The message of cli_parse()'s last error, without "redisdiag: " or the
+ * newline; "" when none. */
+const char *cli_last_error(void);
+
+/* The --format named in argv (enum rd_format), or -1: for the stand-in
+ * report of a command line that did not parse. */
+int	cli_peek_format(int argc, char **argv);
 
 /* Prints the usage of cli->cmd (or the general usage) to stdout. */
 void	cli_usage(const struct rd_cli *cli);

@@ -37,6 +37,15 @@ struct rd_connflags {
 	int64_t	 timeout_us;		/* 0 = default */
 	const char *env_file;		/* --env-file (already merged into the envmap by main) */
 	bool	 all_candidates;
+	/* redis-cli parity (issue 13), carried into rd_config by
+	 * resolve_process(): */
+	bool	 askpass;		/* the password was typed at a prompt */
+	bool	 no_auth_warning;	/* --no-auth-warning */
+	const char *tls_ciphers;	/* --tls-ciphers (TLS 1.2 and below) */
+	const char *tls_ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
+	int	 resp;			/* -2 / -3: HELLO 2 / HELLO 3; 0 = none */
+	const char *socket;		/* -s SOCKET or a unix:// -u: a path */
+	const char *socket_from;	/* "flag:-s" or "flag:-u" */
 };
 
 enum rd_field_id {
@@ -144,6 +153,13 @@ struct rd_config {
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */
+
+	/* From the command line only (resolve_process); not owned: they
+	 * point into argv and config_free() leaves them. */
+	bool	 no_auth_warning;
+	const char *tls_ciphers, *tls_ciphersuites;
+	int	 resp;			/* 0, 2 or 3 */
+	bool	 unix_socket;		/* host is a Unix socket path, port 0 */
 };
 
 /* Resolves flags + env (SPEC section 4) into *out, which the caller later

@@ -185,6 +185,23 @@ struct rd_server_obs {
 struct rd_latency_obs {
 	int	 samples;
 	int64_t	 min_us, p50_us, p99_us, max_us;
+	int64_t	 sum_us;		/* of all samples (a Prometheus summary's _sum) */
+};
+
+/* The hello step (-2 / -3): HELLO <proto> [AUTH user ****] and what the
+ * server said about itself.  Filled by hello.c. */
+struct rd_hello_obs {
+	bool	 attempted;
+	int	 proto_asked;		/* 2 or 3 */
+	bool	 with_auth;		/* AUTH was part of HELLO */
+	struct rd_reply_obs reply;	/* kind ARRAY on success; an error's text */
+	int	 proto;			/* the "proto" the server answered; 0 unknown */
+	long long id;			/* the connection id; -1 unknown */
+	char	 server[16];		/* "redis" */
+	char	 version[32];
+	char	 mode[16];
+	char	 role[16];
+	bool	 switched_back;		/* HELLO 2 after HELLO 3 (see hello.c) */
 };
 
 struct rd_obs {
@@ -205,6 +222,7 @@ struct rd_obs {
 	struct rd_reply_obs select;
 	struct rd_reply_obs ping;
 	struct rd_reply_obs info;
+	struct rd_hello_obs hello;
 
 	struct rd_server_obs server;
 	struct rd_latency_obs latency;

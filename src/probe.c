@@ -156,6 +156,10 @@ converse(struct probe *p)
 	bool plain = !p->cfg->tls;
 
 	pr_greeting(p);
+	/* -2 / -3: HELLO first, as RESP3 clients do (hello.c). */
+	if (!p->dead && p->cfg->resp > 0 && hello_step(&p->c, p->deadline,
+	    p->cfg, p->po->vault, p->obs) == -1)
+		p->dead = true;
 	pr_step_auth(p);
 	if (!p->dead && p->cfg->db > 0)
 		pr_step_select(p);
@@ -181,7 +185,8 @@ converse(struct probe *p)
 
 	first = p->obs->auth_sent ? &p->obs->auth :
 	    p->cfg->db > 0 ? &p->obs->select : &p->obs->ping;
-	if (plain && !p->po->no_cross_try && p->obs->greeting.kind ==
+	if (plain && !p->po->no_cross_try && !p->cfg->unix_socket &&
+	    p->obs->greeting.kind ==
 	    RD_R_NONE && dropped_plaintext(first)) {
 		conn_close(&p->c);
 		pr_cross_tls(p);
@@ -222,7 +227,10 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 	}
 	obs->steps[RD_STEP_CONFIG].status = RD_ST_OK;
 
-	if (step_dns(&p) == -1 || step_tcp(&p) == -1)
+	if (cfg->unix_socket) {		/* -s, unix:// (unixsock.c) */
+		if ((p.c.fd = unixsock_connect(cfg->host, p.deadline, obs)) == -1)
+			goto out;
+	} else if (step_dns(&p) == -1 || step_tcp(&p) == -1)
 		goto out;
 	if (cfg->tls && pr_step_tls(&p) == -1) {
 		const struct rd_tls_obs *t = &obs->tls;

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "dns.h"
+#include "hello.h"
 #include "info.h"
 #include "probe.h"
 #include "report.h"
@@ -29,6 +30,7 @@
 #include "strutil.h"
 #include "tcp.h"
 #include "tls.h"
+#include "unixsock.h"
 
 #define READ_CHUNK	16384
 #define LATENCY_DEFAULT	10

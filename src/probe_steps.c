@@ -206,6 +206,8 @@ pr_step_latency(struct probe *p)
 		l->p50_us = pct(v, n, 50);
 		l->p99_us = pct(v, n, 99);
 		l->max_us = v[n - 1];
+		for (int i = 0; i < n; i++)
+			l->sum_us += v[i];
 		snprintf(s->detail, sizeof(s->detail), "%d PINGs: min %lld µs, "
 		    "p50 %lld µs, p99 %lld µs, max %lld µs", n,
 		    (long long)l->min_us, (long long)l->p50_us,

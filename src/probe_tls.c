@@ -22,6 +22,8 @@ tls_opts_of(const struct rd_config *cfg, struct tls_opts *o, char *name,
 	o->key = cfg->key;
 	o->verify = !cfg->insecure;
 	o->need_trust = true;	/* --insecure still says what it found */
+	o->ciphers = cfg->tls_ciphers;
+	o->ciphersuites = cfg->tls_ciphersuites;
 }
 
 /* The dns target the tcp step connected to. */

@@ -104,7 +104,10 @@ text_target(const struct tx *t, const struct rd_report *r)
 	size_t i;
 	int k;
 
-	if (cfg->host != NULL && cfg->port > 0)
+	if (cfg->host != NULL && cfg->unix_socket)
+		fprintf(t->out, "%starget Unix socket %s (from %s)%s\n",
+		    co(t, C_BOLD), cfg->host, or_dash(cfg->source), co(t, C_OFF));
+	else if (cfg->host != NULL && cfg->port > 0)
 		fprintf(t->out, "%starget %s%s%s:%d (from %s) %s%s\n",
 		    co(t, C_BOLD), strchr(cfg->host, ':') != NULL ? "[" : "",
 		    cfg->host, strchr(cfg->host, ':') != NULL ? "]" : "",

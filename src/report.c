@@ -250,12 +250,16 @@ checklist_config(struct rd_report *r)
 	const struct rd_obs *o = r->obs;
 	bool loop = config_host_is_loopback(cfg->host);
 	bool pong = got_pong(o);
-	bool remote = !loop;
+	bool remote = !loop && !cfg->unix_socket;	/* a socket is local */
 
 	/* remote_host: measured from the configuration, as the rule that
-	 * emits config.localhost_in_container does. */
-	if (loop && cfg->envi.in_container)
-		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_WARN : RD_CL_FAIL,
+	 * emits config.localhost_in_container does; a Redis that answered
+	 * on loopback (a sidecar) passes (issue 13). */
+	if (cfg->unix_socket)
+		set(r, RD_CL_REMOTE_HOST, RD_CL_PASS, "Unix socket %s",
+		    cfg->host);
+	else if (loop && cfg->envi.in_container)
+		set(r, RD_CL_REMOTE_HOST, pong ? RD_CL_PASS : RD_CL_FAIL,
 		    "%s inside a container is the container itself%s", cfg->host,
 		    pong ? "; a Redis answered there (a sidecar?)" : "");
 	else if (loop)
@@ -570,8 +574,10 @@ verdict_env(struct rd_report *r)
 		return;
 	}
 	r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
-	/* env only resolves: 0 whenever it did (issue 3), --strict or not. */
-	r->exit_code = RD_EXIT_OK;
+	/* env only resolves: 0 whenever it did, unless --strict, which
+	 * fails on warnings as it does in check (man page, env --help). */
+	r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
+	    RD_EXIT_REJECTING : RD_EXIT_OK;
 	rd_hostport(hp, sizeof(hp), cfg->host, cfg->port);
 	sumf(r, "resolved %s%s from %s", hp,
 	    cfg->tls ? " with TLS" : "", cfg->source[0] ? cfg->source : "?");
@@ -702,4 +708,7 @@ report_finish(struct rd_report *r)
 		verdict_explain(r);
 	else
 		verdict_check(r);
+	/* --format nagios: the plugin convention is the exit status. */
+	if (r->opts.format == RD_FMT_NAGIOS)
+		r->exit_code = report_nagios_state(r);
 }

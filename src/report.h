@@ -84,12 +84,31 @@ enum rd_format {
 	RD_FMT_PROMETHEUS, RD_FMT_JUNIT
 };
 
+/* Monitoring thresholds (--warning/--critical, SPEC section 15): each
+ * -1 when not given.  latency in microseconds (p99), memory and clients in
+ * percent of maxmemory/maxclients, cert_days in days left (lower is worse). */
+struct rd_thresholds {
+	int64_t	 latency_us;
+	int	 memory_pct;
+	int	 clients_pct;
+	int	 cert_days;
+};
+
+/* --label k=v: extra labels on every Prometheus series. */
+#define RD_MAX_LABELS	8
+struct rd_label {
+	const char *key, *value;	/* point into argv */
+};
+
 struct rd_report_opts {
 	enum rd_format format;
 	bool	 strict;
 	bool	 quiet;
 	bool	 color;
 	int64_t	 latency_threshold_us;	/* latency.high above this p99 */
+	struct rd_thresholds warn, crit;	/* nagios state and perfdata */
+	struct rd_label labels[RD_MAX_LABELS];
+	int	 nlabels;
 };
 
 /* The result of probing one further candidate (--all-candidates). */
@@ -139,6 +158,14 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
+/* The hello step's findings (rules_hello.c) and a Unix socket's
+ * connection findings (rules_unix.c), called by rules_eval() after the
+ * table. */
+void	rules_hello(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+void	rules_unix(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+
 /* The one table of server error replies (rules.c): the finding id a RESP
  * error text names ("NOAUTH Authentication required." -> "auth.required"),
  * or NULL when it names none.  A leading '-' and blanks are skipped; explain
@@ -163,6 +190,24 @@ int	render_ndjson(const struct rd_report *, FILE *);
 int	render_nagios(const struct rd_report *, FILE *);
 int	render_prometheus(const struct rd_report *, FILE *);
 int	render_junit(const struct rd_report *, FILE *);
+
+/* The monitoring-plugin state of r (render_formats.c): 0 OK, 1 WARNING,
+ * 2 CRITICAL (unreachable and rejecting), 3 UNKNOWN (no attempt), from
+ * the verdict, the findings and the --warning/--critical thresholds, the
+ * same ones the perfdata prints.  report_finish() makes it the exit code
+ * under --format nagios (SPEC section 15). */
+int	report_nagios_state(const struct rd_report *);
+
+/* The threshold in force for the nagios state and perfdata: the one
+ * given, else the default (warning latency: --latency-threshold; warning
+ * memory and clients: 90%; warning cert_days: 14).  -1 when none. */
+void	report_thresholds(const struct rd_report_opts *, struct rd_thresholds *warn,
+	    struct rd_thresholds *crit);
+
+/* True once render_nagios, render_prometheus or render_junit printed a
+ * report in this process: main prints a stand-in (REDIS UNKNOWN, an up of
+ * 0) for a run that ended before any report, such as a usage error. */
+bool	render_formats_printed(void);
 
 /* --verbose: the run as a trace of "* " lines (render_trace.c), for
  * stderr.  Reads r only; never prints a secret.  Returns 0 or -1 on a

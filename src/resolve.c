@@ -16,6 +16,7 @@
 #include "dotenv.h"
 #include "envdetect.h"
 #include "resolve.h"
+#include "unixsock.h"
 
 extern char **environ;
 
@@ -97,6 +98,67 @@ overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
 	return rc;
 }
 
+/* Replaces *slot with a copy of v (NULL when v is); -1 when out of memory. */
+static int
+reset(char **slot, const char *v)
+{
+	char *n = NULL;
+
+	if (v != NULL && (n = strdup(v)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = n;
+	return 0;
+}
+
+/* -s SOCKET (or a unix:// -u): the target is the socket, above every
+ * other source, as in redis-cli: host is the path, no port, no TLS, no
+ * SNI.  What the environment named instead is listed as shadowed. */
+static void
+apply_socket(const struct rd_connflags *fl, struct rd_config *c)
+{
+	char url[4200];
+	const char *from = fl->socket_from != NULL ? fl->socket_from : "flag:-s";
+	struct rd_shadowed *sh;
+
+	if (fl->socket == NULL || !c->valid)
+		return;
+	if (c->host != NULL && strcmp(c->f[RD_F_HOST].source, "default") != 0 &&
+	    (sh = realloc(c->shadowed, (c->nshadowed + 1) * sizeof(*sh))) != NULL) {
+		c->shadowed = sh;
+		sh = &c->shadowed[c->nshadowed++];
+		memset(sh, 0, sizeof(*sh));
+		snprintf(sh->name, sizeof(sh->name), "%.63s", c->f[RD_F_HOST].source);
+		snprintf(sh->reason, sizeof(sh->reason), "%s names a Unix socket, "
+		    "which wins over every host", from);
+	}
+	if (reset(&c->host, fl->socket) == -1 ||
+	    reset(&c->f[RD_F_HOST].value, fl->socket) == -1 ||
+	    reset(&c->f[RD_F_PORT].value, NULL) == -1 ||
+	    reset(&c->sni, NULL) == -1 || reset(&c->f[RD_F_SNI].value, NULL) == -1 ||
+	    reset(&c->url_redacted, unixsock_url(fl->socket, c->db, url,
+	    sizeof(url))) == -1) {
+		config_add_problem(c, RD_P_INVALID_VALUE, from, true,
+		    "out of memory");
+		return;
+	}
+	snprintf(c->f[RD_F_HOST].source, sizeof(c->f[RD_F_HOST].source), "%s", from);
+	snprintf(c->f[RD_F_PORT].source, sizeof(c->f[RD_F_PORT].source), "%s", from);
+	snprintf(c->source, sizeof(c->source), "%s", from);
+	for (size_t i = 0; i < c->ncands; i++)
+		c->cands[i].winner = false;	/* the socket won */
+	c->port = 0;
+	c->unix_socket = true;
+	c->default_used = false;
+	c->sni_explicit = false;
+	if (c->tls) {
+		c->tls = false;
+		reset(&c->f[RD_F_TLS].value, "false");
+		snprintf(c->f[RD_F_TLS].source, sizeof(c->f[RD_F_TLS].source),
+		    "%s", from);
+	}
+}
+
 int
 resolve_process(const struct rd_connflags *flags, struct rd_config *out,
     struct rd_vault *vault)
@@ -123,6 +185,16 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out,
 	envdetect(root, &m, &envi);
 	rc = config_resolve(flags, &m, &envi, out, vault);
 	envmap_free(&m);
+	out->no_auth_warning = flags->no_auth_warning || flags->askpass;
+	out->tls_ciphers = flags->tls_ciphers;
+	out->tls_ciphersuites = flags->tls_ciphersuites;
+	out->resp = flags->resp;
+	apply_socket(flags, out);
+	/* A typed password never was on the command line. */
+	if (flags->askpass && strcmp(out->f[RD_F_PASSWORD].source,
+	    "flag:-a") == 0)
+		snprintf(out->f[RD_F_PASSWORD].source,
+		    sizeof(out->f[RD_F_PASSWORD].source), "flag:--askpass");
 	/* A file the user named and we could not read is never ignored:
 	 * the configuration it was meant to give is unknown. */
 	if (file_bad) {
@@ -137,7 +209,7 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out,
 void
 resolve_warnings(const struct rd_config *cfg, bool quiet)
 {
-	if (quiet || !cfg->password_on_cmdline)
+	if (quiet || !cfg->password_on_cmdline || cfg->no_auth_warning)
 		return;
 	fprintf(stderr, "Warning: Using a password with '-a' or '-u' option on "
 	    "the command line interface may not be safe.\n");
@@ -155,4 +227,24 @@ resolve_env_file_error(const struct rd_config *cfg)
 			return true;
 		}
 	return false;
+}
+
+int
+resolve_envmap(const char *env_file, struct rd_envmap *m,
+    struct rd_envinfo *envi, char *detail, size_t dlen)
+{
+	const char *root;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(detail, dlen, "out of memory reading the environment");
+	if (envmap_from_environ(m, environ) == -1 || (env_file != NULL &&
+	    overlay_env_file(m, env_file, detail, dlen) == -1)) {
+		envmap_free(m);
+		return -1;
+	}
+	if ((root = getenv("REDISDIAG_SYSROOT")) == NULL || *root == '\0')
+		root = "/";
+	envdetect(root, m, envi);
+	detail[0] = '\0';
+	return 0;
 }

@@ -23,4 +23,12 @@ void	resolve_warnings(const struct rd_config *cfg, bool quiet);
  * (an error, so even under --quiet) and returns true. */
 bool	resolve_env_file_error(const struct rd_config *cfg);
 
+/* The process environment with --env-file overlaid (file values win) and
+ * the environment detection, for a caller that resolves many
+ * configurations from one environment (check --targets, serve).  *m is
+ * the caller's (envmap_free).  Returns 0, or -1 with detail set to one
+ * line naming the file and what is wrong (never a value) and *m empty. */
+int	resolve_envmap(const char *env_file, struct rd_envmap *m,
+	    struct rd_envinfo *envi, char *detail, size_t dlen);
+
 #endif

@@ -247,5 +247,7 @@ rules_eval(const struct rd_config *cfg, const struct rd_obs *obs,
 				continue;
 			rules[i].fn(&c);
 		}
+		rules_hello(cfg, obs, fs);
+		rules_unix(cfg, obs, fs);
 	}
 }

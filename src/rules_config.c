@@ -169,10 +169,30 @@ r_localhost(struct rc *c)
 	struct rd_finding *f;
 	int i;
 
+	/* A Redis that answered PING on loopback is a sidecar (or the
+	 * same pod): worth knowing, not a warning that fails --strict
+	 * health checks against a healthy Redis (issue 13). */
+	bool answered = c->obs != NULL && (c->obs->ping.kind == RD_R_STATUS ||
+	    c->obs->ping.kind == RD_R_STRING) &&
+	    strcasecmp(c->obs->ping.text, "PONG") == 0;
+
 	if (!cfg->envi.in_container || !config_host_is_loopback(cfg->host))
 		return;
 	f = emit(c, "config.localhost_in_container", failed ? RD_SEV_CRITICAL :
-	    RD_SEV_WARNING, NULL);
+	    answered ? RD_SEV_INFO : RD_SEV_WARNING, answered ?
+	    "loopback host inside a container, and a Redis answered there "
+	    "(a sidecar or the same pod)" : NULL);
+	if (answered) {
+		EVID(f, "host %s from %s answered PING inside a container "
+		    "(evidence: ", cfg->host, cfg->source);
+		for (i = 0; i < cfg->envi.nevidence; i++)
+			EVID(f, "%s%s", i ? ", " : "", cfg->envi.evidence[i]);
+		EVID(f, "); other containers cannot reach it at this address");
+		REMEDY(f, "nothing to do when Redis is meant to run beside the "
+		    "app (sidecar); otherwise point REDIS_HOST or REDIS_URL at "
+		    "the Redis service's name");
+		return;
+	}
 	EVID(f, "host %s from %s; inside a container it is the container "
 	    "itself, not a Redis service; container evidence: ", cfg->host,
 	    cfg->source);
@@ -220,7 +240,8 @@ r_tls(struct rc *c)
 	const struct rd_config *cfg = c->cfg;
 	struct rd_finding *f;
 
-	if (cfg->tls || private_host(cfg->host))
+	/* A Unix socket never leaves the machine. */
+	if (cfg->tls || cfg->unix_socket || private_host(cfg->host))
 		return;
 	f = emit(c, "config.tls_recommended", RD_SEV_WARNING, NULL);
 	EVID(f, "host %s (from %s) is not on a private network and TLS is off "

@@ -427,10 +427,11 @@ system_trust(SSL_CTX *ctx)
 	return 0;
 }
 
-/* Loads trust and the client certificate; -1 with *err. */
+/* Loads trust and the client certificate; -1 with *err.  eager: load
+ * the whole system store now (a context shared by many probes). */
 static SSL_CTX *
 make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
-    struct rd_err *err)
+    struct rd_err *err, bool eager)
 {
 	SSL_CTX *ctx;
 	char msg[256];
@@ -441,6 +442,21 @@ make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* redis-cli's --tls-ciphers / --tls-ciphersuites: a list OpenSSL
+	 * takes nothing from is the user's error, said before any byte. */
+	if (o->ciphers != NULL && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
+		tls_note_error(obs);
+		set_err(err, "tls_ciphers", 0, "", "no usable cipher in "
+		    "--tls-ciphers (OpenSSL cipher list syntax)");
+		goto fail;
+	}
+	if (o->ciphersuites != NULL &&
+	    SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) != 1) {
+		tls_note_error(obs);
+		set_err(err, "tls_ciphers", 0, "", "no usable ciphersuite in "
+		    "--tls-ciphersuites (TLS 1.3 names, colon-separated)");
+		goto fail;
+	}
 	if (o->cacert != NULL || o->cacertdir != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, o->cacert,
 		    o->cacertdir) != 1) {
@@ -451,7 +467,9 @@ make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
 			set_err(err, "tls_ca", 0, "", msg);
 			goto fail;
 		}
-	} else if (o->need_trust && system_trust(ctx) == -1) {
+	} else if (o->need_trust && (eager ?
+	    SSL_CTX_set_default_verify_paths(ctx) != 1 :
+	    system_trust(ctx) == -1)) {
 		tls_note_error(obs);
 		set_err(err, "tls_ca", 0, "", "cannot load the system trust store");
 		goto fail;
@@ -475,6 +493,116 @@ make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/* Shared contexts (check --targets, serve): one SSL_CTX, and so one
+ * loaded CA store, per distinct set of TLS options for the life of the
+ * process, instead of one per handshake.  A context is not changed after
+ * it is made (callbacks and verify mode are set once; per-connection
+ * state lives in the SSL), so many probes may use it at once.  Each user
+ * holds its own reference: conn_close() frees its one. */
+#define SHARE_MAX	64
+
+static struct shared_ctx {
+	char	*cacert, *cacertdir, *cert, *key;
+	bool	 verify, need_trust;
+	SSL_CTX	*ctx;
+} shared[SHARE_MAX];
+static size_t nshared;
+static bool sharing;
+static pthread_mutex_t share_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void
+share_flush(void)
+{
+	size_t i;
+
+	for (i = 0; i < nshared; i++) {
+		SSL_CTX_free(shared[i].ctx);
+		free(shared[i].cacert);
+		free(shared[i].cacertdir);
+		free(shared[i].cert);
+		free(shared[i].key);
+	}
+	memset(shared, 0, sizeof(shared));
+	nshared = 0;
+}
+
+void
+tls_share_contexts(bool on)
+{
+	pthread_mutex_lock(&share_mu);
+	share_flush();
+	sharing = on;
+	pthread_mutex_unlock(&share_mu);
+}
+
+static char *
+dup0(const char *s, bool *oom)
+{
+	char *d = NULL;
+
+	if (s != NULL && (d = strdup(s)) == NULL)
+		*oom = true;
+	return d;
+}
+
+/* A context for o: the shared one when sharing, else a new one. */
+static SSL_CTX *
+get_ctx(const struct tls_opts *o, struct rd_tls_obs *obs, struct rd_err *err)
+{
+	struct shared_ctx *s;
+	SSL_CTX *ctx = NULL;
+	bool oom = false;
+	size_t i;
+
+	pthread_mutex_lock(&share_mu);
+	if (!sharing) {
+		pthread_mutex_unlock(&share_mu);
+		return make_ctx(o, obs, err, false);
+	}
+	for (i = 0; i < nshared; i++) {
+		s = &shared[i];
+		if (same(s->cacert, o->cacert) && same(s->cacertdir,
+		    o->cacertdir) && same(s->cert, o->cert) && same(s->key,
+		    o->key) && s->verify == o->verify &&
+		    s->need_trust == o->need_trust) {
+			if (SSL_CTX_up_ref(s->ctx) == 1)
+				ctx = s->ctx;
+			break;
+		}
+	}
+	/* Made under the lock: the first probes of a run wait for the
+	 * one load instead of each loading the store. */
+	if (ctx == NULL && (ctx = make_ctx(o, obs, err, true)) != NULL &&
+	    nshared < SHARE_MAX && SSL_CTX_up_ref(ctx) == 1) {
+		s = &shared[nshared];
+		s->cacert = dup0(o->cacert, &oom);
+		s->cacertdir = dup0(o->cacertdir, &oom);
+		s->cert = dup0(o->cert, &oom);
+		s->key = dup0(o->key, &oom);
+		s->verify = o->verify;
+		s->need_trust = o->need_trust;
+		s->ctx = ctx;
+		nshared++;
+		if (oom) {
+			nshared--;
+			free(s->cacert);
+			free(s->cacertdir);
+			free(s->cert);
+			free(s->key);
+			SSL_CTX_free(ctx);
+			memset(s, 0, sizeof(*s));
+		}
+	}
+	pthread_mutex_unlock(&share_mu);
+	return ctx;
 }
 
 /* TLS records begin with a content type 20..24 and major version 3. */
@@ -508,7 +636,7 @@ tls_begin(struct conn *c, const struct tls_opts *o, struct rd_tls_obs *obs,
 	st->obs = obs;
 	st->want_cert = o->cert != NULL;
 	c->tls_state = st;
-	if ((c->ctx = make_ctx(o, obs, err)) == NULL)
+	if ((c->ctx = get_ctx(o, obs, err)) == NULL)
 		return -1;
 	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
 	    SSL_set_fd(c->ssl, c->fd) != 1) {

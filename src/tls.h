@@ -23,6 +23,8 @@ struct tls_opts {
 	bool		 need_trust;	/* load the system store when no CA is
 					 * given; the cross-try's proof needs
 					 * a handshake, not trust */
+	const char	*ciphers;	/* --tls-ciphers (TLS <= 1.2), NULL: OpenSSL's */
+	const char	*ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
 };
 
 /* Performs a TLS handshake over c->fd (connected, non-blocking) and sets
@@ -50,6 +52,13 @@ int	tls_advance(struct conn *c, short *events);
 void	tls_stop(struct conn *c, int errnum);
 int	tls_end(struct conn *c, const struct tls_opts *, int64_t deadline_us,
 	    struct rd_tls_obs *obs, struct rd_err *err);
+
+/* on: every handshake of the process with the same TLS options (CA,
+ * client certificate, verification) uses one shared SSL_CTX whose CA
+ * store is loaded once (check --targets, serve).  Either way the contexts
+ * shared so far are released (serve's reload: certificate files are read
+ * anew).  Thread-safe. */
+void	tls_share_contexts(bool on);
 
 /* True once the peer has sent bytes that could begin a TLS record: it
  * speaks TLS, whatever it says next. */

@@ -5,9 +5,11 @@
  * per probe (render_watch.c), flushed.
  *
  * State is debounced the way monitoring plugins debounce soft states: it
- * starts "up"; a failed probe (exit status other than 0) counts towards
- * --fail-after (default 2) consecutive failures, and only then is the state
- * "down"; the first success after "down" is "recovered", the next "up".
+ * is "down" until a first probe succeeds (a server that never answered is
+ * not up), then "up"; a failed probe (exit status other than 0) counts
+ * towards --fail-after (default 2) consecutive failures, and only then is
+ * the state "down"; the first success after "down" is "recovered", the
+ * next "up".
  * Each line also carries the probe's own verdict and exit_code, so a
  * consumer that wants every failure does not have to wait for "down".
  *
@@ -150,6 +152,7 @@ cmd_watch(const struct rd_cli *cli)
 	const char *state = "up";
 	int64_t seq = 0, failures = 0, start;
 	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT;
+	bool ever_up = false;		/* some probe has succeeded */
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -216,12 +219,15 @@ cmd_watch(const struct rd_cli *cli)
 
 		if (last_rc == RD_EXIT_OK) {
 			state = strcmp(state, "down") == 0 ? "recovered" : "up";
+			ever_up = true;
 			consec = 0;
 			ring_add(&lat, probe_latency(obs));
 		} else {
 			failures++;
 			consec++;
-			if (consec >= cli->fail_after)
+			/* A server that never answered is down from its
+			 * first failure: the debounce is for one that was up. */
+			if (consec >= cli->fail_after || !ever_up)
 				state = "down";
 			else if (strcmp(state, "recovered") == 0)
 				state = "up";

@@ -86,11 +86,12 @@ check_closed() {
 @test "check --format prometheus: redisdiag_up 0 and the finding" {
 	check_closed --format prometheus
 	[ "$status" -eq 2 ]
-	grep -qx 'redisdiag_up 0' <<<"$output"
-	grep -qx 'redisdiag_exit_code 2' <<<"$output"
+	# Every series has a target label (issue 13).
+	grep -qx "redisdiag_up{target=\"127.0.0.1:$CLOSED\"} 0" <<<"$output"
+	grep -qx "redisdiag_exit_code{target=\"127.0.0.1:$CLOSED\"} 2" <<<"$output"
 	grep -qx '# TYPE redisdiag_up gauge' <<<"$output"
-	grep -q '^redisdiag_finding{id="tcp.refused",severity="critical"} 1$' <<<"$output"
-	grep -q '^redisdiag_step_duration_seconds{step="tcp"} [0-9.]*$' <<<"$output"
+	grep -q '^redisdiag_finding{target="[^"]*",id="tcp.refused",severity="critical"} 1$' <<<"$output"
+	grep -q '^redisdiag_step_duration_seconds{target="[^"]*",step="tcp"} [0-9.]*$' <<<"$output"
 	# Every sample line: name, optional labels, a number.
 	[ -z "$(grep -v '^#' <<<"$output" | grep -vE '^[a-z_]+(\{.*\})? -?[0-9.]+(e[-+]?[0-9]+)?$')" ]
 }
@@ -157,7 +158,7 @@ check_closed() {
 
 	rd env -h 10.1.2.3 -p 6380 --format prometheus
 	[ "$status" -eq 0 ]
-	grep -qx 'redisdiag_exit_code 0' <<<"$output"
+	grep -qx 'redisdiag_exit_code{target="10.1.2.3:6380"} 0' <<<"$output"
 
 	rd env -h 10.1.2.3 -p 6380 --format junit
 	[ "$status" -eq 0 ]

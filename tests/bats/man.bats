@@ -18,7 +18,7 @@ MAN=$BATS_TEST_DIRNAME/../../man/redisdiag.1
 
 @test "every option in every subcommand's --help is in the manual" {
 	local c o missing=()
-	for c in check env simulate watch explain schema; do
+	for c in check env simulate watch explain schema serve; do
 		run --separate-stderr "$RD" "$c" --help
 		[ "$status" -eq 0 ]
 		for o in $(grep -oE '^  (-[A-Za-z0-9]|--[a-z][a-z0-9-]*)' <<<"$output"); do
@@ -38,7 +38,7 @@ MAN=$BATS_TEST_DIRNAME/../../man/redisdiag.1
 
 @test "every subcommand is in the SYNOPSIS" {
 	local c
-	for c in check env simulate watch explain schema; do
+	for c in check env simulate watch explain schema serve; do
 		grep -qE "^\.Cm $c$" "$MAN"
 	done
 }

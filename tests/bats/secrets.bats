@@ -143,7 +143,12 @@ envfile() {
 		ef env REDIS_URL="$u"
 		[ "$status" -eq 3 ]
 		ef env -- -u "$u"
-		[ "$status" -eq 3 ]
+		# -u unix:// is a Unix socket now (issue 13): valid, still masked.
+		if [[ $u == unix://* ]]; then
+			[ "$status" -eq 0 ]
+		else
+			[ "$status" -eq 3 ]
+		fi
 		ef env REDIS_HOST=cache NF_REDIS_URL="$u"
 	done
 }

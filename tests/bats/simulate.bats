@@ -353,7 +353,12 @@ stop_serve() {
 	local f
 	for f in json text ndjson nagios prometheus junit; do
 		run timeout 30 "$RD" simulate --format "$f" noauth
-		[ "$status" -eq 1 ]
+		# nagios: the plugin convention, rejecting is CRITICAL (issue 13).
+		if [ "$f" = nagios ]; then
+			[ "$status" -eq 2 ]
+		else
+			[ "$status" -eq 1 ]
+		fi
 		[ -n "$output" ]
 	done
 }

@@ -220,7 +220,8 @@ has() {
 	for f in json text ndjson nagios prometheus junit; do
 		VG_ENV=(NF_REDIS_URL="redis://127.0.0.1:1" REDIS_PASSWORD="$PW")
 		vg env --env-file "$ef" --format "$f"
-		vg_clean 0
+		# nagios: the plugin state; config.shadowed is WARNING (issue 13).
+		if [ "$f" = nagios ]; then vg_clean 1; else vg_clean 0; fi
 		[[ $output != *"$PW"* ]]
 	done
 }

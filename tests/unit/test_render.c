@@ -177,6 +177,10 @@ fx_refused(void)
 	    "tcp.refused: nothing listens | at 127.0.0.1:6379");
 	x->r.opts.format = RD_FMT_JSON;
 	x->r.opts.latency_threshold_us = 100000;
+	x->r.opts.warn.latency_us = x->r.opts.crit.latency_us = -1;
+	x->r.opts.warn.memory_pct = x->r.opts.crit.memory_pct = -1;
+	x->r.opts.warn.clients_pct = x->r.opts.crit.clients_pct = -1;
+	x->r.opts.warn.cert_days = x->r.opts.crit.cert_days = -1;
 	return x;
 }
 
@@ -518,6 +522,46 @@ static const char *const cl_ids[RD_CL__COUNT] = {
 	"server_ready", "memory_headroom", "client_headroom"
 };
 
+/* A Unix socket (-s): port null in the config, the path as the tcp
+ * attempt's address with family 0; valid against the schema; the text
+ * and prometheus name the socket. */
+static void
+test_unix_socket(void **state)
+{
+	struct fx *x = fx_healthy_tls();
+	char *s;
+	cJSON *j;
+
+	x->cfg.host = "/run/redis/redis.sock";
+	x->cfg.port = 0;
+	x->cfg.unix_socket = true;
+	x->cfg.tls = false;
+	x->cfg.sni = NULL;
+	x->obs.tls.attempted = false;
+	x->obs.steps[RD_STEP_TLS].status = RD_ST_SKIP;
+	x->obs.dns.attempted = false;
+	x->obs.steps[RD_STEP_DNS].status = RD_ST_SKIP;
+	x->obs.tcp.attempted = true;
+	x->obs.tcp.nattempts = 1;
+	x->obs.tcp.winner = 0;
+	memset(&x->obs.tcp.attempts[0], 0, sizeof(x->obs.tcp.attempts[0]));
+	snprintf(x->obs.tcp.attempts[0].addr.text, 64, "/run/redis/redis.sock");
+	x->obs.tcp.attempts[0].connected = true;
+	s = render(x, RD_FMT_JSON);
+	j = parse_json(s);
+	assert_schema_valid(j, NULL);
+	assert_true(cJSON_IsNull(get(get(j, "config"), "port")));
+	cJSON_Delete(j);
+	free(s);
+	s = render(x, RD_FMT_TEXT);
+	assert_non_null(strstr(s, "target Unix socket /run/redis/redis.sock"));
+	free(s);
+	s = render(x, RD_FMT_PROMETHEUS);
+	assert_non_null(strstr(s, "redisdiag_up{target=\"/run/redis/redis.sock\"}"));
+	free(s);
+	free(x);
+}
+
 static void
 test_json_refused(void **state)
 {
@@ -814,11 +858,28 @@ test_nagios(void **state)
 	free(s);
 	free(x);
 
+	/* A warning finding is WARNING (exit 1 under --format nagios). */
 	x = fx_healthy_tls();
 	s = render(x, RD_FMT_NAGIOS);
-	assert_int_equal(strncmp(s, "REDIS OK - ", 11), 0);
+	assert_int_equal(strncmp(s, "REDIS WARNING - ", 16), 0);
+	assert_int_equal(report_nagios_state(&x->r), 1);
 	assert_non_null(strstr(s, "latency_p99=0.000300s;0.100000;;0"));
 	free(s);
+	/* --warning/--critical drive the perfdata fields and the state. */
+	x->r.findings.n = 0;
+	x->r.verdict = RD_V_OK;
+	assert_int_equal(report_nagios_state(&x->r), 0);
+	x->r.opts.warn.latency_us = 200;
+	x->r.opts.crit.latency_us = 250;
+	s = render(x, RD_FMT_NAGIOS);
+	assert_int_equal(strncmp(s, "REDIS CRITICAL - ", 17), 0);
+	assert_non_null(strstr(s, "latency_p99=0.000300s;0.000200;0.000250;0"));
+	assert_int_equal(report_nagios_state(&x->r), 2);
+	free(s);
+	x->r.opts.crit.latency_us = 400;
+	assert_int_equal(report_nagios_state(&x->r), 1);
+	x->r.opts.warn.latency_us = 300;	/* not above: OK */
+	assert_int_equal(report_nagios_state(&x->r), 0);
 	free(x);
 	x = fx_invalid();
 	s = render(x, RD_FMT_NAGIOS);
@@ -873,25 +934,28 @@ test_prometheus(void **state)
 	x->r.scenario = "a\"b\\c\nd";
 	add(x, "tcp.refused", RD_SEV_CRITICAL, "the same id again");
 	s = render(x, RD_FMT_PROMETHEUS);
-	assert_int_equal(count(s, "redisdiag_finding{id=\"tcp.refused\""), 1);
+	assert_int_equal(count(s, ",id=\"tcp.refused\""), 1);
 	assert_no_secret(s);
 	assert_prom_wellformed(s);
-	assert_non_null(strstr(s, "\nredisdiag_up 0\n"));
+	assert_non_null(strstr(s, "\nredisdiag_up{target=\"127.0.0.1:6379\"} 0\n"));
 	assert_non_null(strstr(s, "# TYPE redisdiag_up gauge\n"));
-	assert_non_null(strstr(s, "\nredisdiag_exit_code 2\n"));
-	assert_non_null(strstr(s, "redisdiag_finding{id=\"tcp.refused\",severity=\"critical\"} 1\n"));
-	assert_non_null(strstr(s, "redisdiag_step_duration_seconds{step=\"tcp\"} 0.001234\n"));
-	assert_null(strstr(s, "redisdiag_step_duration_seconds{step=\"ping\"}"));
+	assert_non_null(strstr(s, "\nredisdiag_exit_code{target=\"127.0.0.1:6379\"} 2\n"));
+	assert_non_null(strstr(s, "redisdiag_finding{target=\"127.0.0.1:6379\",id=\"tcp.refused\",severity=\"critical\"} 1\n"));
+	assert_non_null(strstr(s, "redisdiag_step_duration_seconds{target=\"127.0.0.1:6379\",step=\"tcp\"} 0.001234\n"));
+	assert_null(strstr(s, ",step=\"ping\"} 0"));
 	assert_non_null(strstr(s, "scenario=\"a\\\"b\\\\c\\nd\""));
 	free(s);
 	free(x);
 
 	x = fx_healthy_tls();
+	snprintf(x->obs.tls.not_after, sizeof(x->obs.tls.not_after),
+	    "2027-01-01T00:00:00Z");
 	s = render(x, RD_FMT_PROMETHEUS);
 	assert_prom_wellformed(s);
-	assert_non_null(strstr(s, "\nredisdiag_up 1\n"));
-	assert_non_null(strstr(s, "redisdiag_latency_seconds{stat=\"p99\"} 0.000300\n"));
-	assert_non_null(strstr(s, "redisdiag_tls_cert_days_left 29\n"));
+	assert_non_null(strstr(s, "\nredisdiag_up{target=\"127.0.0.1:6379\"} 1\n"));
+	assert_non_null(strstr(s, "redisdiag_latency_seconds{target=\"127.0.0.1:6379\",quantile=\"0.99\"} 0.000300\n"));
+	assert_null(strstr(s, "days_left"));		/* promtool: base unit seconds */
+	assert_non_null(strstr(s, "redisdiag_tls_cert_not_after_timestamp_seconds{target=\"127.0.0.1:6379\"} 1798761600\n"));
 	assert_null(strstr(s, "redisdiag_server_maxclients"));	/* unknown: absent */
 	free(s);
 	free(x);
@@ -899,7 +963,33 @@ test_prometheus(void **state)
 	x = fx_env();
 	s = render(x, RD_FMT_PROMETHEUS);
 	assert_prom_wellformed(s);
-	assert_null(strstr(s, "redisdiag_up"));		/* no probe, no up */
+	/* Always an up (SPEC section 15): env never probes, so 0. */
+	assert_non_null(strstr(s, "\nredisdiag_up{target=\"127.0.0.1:6379\"} 0\n"));
+	free(s);
+	free(x);
+
+	/* --label on every series; an invalid configuration is down too. */
+	x = fx_invalid();
+	x->r.opts.labels[0].key = "env";
+	x->r.opts.labels[0].value = "prod";
+	x->r.opts.nlabels = 1;
+	s = render(x, RD_FMT_PROMETHEUS);
+	assert_prom_wellformed(s);
+	assert_non_null(strstr(s, ",env=\"prod\"} 0\n"));
+	assert_non_null(strstr(s, "\nredisdiag_exit_code{"));
+	{
+		const char *l = s;
+		int samples = 0;
+
+		for (; *l != '\0'; l = strchr(l, '\n') + 1) {
+			if (*l != '#') {
+				samples++;
+				assert_non_null(strstr(l, "env=\"prod\""));
+				assert_true(strstr(l, "env=\"prod\"") < strchr(l, '\n'));
+			}
+		}
+		assert_true(samples > 0);
+	}
 	free(s);
 	free(x);
 }
@@ -912,8 +1002,17 @@ test_junit(void **state)
 
 	assert_no_secret(s);
 	assert_int_equal(strncmp(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39), 0);
-	assert_int_equal(count(s, "<testcase "), RD_CL__COUNT);
-	assert_int_equal(count(s, "</testcase>"), RD_CL__COUNT);
+	/* The checklist items and the latency step. */
+	assert_int_equal(count(s, "<testcase "), RD_CL__COUNT + 1);
+	assert_int_equal(count(s, "</testcase>"), RD_CL__COUNT + 1);
+	assert_non_null(strstr(s, " name=\"latency\""));
+	/* Jenkins' xunit schema: no skipped attribute on testsuites. */
+	{
+		const char *a = strstr(s, "<testsuites "), *b = strchr(a, '>');
+		const char *k = strstr(a, "skipped=");
+
+		assert_true(k == NULL || k > b);
+	}
 	assert_int_equal(count(s, "<failure "), 2);
 	assert_non_null(strstr(s, "<failure type=\"tcp.refused\""));
 	assert_non_null(strstr(s, "<failure type=\"config.localhost_in_container\""));
@@ -936,6 +1035,15 @@ test_junit(void **state)
 	s = render(x, RD_FMT_JUNIT);
 	assert_int_equal(count(s, "<failure "), 1);
 	assert_non_null(strstr(s, "<failure type=\"tls.insecure\""));
+	free(s);
+	free(x);
+
+	/* A configuration that cannot be used is an error, not a failure. */
+	x = fx_invalid();
+	s = render(x, RD_FMT_JUNIT);
+	assert_int_equal(count(s, "<failure "), 0);
+	assert_true(count(s, "<error ") >= 1);
+	assert_non_null(strstr(s, "<error type=\"config.invalid_url\""));
 	free(s);
 	free(x);
 }
@@ -1027,6 +1135,7 @@ main(void)
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_env_and_healthy),
+		cmocka_unit_test(test_unix_socket),
 		cmocka_unit_test(test_nagios),
 		cmocka_unit_test(test_prometheus),
 		cmocka_unit_test(test_junit),

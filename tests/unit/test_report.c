@@ -301,7 +301,7 @@ static const struct vcase {
 	{ "simulate refused", "simulate", s_refused, false, RD_V_UNREACHABLE, 2 },
 	{ "env resolves", "env", s_env, false, RD_V_OK, 0 },
 	{ "env with a warning", "env", s_env_warn, false, RD_V_WARN, 0 },
-	{ "env with a warning --strict", "env", s_env_warn, true, RD_V_WARN, 0 },
+	{ "env with a warning --strict", "env", s_env_warn, true, RD_V_WARN, 1 },
 	{ "env invalid", "env", s_invalid, false, RD_V_NO_ATTEMPT, 3 },
 	{ "explain NOAUTH", "explain", s_ex_noauth, false, RD_V_REJECTING, 1 },
 	{ "explain refused", "explain", s_ex_refused, false, RD_V_UNREACHABLE, 2 },
