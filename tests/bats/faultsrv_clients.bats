@@ -167,8 +167,13 @@ norm() {
 	#                        which side of the reset the client sees
 	#                        first (write vs read ECONNRESET; the alert
 	#                        or the reset)
+	#  client-cert-required:redis-py
+	#                        whether the alert reaches the first command or
+	#                        the second, which redis-py words differently
+	#                        ("host:port : (1, ..." and "host:port: (1, ...")
 	known=" maxclients:redis-py maxclients:hiredis plaintext-to-tls:ioredis
-	    client-cert-required:ioredis client-cert-required:ioredis5 "
+	    client-cert-required:ioredis client-cert-required:ioredis5
+	    client-cert-required:redis-py "
 	known=" $(echo $known) "
 	printf '%-22s' scenario >&3
 	for c in $clients; do printf ' %-10.10s' "$c" >&3; done
