@@ -63,6 +63,16 @@ static const struct rd_catalog_entry catalog[] = {
 	  "The\n"
 	  ".Fl \\-env-file\n"
 	  "cannot be read or parsed." },
+	{ "config.tls_file", RD_SEV_CRITICAL, NOATT, ST(CONFIG), CL(CERTIFICATE),
+	  "a --cacert, --cacertdir, --cert or --key file cannot be used",
+	  NULL,
+	  { "give the path of a readable PEM file (a directory for --cacertdir); a relative path is read from the current directory" },
+	  "A\n"
+	  ".Fl \\-cacert , \\-cacertdir , \\-cert\n"
+	  "or\n"
+	  ".Fl \\-key\n"
+	  "path does not exist, cannot be read, or is of the wrong type\n"
+	  "(a directory for a file, a file for a directory)." },
 	{ "config.candidate_works", RD_SEV_WARNING, NOATT, ST(CONFIG), 0,
 	  "another configuration in the environment reaches Redis; the resolved one does not",
 	  NULL,
@@ -148,6 +158,18 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Cm explain\n"
 	  "only: a client said it could not connect without saying why." },
 	/* tls */
+	{ "tls.file_unusable", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(CERTIFICATE),
+	  "a CA or client-certificate file could not be read or used",
+	  NULL,
+	  { "give a regular PEM file: a pipe or FIFO must be written whole before the deadline (--timeout)",
+	    "check that the certificate file holds a PEM certificate and the key file its matching private key" },
+	  "A\n"
+	  ".Fl \\-cacert , \\-cert\n"
+	  "or\n"
+	  ".Fl \\-key\n"
+	  "file could not be read before the deadline (a pipe whose writer\n"
+	  "is slow, a FIFO no one writes) or holds no usable PEM certificate\n"
+	  "or key; no handshake was made." },
 	{ "tls.plaintext_port", RD_SEV_CRITICAL, UNREACH, ST(TLS), CL(TLS_SCHEME) | CL(TLS_HANDSHAKE),
 	  "TLS was spoken to a plaintext port",
 	  NULL,
@@ -220,6 +242,23 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "Plaintext to a TLS port is closed without a reply: try rediss://.",
 	    "Otherwise check the server log (maxclients, timeout, client-output-buffer-limit) and idle timeouts of proxies." },
 	  "The server closed the connection without a reply." },
+	{ "proto.unexpected_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
+	  "PING was answered with something other than +PONG",
+	  NULL,
+	  { "check that the port belongs to a genuine Redis server: a proxy, a mock or another service answers PING differently (+pong, a bulk string, an array)" },
+	  "PING got a reply other than the status\n"
+	  ".Li +PONG\n"
+	  "(a lower-case\n"
+	  ".Li +pong ,\n"
+	  "a bulk string, another status, an array, an integer):\n"
+	  "not a Redis conversation." },
+	{ "proto.unsolicited_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
+	  "the server sent a reply nobody asked for",
+	  NULL,
+	  { "check that the port belongs to a genuine Redis server; a proxy or middlebox that injects or duplicates replies shifts every later reply by one" },
+	  "After the reply to a command, another reply arrived before the\n"
+	  "next command was sent; every later reply would answer the\n"
+	  "command before it." },
 	{ "proto.hostile_reply", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(PING),
 	  "a reply over redisdiag's size, depth or count limits",
 	  NULL,
@@ -322,6 +361,48 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "look for a connection leak (CLIENT LIST by addr/name); share one client or pool per process",
 	    "raise maxclients if the load is legitimate" },
 	  "Connected clients near maxclients." },
+	{ "server.idle_timeout", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server closes idle connections",
+	  NULL,
+	  { "behind a NAT, load balancer or cloud idle timer (Azure: about 10 minutes) enable TCP keepalive in the client as well, shorter than that timer" },
+	  "The server's\n"
+	  ".Li timeout\n"
+	  "(CONFIG GET) closes connections idle for that many seconds;\n"
+	  "the advice names each client's keepalive or ping option." },
+	{ "server.keyspace_events_off", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "keyspace notifications are off",
+	  NULL,
+	  { "an application that subscribes to __keyspace@*__ or __keyevent@*__ channels receives nothing: set notify-keyspace-events (e.g. Ex for expiry events) if it relies on them" },
+	  ".Li notify-keyspace-events\n"
+	  "is empty: an application relying on keyspace notifications\n"
+	  "silently receives none." },
+	{ "server.slowlog", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server logged slow commands",
+	  NULL,
+	  { "run SLOWLOG GET on the server to see which commands were slow; long KEYS, SMEMBERS, HGETALL or Lua scripts block every client" },
+	  "SLOWLOG holds entries; the evidence gives the slowest durations,\n"
+	  "never their arguments." },
+	{ "server.latency_events", RD_SEV_INFO, ADVICE, ST(INFO), 0,
+	  "the server recorded latency spikes",
+	  NULL,
+	  { "run LATENCY DOCTOR on the server; fork (persistence), expire-cycle and command events point at different causes" },
+	  ".Li LATENCY LATEST\n"
+	  "reports events (fork, command, expire-cycle) with their latest\n"
+	  "and largest latency." },
+	{ "server.fragmentation", RD_SEV_WARNING, ADVICE, ST(INFO), CL(MEMORY_HEADROOM),
+	  "server memory is fragmented",
+	  NULL,
+	  { "enable activedefrag (Redis 4+ with jemalloc) or restart the server in a maintenance window; a ratio below 1 means swapping" },
+	  ".Li mem_fragmentation_ratio\n"
+	  "above 1.5 with more than 64 MiB used." },
+	{ "conn.idle_reset", RD_SEV_WARNING, ADVICE, ST(TCP), 0,
+	  "a held connection was closed while idle",
+	  NULL,
+	  { "a client pool keeps connections idle the same way: PING them more often than the idle limit, or enable TCP keepalive for NAT and load-balancer timers" },
+	  "With\n"
+	  ".Cm watch Fl \\-hold ,\n"
+	  "the held connection was closed or reset while idle; the line\n"
+	  "gives the idle time at which it died." },
 	{ "tcp.socket_missing", RD_SEV_CRITICAL, UNREACH, ST(TCP), CL(TCP),
 	  "No Unix socket at the path",
 	  NULL,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "pipeline.h"
 #include "resolve.h"
@@ -30,6 +31,11 @@ cmd_check(const struct rd_cli *cli)
 		free(obs);
 		return RD_EXIT_NO_ATTEMPT;
 	}
+	/* The deadline starts now, before the environment is read: a
+	 * hundred thousand variables or a slow --env-file count against
+	 * --timeout like everything else. */
+	run.deadline_us = clock_now_us() + (cli->conn.timeout_us > 0 ?
+	    cli->conn.timeout_us : RD_DEFAULT_TIMEOUT_US);
 	resolve_process(&cli->conn, &cfg, vault);
 	resolve_warnings(&cfg, cli->ropts.quiet);
 	resolve_env_file_error(&cfg);

@@ -29,7 +29,7 @@ enum {
 	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
 	O_KEY, O_INSECURE, O_TIMEOUT, O_ENV_FILE, O_ALL_CANDIDATES, O_FORMAT,
 	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
-	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_LIST, O_SERVE, O_PORT, O_DELAY,
+	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_HOLD, O_LIST, O_SERVE, O_PORT, O_DELAY,
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
 	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
 	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES, O_TARGETS,
@@ -91,6 +91,7 @@ static const struct opt opts[] = {
 	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
 	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
 	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
+	{ "hold", O_HOLD, V_NONE, C_WATCH, 0, 0, NULL, "keep one connection open and PING it at the interval (idle resets)" },
 	{ "list", O_LIST, V_NONE, C_SIM, 0, 0, NULL, "list the scenarios" },
 	{ "serve", O_SERVE, V_NONE, C_SIM, 0, 0, NULL, "keep the fault server running and print its URL" },
 	{ "listen-port", O_PORT, V_INT, C_SIM, 1, 65535, "PORT", "with --serve: port to listen on" },
@@ -118,7 +119,7 @@ static const struct {
 	{ "check", RD_CMD_CHECK, C_CHECK, "[conn options] [report options]", "diagnose the resolved connection" },
 	{ "env", RD_CMD_ENV, C_ENV, "[conn options] [report options]", "resolved configuration and provenance; no network" },
 	{ "simulate", RD_CMD_SIMULATE, C_SIM, "SCENARIO [--serve] [report options] | --list", "run a check against a built-in fault server" },
-	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N]", "heartbeat, one JSON line per probe" },
+	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N] [--hold]", "heartbeat, one JSON line per probe" },
 	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
 	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
 	{ "serve", RD_CMD_SERVE, C_SERVE, "[--listen ADDR:PORT] [--targets FILE] [--max-concurrency N]", "Prometheus exporter: /probe?target=NAME, /metrics, /-/healthy" },
@@ -540,8 +541,14 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case 'p': cli->conn.port = (int)n; break;
 	case 'a': cli->conn.password = val; break;
 	case 'n': cli->conn.db = (int)n; break;
-	case '4': cli->conn.family = 4; break;
-	case '6': cli->conn.family = 6; break;
+	case '4': case '6':
+		/* -4 -6, -46, -6 -4: the later one would silently win. */
+		if (cli->conn.family != 0 && cli->conn.family != o->id - '0') {
+			cli_err("-4 and -6 exclude each other\n");
+			return -1;
+		}
+		cli->conn.family = o->id - '0';
+		break;
 	case O_USER: cli->conn.user = val; break;
 	case O_TLS: cli->conn.tls = true; break;
 	case O_SNI: cli->conn.sni = val; break;
@@ -569,6 +576,7 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_INTERVAL: cli->interval_us = us; break;
 	case O_FAIL_AFTER: cli->fail_after = (int)n; break;
 	case O_COUNT: cli->count = (int)n; break;
+	case O_HOLD: cli->hold = true; break;
 	case O_LIST: cli->list = true; break;
 	case O_SERVE: cli->serve = true; break;
 	case O_PORT: cli->serve_port = (int)n; break;
@@ -821,18 +829,6 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 	if ((cli->conn.cert == NULL) != (cli->conn.key == NULL)) {
 		cli_err("--cert and --key go together\n");
 		return -1;
-	}
-	if (cli->conn.family != 0) {
-		/* -4 -6 together: the later one would silently win. */
-		int n4 = 0, n6 = 0, k;
-		for (k = 1; k < argc; k++) {
-			n4 += strcmp(argv[k], "-4") == 0;
-			n6 += strcmp(argv[k], "-6") == 0;
-		}
-		if (n4 && n6) {
-			cli_err("-4 and -6 exclude each other\n");
-			return -1;
-		}
 	}
 	return 0;
 }

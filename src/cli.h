@@ -37,6 +37,7 @@ struct rd_cli {
 	int64_t	 interval_us;		/* default 30s */
 	int	 fail_after;		/* default 2 */
 	int	 count;			/* 0 = until interrupted */
+	bool	 hold;			/* watch --hold: one connection, PINGed */
 
 	/* simulate */
 	const char *scenario;

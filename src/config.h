@@ -76,7 +76,8 @@ enum rd_problem_kind {
 	RD_P_INVALID_PORT,		/* config.invalid_port */
 	RD_P_INVALID_VALUE,		/* another unusable value (REDIS_DB=x, REDIS_TLS=maybe) */
 	RD_P_CONFLICT,			/* config.conflict */
-	RD_P_ENV_FILE			/* --env-file unreadable or malformed */
+	RD_P_ENV_FILE,			/* --env-file unreadable or malformed */
+	RD_P_TLS_FILE			/* --cacert/--cacertdir/--cert/--key missing or unusable */
 };
 
 struct rd_problem {
@@ -150,6 +151,7 @@ struct rd_config {
 	struct rd_problem *problems;	size_t nproblems;
 	struct rd_query_key *query;	size_t nquery;
 	struct rd_candidate *cands;	size_t ncands;
+	size_t	 ncands_cut;		/* candidates beyond the list's bound, not kept */
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */

@@ -11,8 +11,10 @@ new_cand(struct ctx *x)
 {
 	struct rd_candidate *c;
 
-	if (x->c->ncands >= MAX_CANDS)
+	if (x->c->ncands >= MAX_CANDS) {
+		x->c->ncands_cut++;
 		return NULL;
+	}
 	if (cf_append((void **)&x->c->cands, &x->c->ncands, sizeof(*c)) == -1) {
 		x->oom = true;
 		return NULL;

@@ -17,7 +17,7 @@
 #include "url.h"
 
 #define MAX_LIST	64		/* shadowed, problems, query keys */
-#define MAX_CANDS	16
+#define MAX_CANDS	256		/* beyond: counted in ncands_cut, said in the report */
 
 enum var_id {
 	V_URL, V_HOST, V_PORT, V_PASSWORD, V_USERNAME, V_DB, V_TLS, V_SNI,

@@ -1,5 +1,14 @@
 /* dns.c — getaddrinfo on an abandonable worker thread, -4/-6 filtering,
- * IP literals without a lookup. */
+ * IP literals without a lookup.
+ *
+ * A lookup abandoned at the deadline keeps its thread (and the resolver's
+ * UDP socket) until getaddrinfo returns, which against a stalled resolver
+ * may be never.  `watch` probes again and again, so at most
+ * DNS_MAX_PENDING workers run at once: when they are all still busy, a
+ * new lookup waits for one of them until its own deadline and is then a
+ * timeout (the resolver is not answering), never a failure of our own
+ * making (no thread, no file descriptor left). */
+#include <signal.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -14,6 +23,16 @@
 #include "clock.h"
 #include "dns.h"
 #include "strutil.h"
+
+/* Workers running, abandoned ones included, and the cap on them. */
+#define DNS_MAX_PENDING	4
+static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pending_cv = PTHREAD_COND_INITIALIZER;
+static int pending;
+
+/* A wait on a condition variable is not interrupted by a signal: wait in
+ * slices this long, so a cancelled clock (SIGINT/SIGTERM) is seen. */
+#define DNS_SLICE_US	50000
 
 /* Shared by the caller and the worker; the last one to let go frees it. */
 struct dns_job {
@@ -99,7 +118,71 @@ worker(void *arg)
 	pthread_cond_signal(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 	job_release(j);
+
+	pthread_mutex_lock(&pending_mu);
+	pending--;
+	pthread_cond_broadcast(&pending_cv);
+	pthread_mutex_unlock(&pending_mu);
 	return NULL;
+}
+
+/* Absolute CLOCK_MONOTONIC time for a condition wait: the sooner of the
+ * deadline and one slice from now. */
+static void
+slice_until(int64_t deadline_us, struct timespec *ts)
+{
+	int64_t left = clock_left_us(deadline_us);
+
+	if (left > DNS_SLICE_US)
+		left = DNS_SLICE_US;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += left / 1000000;
+	ts->tv_nsec += (left % 1000000) * 1000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* Takes a worker slot, waiting for one until the deadline: true when
+ * taken.  *busy says how many earlier lookups were still running. */
+static bool
+take_slot(int64_t deadline_us, int *busy)
+{
+	struct timespec ts;
+	bool ok;
+
+	pthread_mutex_lock(&pending_mu);
+	*busy = pending;
+	while (pending >= DNS_MAX_PENDING && clock_left_us(deadline_us) > 0) {
+		slice_until(deadline_us, &ts);
+		pthread_cond_timedwait(&pending_cv, &pending_mu, &ts);
+	}
+	ok = pending < DNS_MAX_PENDING;
+	if (ok)
+		pending++;
+	pthread_mutex_unlock(&pending_mu);
+	return ok;
+}
+
+static void
+give_slot(void)
+{
+	pthread_mutex_lock(&pending_mu);
+	pending--;
+	pthread_cond_broadcast(&pending_cv);
+	pthread_mutex_unlock(&pending_mu);
+}
+
+int
+dns_pending(void)
+{
+	int n;
+
+	pthread_mutex_lock(&pending_mu);
+	n = pending;
+	pthread_mutex_unlock(&pending_mu);
+	return n;
 }
 
 /* Appends ai's address unless already there or filtered out. */
@@ -177,28 +260,18 @@ literal(const char *host, int port, int family, struct rd_dns_obs *obs,
 	return 0;
 }
 
-/* Waits for the worker until the deadline; returns true when it answered. */
+/* Waits for the worker until the deadline (or a cancelled clock);
+ * returns true when it answered. */
 static bool
 wait_job(struct dns_job *j, int64_t deadline_us)
 {
 	struct timespec ts;
 	bool done;
-	int64_t now_us = clock_now_us(), left = deadline_us - now_us;
 
-	/* The condition variable waits on CLOCK_MONOTONIC too. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (left < 0)
-		left = 0;
-	ts.tv_sec += left / 1000000;
-	ts.tv_nsec += (left % 1000000) * 1000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
 	pthread_mutex_lock(&j->mu);
-	while (!j->done) {
-		if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
-			break;
+	while (!j->done && clock_left_us(deadline_us) > 0) {
+		slice_until(deadline_us, &ts);
+		pthread_cond_timedwait(&j->cv, &j->mu, &ts);
 	}
 	done = j->done;
 	pthread_mutex_unlock(&j->mu);
@@ -215,6 +288,8 @@ dns_resolve(const char *host, int port, int family,
 	pthread_attr_t pa;
 	pthread_t tid;
 	struct addrinfo *ai;
+	sigset_t all, old;
+	int busy, rc;
 
 	memset(obs, 0, sizeof(*obs));
 	memset(res, 0, sizeof(*res));
@@ -224,9 +299,17 @@ dns_resolve(const char *host, int port, int family,
 	if (literal(host, port, family, obs, res))
 		return res->n > 0 ? 0 : -1;
 
+	if (!take_slot(deadline_us, &busy)) {
+		/* Every worker is still waiting for the resolver. */
+		obs->timed_out = true;
+		obs->stalled = busy;
+		return -1;
+	}
+	obs->stalled = busy;
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->host = strdup(host)) == NULL) {
 		free(j);
+		give_slot();
 		obs->gai_err = EAI_MEMORY;
 		return -1;
 	}
@@ -248,15 +331,21 @@ dns_resolve(const char *host, int port, int family,
 
 	pthread_attr_init(&pa);
 	pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&tid, &pa, worker, j) != 0) {
-		pthread_attr_destroy(&pa);
+	/* The worker never takes SIGINT/SIGTERM: the caller's waits must
+	 * see them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&tid, &pa, worker, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&pa);
+	if (rc != 0) {
 		j->refs = 1;
 		job_release(j);
+		give_slot();
 		obs->gai_err = EAI_SYSTEM;
 		obs->gai_errno = EAGAIN;
 		return -1;
 	}
-	pthread_attr_destroy(&pa);
 
 	if (!wait_job(j, deadline_us)) {
 		obs->timed_out = true;

@@ -34,6 +34,10 @@ int	dns_resolve(const char *host, int port, int family,
 	    const struct rd_resolver *resolver, int64_t deadline_us,
 	    struct rd_dns_obs *obs, struct dns_result *res);
 
+/* Lookups whose worker is still running (abandoned ones included); never
+ * more than a small cap. */
+int	dns_pending(void);
+
 /* "EAI_NONAME" for an EAI_* code, "EAI_?" when unknown. */
 const char *dns_eai_name(int);
 

@@ -17,10 +17,13 @@ struct rd_envvar {
 struct rd_envmap {
 	struct rd_envvar *v;
 	size_t	 n, cap;
+	size_t	*idx;		/* hash of names: index + 1 into v, 0 free */
+	size_t	 icap;		/* slots in idx, a power of two, > 2 * n */
 };
 
 /* Sets name=value with its origin, replacing an existing entry (a later
- * source overrides an earlier one).  Returns 0, or -1 on allocation failure. */
+ * source overrides an earlier one).  Constant time on average: a process
+ * may hold 100,000 variables.  Returns 0, or -1 on allocation failure. */
 int	envmap_set(struct rd_envmap *, const char *name, const char *value,
 	    const char *origin);
 

@@ -6,7 +6,7 @@
 
 #include "info.h"
 
-enum ikind { I_STR, I_I64, I_INT };
+enum ikind { I_STR, I_I64, I_INT, I_DBL };
 
 struct ikey {
 	const char	*key;
@@ -19,6 +19,7 @@ struct ikey {
 		  sizeof(((struct rd_server_obs *)0)->f) }
 #define L(k, f)	{ k, I_I64, offsetof(struct rd_server_obs, f), 0 }
 #define N(k, f)	{ k, I_INT, offsetof(struct rd_server_obs, f), 0 }
+#define D(k, f)	{ k, I_DBL, offsetof(struct rd_server_obs, f), 0 }
 
 static const struct ikey keys[] = {
 	S("redis_version", version),
@@ -42,6 +43,7 @@ static const struct ikey keys[] = {
 	S("cluster_state", cluster_state),
 	L("uptime_in_seconds", uptime_s),
 	S("os", os),
+	D("mem_fragmentation_ratio", mem_fragmentation_ratio),
 };
 
 void
@@ -56,6 +58,38 @@ info_init(struct rd_server_obs *s)
 	s->hit_rate = -1;
 	s->rejected_connections = s->evicted_keys = -1;
 	s->uptime_s = -1;
+	s->mem_fragmentation_ratio = -1;
+	s->cfg_timeout_s = s->cfg_tcp_keepalive_s = -1;
+	s->slowlog_len = -1;
+}
+
+/* A non-negative decimal like "1.23" (at most 6 decimals); -1 when not. */
+static double
+parse_dbl(const char *v, size_t n)
+{
+	double x = 0, scale = 1;
+	bool dot = false;
+	size_t i, digits = 0;
+
+	if (n == 0 || n > 24)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		if (dot) {
+			if (scale < 1e-6)
+				continue;
+			scale /= 10;
+			x += (v[i] - '0') * scale;
+		} else
+			x = x * 10 + (v[i] - '0');
+		digits++;
+	}
+	return digits > 0 ? x : -1;
 }
 
 /* A non-negative decimal integer, whole value; -1 when it is not one. */
@@ -103,6 +137,13 @@ set_field(struct rd_server_obs *s, const struct ikey *k, const char *v,
 			memcpy(base, &xi, sizeof(xi));
 		}
 		break;
+	case I_DBL: {
+		double d = parse_dbl(v, n);
+
+		if (d >= 0)
+			memcpy(base, &d, sizeof(d));
+		break;
+	}
 	}
 	if (k->off == offsetof(struct rd_server_obs, maxclients) &&
 	    s->maxclients >= 0)

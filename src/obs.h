@@ -55,6 +55,7 @@ struct rd_dns_obs {
 	int	 gai_err;		/* 0 or the EAI_* code */
 	int	 gai_errno;		/* errno when gai_err == EAI_SYSTEM */
 	bool	 timed_out;		/* abandoned at the deadline */
+	int	 stalled;		/* earlier lookups still unanswered when this one began */
 	int	 family_wanted;		/* 0, 4, 6 */
 	int	 naddr;
 	struct rd_addr addrs[RD_MAX_ADDRS];
@@ -91,6 +92,7 @@ struct rd_tls_obs {
 	bool	 peer_closed;		/* EOF during the handshake */
 	bool	 peer_reset;
 	bool	 not_tls;		/* the peer answered with bytes that are not TLS */
+	bool	 peer_tls_record;	/* its first bytes are a TLS record header (0x14..0x18, 0x03) */
 	char	 peer_first_bytes[48];	/* printable rendering of what it sent */
 	char	 version[16];		/* "TLSv1.3" */
 	char	 cipher[64];
@@ -116,6 +118,8 @@ struct rd_tls_obs {
 	bool	 self_signed;
 	bool	 client_cert_sent;
 	bool	 cert_requested;	/* the server sent a CertificateRequest */
+	char	 file_error[200];	/* "--cacert PATH: why": a TLS file we could not use */
+	bool	 file_timed_out;	/* ...because it was not readable before the deadline */
 };
 
 /* The mismatch cross-try (SPEC section 5): after plaintext was dropped
@@ -156,6 +160,9 @@ struct rd_reply_obs {
 	char	 class_id[48];		/* the finding id the error names (rules_classify_reply), "" none */
 };
 
+#define RD_MAX_SLOW		5
+#define RD_MAX_LAT_EVENTS	8
+
 /* Parsed INFO; -1 / "" where the server did not say. */
 struct rd_server_obs {
 	bool	 info_ok;		/* INFO answered */
@@ -178,6 +185,25 @@ struct rd_server_obs {
 	char	 cluster_state[16];	/* from CLUSTER INFO when mode is cluster */
 	int64_t	 uptime_s;
 	char	 os[64];
+	double	 mem_fragmentation_ratio;	/* -1 unknown */
+
+	/* Health depth: each read where allowed; NOPERM or a disabled
+	 * command leaves it unknown (-1, "") and sets its *_denied. */
+	int64_t	 cfg_timeout_s;		/* CONFIG GET timeout: idle clients closed after */
+	int64_t	 cfg_tcp_keepalive_s;	/* CONFIG GET tcp-keepalive */
+	bool	 config_denied;
+	bool	 notify_known;
+	char	 notify_keyspace_events[32];	/* CONFIG GET notify-keyspace-events */
+	int64_t	 slowlog_len;		/* SLOWLOG LEN */
+	int	 nslow;
+	int64_t	 slowlog_top_us[RD_MAX_SLOW];	/* SLOWLOG GET: durations only, never arguments */
+	bool	 slowlog_denied;
+	int	 nlatency_events;
+	struct {
+		char	 event[32];
+		int64_t	 latest_ms, max_ms;
+	} latency_events[RD_MAX_LAT_EVENTS];	/* LATENCY LATEST */
+	bool	 latency_denied;
 };
 
 #define RD_MAX_SAMPLES	1000
@@ -226,6 +252,13 @@ struct rd_obs {
 
 	struct rd_server_obs server;
 	struct rd_latency_obs latency;
+
+	/* A reply that came after the one asked for, before the next
+	 * command (+PONG then +EXTRA in one write): every later reply would
+	 * belong to the command before it, so the conversation stopped. */
+	bool	 unsolicited_seen;
+	char	 unsolicited_after[16];	/* the command it followed: "PING" */
+	struct rd_reply_obs unsolicited;
 
 	bool	 auth_sent;		/* AUTH was sent (a password was configured) */
 	int64_t	 total_us;

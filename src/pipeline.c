@@ -47,6 +47,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 		po.latency_samples = run->latency_samples;
 		po.resolver = run->resolver;
 		po.vault = vault;
+		po.hold = run->hold;
 		probe_run(cfg, &po, obs);
 		r->obs = obs;
 	}
@@ -65,8 +66,20 @@ struct cand_job {
 	const struct rd_report_opts *ro;
 	struct rd_run_opts run;
 	const struct rd_vault *vault;
-	pthread_t	 th;
-	bool		 started;
+	bool		 started;	/* probed */
+};
+
+/* --all-candidates probes at most this many candidates at once. */
+#define CAND_WORKERS	8
+
+/* The candidates' work queue: CAND_WORKERS threads take the next job
+ * until none is left; a job whose turn comes after the deadline is not
+ * probed (and says so). */
+struct cand_pool {
+	struct cand_job	*jobs;
+	size_t		 n, next;
+	int64_t		 deadline_us;
+	pthread_mutex_t	 mu;
 };
 
 static void
@@ -107,13 +120,24 @@ cand_config(const struct rd_config *base, const struct rd_candidate *c,
 }
 
 static void *
-cand_main(void *arg)
+cand_worker(void *arg)
 {
-	struct cand_job *j = arg;
+	struct cand_pool *pl = arg;
+	struct cand_job *j;
 
-	j->r.command = "check";
-	probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs, &j->r);
-	return NULL;
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		j = pl->next < pl->n ? &pl->jobs[pl->next++] : NULL;
+		pthread_mutex_unlock(&pl->mu);
+		if (j == NULL)
+			return NULL;
+		if (clock_left_us(pl->deadline_us) == 0)
+			continue;
+		j->r.command = "check";
+		probe_and_judge(&j->cfg, j->vault, &j->run, j->ro, &j->obs,
+		    &j->r);
+		j->started = true;
+	}
 }
 
 /* "env:REDIS_HOST" → "REDIS_HOST"; the variable to unset, or NULL when the
@@ -194,7 +218,9 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
     struct rd_obs *obs, struct rd_report *r)
 {
 	struct cand_job *jobs = NULL;
-	size_t i, n = 0;
+	struct cand_pool pool;
+	pthread_t th[CAND_WORKERS];
+	size_t i, n = 0, nth = 0;
 
 	for (i = 0; i < cfg->ncands; i++)
 		if (cfg->cands[i].valid && !cfg->cands[i].winner)
@@ -216,19 +242,28 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 		j->ro = ro;
 		j->run = *run;
 		j->vault = vault;
-		j->started = pthread_create(&j->th, NULL, cand_main, j) == 0;
 	}
 	r->ncands = n;
+	pool.jobs = jobs;
+	pool.n = n;
+	pool.next = 0;
+	pool.deadline_us = run->deadline_us;
+	pthread_mutex_init(&pool.mu, NULL);
+	while (nth < CAND_WORKERS && nth < n &&
+	    pthread_create(&th[nth], NULL, cand_worker, &pool) == 0)
+		nth++;
 
 	probe_and_judge(cfg, vault, run, ro, obs, r);
 
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&pool.mu);
 	for (i = 0; i < n; i++) {
 		struct cand_job *j = &jobs[i];
 		struct rd_cand_result *c = &r->cands[i];
 
 		c->cand = j->cand;
 		if (j->started) {
-			pthread_join(j->th, NULL);
 			c->verdict = j->r.verdict;
 			c->exit_code = j->r.exit_code;
 			snprintf(c->summary, sizeof(c->summary), "%s",
@@ -236,8 +271,9 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 		} else {
 			c->verdict = RD_V_NO_ATTEMPT;
 			c->exit_code = RD_EXIT_NO_ATTEMPT;
-			snprintf(c->summary, sizeof(c->summary),
-			    "not probed: could not start a thread");
+			snprintf(c->summary, sizeof(c->summary), nth == 0 ?
+			    "not probed: could not start a thread" :
+			    "not probed: the deadline passed before its turn");
 		}
 		report_free(&j->r);
 	}

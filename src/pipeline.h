@@ -24,6 +24,7 @@ struct rd_run_opts {
 	const struct rd_resolver *resolver;	/* NULL: the system resolver */
 	bool	 all_candidates;	/* probe every valid candidate too */
 	bool	 no_network;		/* env: the configuration's findings only */
+	struct rd_hold *hold;		/* watch --hold: keeps the connection (hold.h) */
 };
 
 /* Diagnoses cfg and fills r: probes it (unless cfg is invalid or

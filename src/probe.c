@@ -256,6 +256,14 @@ probe_run(const struct rd_config *cfg, const struct rd_probe_opts *po,
 		goto out;
 	}
 	converse(&p);
+	/* watch --hold: a conversation that ended well keeps its
+	 * connection; the hold owns it (and the reader) from here. */
+	if (po->hold != NULL && !p.dead && p.c.fd != -1 && obs->ping.pong &&
+	    !obs->unsolicited_seen && !obs->cross.attempted &&
+	    obs->steps[RD_STEP_PING].status == RD_ST_OK) {
+		hold_adopt(po->hold, &p.c, p.rr);
+		p.rr = NULL;
+	}
 out:
 	pr_door_tls(&p, &obs->tls);
 	resp_reader_free(p.rr);

@@ -25,6 +25,8 @@ struct rd_resolver {
 	void	*ctx;
 };
 
+struct rd_hold;
+
 struct rd_probe_opts {
 	int64_t	 deadline_us;		/* absolute, clock_now_us() based */
 	int	 latency_samples;	/* PINGs for the latency step (default 10) */
@@ -32,6 +34,8 @@ struct rd_probe_opts {
 	bool	 no_cross_try;		/* skip the plaintext/TLS cross-try */
 	const struct rd_vault *vault;	/* the run's secrets: AUTH reveals cfg->secret,
 					   and every server byte is masked of all */
+	struct rd_hold *hold;		/* non-NULL: a conversation that ended well
+					   leaves its connection here (hold.h) */
 };
 
 /* Runs every step it can for cfg and fills *obs (zeroed first).  Never

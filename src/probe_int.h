@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "dns.h"
+#include "hold.h"
 #include "hello.h"
 #include "info.h"
 #include "probe.h"
@@ -59,6 +60,10 @@ void	pr_door(const struct probe *p, const void *raw, size_t len, char *out,
     size_t outsz);
 
 void	pr_door_server(const struct probe *p, struct rd_server_obs *sv);
+
+/* CONFIG GET timeout, tcp-keepalive, notify-keyspace-events, SLOWLOG and
+ * LATENCY LATEST into p->obs->server, each where the server allows it. */
+void	pr_health(struct probe *p);
 
 void	pr_door_tls(const struct probe *p, struct rd_tls_obs *t);
 

@@ -32,9 +32,11 @@ pr_record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r)
 		ro->kind = RD_R_NIL;
 		return;
 	}
-	/* Raw first: what the reply is. */
-	ro->pong = ro->kind != RD_R_ERROR && r->len == 4 &&
-	    strncasecmp(r->str, "PONG", 4) == 0;
+	/* Raw first: what the reply is.  PONG is the status +PONG exactly,
+	 * what every Redis and compatible server sends; "+pong", a bulk
+	 * "PONG" or anything else is proto.unexpected_reply. */
+	ro->pong = ro->kind == RD_R_STATUS && r->len == 4 &&
+	    memcmp(r->str, "PONG", 4) == 0;
 	ro->ok = ro->kind == RD_R_STATUS && r->len == 2 &&
 	    memcmp(r->str, "OK", 2) == 0;
 	if (ro->kind == RD_R_ERROR) {
@@ -110,11 +112,44 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 	}
 }
 
+/* After the reply to cmd: anything more already here was not asked for
+ * (one command is in flight at a time).  Looks at what the reader holds
+ * and, without waiting, at the socket.  Records the first such reply and
+ * ends the conversation. */
+static void
+unsolicited(struct probe *p, const char *cmd)
+{
+	struct rd_obs *o = p->obs;
+	redisReply *rep = NULL;
+	char buf[READ_CHUNK];
+	ssize_t n;
+
+	if (o->unsolicited_seen)
+		return;
+	if (resp_get(p->rr, &rep) != 1 && !resp_pending(p->rr)) {
+		n = conn_read(&p->c, buf, sizeof(buf), 0);
+		if (n <= 0)
+			return;
+		resp_feed(p->rr, buf, (size_t)n);
+		if (resp_get(p->rr, &rep) != 1)
+			rep = NULL;
+	}
+	o->unsolicited_seen = true;
+	rd_scopy(o->unsolicited_after, sizeof(o->unsolicited_after), cmd);
+	if (rep != NULL) {
+		pr_record_reply(p, &o->unsolicited, rep);
+		freeReplyObject(rep);
+	} else
+		pr_door_first(p, &o->unsolicited);
+	p->dead = true;
+}
+
 /* Sends a command and reads its reply into ro. */
 redisReply *
 pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro)
 {
 	char *cmd = NULL;
+	redisReply *rep;
 	long len;
 	int wr;
 
@@ -137,7 +172,10 @@ pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro
 		return read_reply(p, ro, clock_now_us());
 	}
 	ro->sent = true;
-	return read_reply(p, ro, p->deadline);
+	rep = read_reply(p, ro, p->deadline);
+	if (rep != NULL)
+		unsolicited(p, argv[0]);
+	return rep;
 }
 
 /* The error object for a command that got no usable reply. */
@@ -224,7 +262,13 @@ pr_step_end(struct probe *p, enum rd_step_id id, struct rd_reply_obs *ro,
 {
 	struct rd_step *s = &p->obs->steps[id];
 
-	if (!ok && ro->kind != RD_R_NONE)
+	if (ok && p->obs->unsolicited_seen) {
+		ok = false;
+		pr_set_err(s, "unsolicited", 0, "", "after the reply to %s "
+		    "came another, unasked: %s", cmd,
+		    p->obs->unsolicited.text[0] ? p->obs->unsolicited.text :
+		    p->obs->unsolicited.first_bytes);
+	} else if (!ok && ro->kind != RD_R_NONE)
 		pr_server_error(s, ro, cmd);
 	else if (!ok)
 		pr_reply_fail(p, s, ro, cmd);

@@ -81,8 +81,7 @@ pr_step_ping(struct probe *p)
 
 	rep = pr_command(p, 1, argv, ro);
 	pr_adopt_greeting(p, ro);
-	ok = rep != NULL && ro->kind == RD_R_STATUS &&
-	    strcmp(rep->str, "PONG") == 0;
+	ok = rep != NULL && ro->pong;
 	if (ok)
 		rd_scopy(s->detail, sizeof(s->detail), "PONG");
 	return pr_step_end(p, RD_STEP_PING, ro, rep, ok, "PING", t0);
@@ -138,6 +137,8 @@ pr_step_info(struct probe *p)
 			st = RD_ST_FAIL;
 		}
 	}
+	if (st != RD_ST_FAIL && !p->dead)
+		pr_health(p);		/* probe_health.c */
 	pr_step_done(p, RD_STEP_INFO, st, t0);
 }
 
@@ -186,8 +187,7 @@ pr_step_latency(struct probe *p)
 
 		memset(&ro, 0, sizeof(ro));
 		rep = pr_command(p, 1, argv, &ro);
-		pong = rep != NULL && ro.kind == RD_R_STATUS &&
-		    strcmp(rep->str, "PONG") == 0;
+		pong = rep != NULL && ro.pong && !p->obs->unsolicited_seen;
 		if (rep != NULL)
 			freeReplyObject(rep);
 		if (!pong) {

@@ -5,10 +5,11 @@
 #include "probe_int.h"
 
 static void
-tls_opts_of(const struct rd_config *cfg, struct tls_opts *o, char *name,
-    size_t namesz)
+tls_opts_of(const struct rd_config *cfg, int64_t deadline, struct tls_opts *o,
+    char *name, size_t namesz)
 {
 	memset(o, 0, sizeof(*o));
+	o->files_deadline_us = deadline;
 	o->sni = cfg->sni;
 	if (cfg->sni_explicit && cfg->sni != NULL && cfg->sni[0] != '\0')
 		rd_scopy(name, namesz, cfg->sni);
@@ -65,7 +66,7 @@ pr_cross_tls(struct probe *p)
 	}
 	memset(&t, 0, sizeof(t));
 	memset(&err, 0, sizeof(err));
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
+	tls_opts_of(p->cfg, p->deadline, &o, name, sizeof(name));
 	o.verify = false;	/* the proof needs a handshake, not trust */
 	o.need_trust = false;
 	o.cert = o.key = NULL;
@@ -96,7 +97,7 @@ pr_cross_sni(struct probe *p)
 
 	if (dt == NULL || clock_left_us(p->deadline) == 0)
 		return;
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
+	tls_opts_of(p->cfg, p->deadline, &o, name, sizeof(name));
 	if (o.name_is_ip)
 		return;		/* no name to send */
 	x->attempted = x->tried_sni = true;
@@ -434,7 +435,7 @@ pr_step_tls(struct probe *p)
 
 	memset(&sd, 0, sizeof(sd));
 	sd.fd = -1;
-	tls_opts_of(p->cfg, &o, name, sizeof(name));
+	tls_opts_of(p->cfg, p->deadline, &o, name, sizeof(name));
 	if (tls_begin(&p->c, &o, t, &s->err) == -1) {
 		pr_step_done(p, RD_STEP_TLS, RD_ST_FAIL, t0);
 		return -1;

@@ -8,11 +8,38 @@
  * so that json, text, nagios, prometheus and junit never disagree.  A
  * finding's step and checklist items are its catalog row's (catalog.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "render_int.h"
 #include "report.h"
+#include "strutil.h"
+
+int
+render_clean(FILE *out, int (*fn)(const void *arg, FILE *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return fn(arg, out);
+	rc = fn(arg, m);
+	if (fclose(m) == EOF)
+		rc = -1;
+	if (rc == 0 && buf != NULL)
+		rc = rd_fput_clean(out, buf, len, false);
+	free(buf);
+	return rc;
+}
+
+/* The report renderers that write text, as render_clean() calls them. */
+static int c_text(const void *r, FILE *f) { return render_text(r, f); }
+static int c_nagios(const void *r, FILE *f) { return render_nagios(r, f); }
+static int c_prom(const void *r, FILE *f) { return render_prometheus(r, f); }
+static int c_junit(const void *r, FILE *f) { return render_junit(r, f); }
 
 int
 report_render(const struct rd_report *r, FILE *out)
@@ -23,11 +50,11 @@ report_render(const struct rd_report *r, FILE *out)
 	if (r->opts.quiet)
 		return 0;
 	switch (r->opts.format) {
-	case RD_FMT_TEXT:	rc = render_text(r, out); break;
+	case RD_FMT_TEXT:	rc = render_clean(out, c_text, r); break;
 	case RD_FMT_NDJSON:	rc = render_ndjson(r, out); break;
-	case RD_FMT_NAGIOS:	rc = render_nagios(r, out); break;
-	case RD_FMT_PROMETHEUS:	rc = render_prometheus(r, out); break;
-	case RD_FMT_JUNIT:	rc = render_junit(r, out); break;
+	case RD_FMT_NAGIOS:	rc = render_clean(out, c_nagios, r); break;
+	case RD_FMT_PROMETHEUS:	rc = render_clean(out, c_prom, r); break;
+	case RD_FMT_JUNIT:	rc = render_clean(out, c_junit, r); break;
 	case RD_FMT_JSON:
 	default:		rc = render_json(r, out, true); break;
 	}
@@ -45,6 +72,7 @@ render_problem_kind(enum rd_problem_kind k)
 	case RD_P_INVALID_VALUE: return "invalid_value";
 	case RD_P_CONFLICT:	return "conflict";
 	case RD_P_ENV_FILE:	return "env_file";
+	case RD_P_TLS_FILE:	return "tls_file";
 	}
 	return "invalid";
 }

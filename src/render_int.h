@@ -23,4 +23,11 @@ void	json_known(struct cJSON *, const char *k, int64_t v);
  * or -1 when o is NULL or a write failed. */
 int	json_emit(struct cJSON *o, FILE *out, bool pretty);
 
+/* Runs fn(arg, memory) and writes what it printed to out through the one
+ * sanitizer (rd_fput_clean, text mode): how every renderer that writes
+ * text it did not all write itself reaches its reader.  Returns fn's
+ * status, or -1 on a write error. */
+int	render_clean(FILE *out, int (*fn)(const void *arg, FILE *),
+	    const void *arg);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "render_int.h"
 #include "report.h"
+#include "strutil.h"
 #include "version.h"
 
 /* Small adders: NULL or "" strings, negative "unknown" numbers → null. */
@@ -137,6 +138,7 @@ json_config(const struct rd_config *cfg)
 	a = cJSON_AddArrayToObject(o, "candidates");
 	for (i = 0; i < cfg->ncands; i++)
 		cJSON_AddItemToArray(a, json_candidate(&cfg->cands[i]));
+	add_num(o, "candidates_cut", (double)cfg->ncands_cut);
 
 	/* Added keys (SPEC: add freely). */
 	a = cJSON_AddArrayToObject(o, "problems");
@@ -284,6 +286,7 @@ json_dns(const struct rd_obs *obs)
 	else
 		cJSON_AddNullToObject(o, "gai_errno");
 	add_bool(o, "timed_out", d->timed_out);
+	add_num(o, "stalled_lookups", d->stalled);
 	return o;
 }
 
@@ -414,6 +417,47 @@ add_status_str(cJSON *o, const char *k, const char *v)
 	json_str(o, k, v);
 }
 
+/* The health depth (probe_health.c): each part null where it is unknown
+ * (refused or not asked). */
+static void
+json_health(cJSON *o, const struct rd_server_obs *s)
+{
+	cJSON *x, *a, *e;
+	int i;
+
+	if (s->mem_fragmentation_ratio < 0)
+		cJSON_AddNullToObject(o, "mem_fragmentation_ratio");
+	else
+		add_num(o, "mem_fragmentation_ratio", s->mem_fragmentation_ratio);
+	x = cJSON_AddObjectToObject(o, "config");
+	add_bool(x, "denied", s->config_denied);
+	json_known(x, "timeout_s", s->cfg_timeout_s);
+	json_known(x, "tcp_keepalive_s", s->cfg_tcp_keepalive_s);
+	if (s->notify_known)
+		cJSON_AddStringToObject(x, "notify_keyspace_events",
+		    s->notify_keyspace_events);
+	else
+		cJSON_AddNullToObject(x, "notify_keyspace_events");
+	x = cJSON_AddObjectToObject(o, "slowlog");
+	add_bool(x, "denied", s->slowlog_denied);
+	json_known(x, "len", s->slowlog_len);
+	a = cJSON_AddArrayToObject(x, "slowest_us");
+	for (i = 0; a != NULL && i < s->nslow && i < RD_MAX_SLOW; i++)
+		cJSON_AddItemToArray(a,
+		    cJSON_CreateNumber((double)s->slowlog_top_us[i]));
+	x = cJSON_AddObjectToObject(o, "latency_latest");
+	add_bool(x, "denied", s->latency_denied);
+	a = cJSON_AddArrayToObject(x, "events");
+	for (i = 0; a != NULL && i < s->nlatency_events &&
+	    i < RD_MAX_LAT_EVENTS; i++) {
+		e = cJSON_CreateObject();
+		json_str(e, "event", s->latency_events[i].event);
+		add_num(e, "latest_ms", (double)s->latency_events[i].latest_ms);
+		add_num(e, "max_ms", (double)s->latency_events[i].max_ms);
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
 static cJSON *
 json_server(const struct rd_obs *obs)
 {
@@ -439,6 +483,7 @@ json_server(const struct rd_obs *obs)
 
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			cJSON_AddNullToObject(o, keys[i]);
+		json_health(o, s);
 		return o;
 	}
 	json_str(o, "version", s->version);
@@ -472,6 +517,7 @@ json_server(const struct rd_obs *obs)
 	json_str(o, "cluster_state", s->cluster_state);
 	json_known(o, "uptime_s", s->uptime_s);
 	json_str(o, "os", s->os);
+	json_health(o, s);
 	return o;
 }
 
@@ -616,7 +662,10 @@ json_emit(cJSON *o, FILE *out, bool pretty)
 	cJSON_Delete(o);
 	if (s == NULL)
 		return -1;
-	rc = fputs(s, out) == EOF || fputc('\n', out) == EOF ? -1 : 0;
+	/* Keys and values may hold bytes someone else wrote (a variable's
+	 * name, a log line): the sanitizer makes the document UTF-8. */
+	rc = rd_fput_clean(out, s, strlen(s), true) == -1 ||
+	    fputc('\n', out) == EOF ? -1 : 0;
 	cJSON_free(s);
 	return rc;
 }

@@ -425,24 +425,49 @@ render_fleet_prometheus(const struct rd_target_result *res, size_t n,
 	return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
+/* What render_clean() calls for the fleet's text formats. */
+struct fleet_args {
+	const struct rd_target_result *res;
+	size_t	 n;
+	int64_t	 wall_us;
+};
+
+static int
+c_fleet_text(const void *arg, FILE *out)
+{
+	const struct fleet_args *a = arg;
+
+	return render_fleet_text(a->res, a->n, a->wall_us, out);
+}
+
+static int
+c_fleet_prom(const void *arg, FILE *out)
+{
+	const struct fleet_args *a = arg;
+
+	return render_fleet_prometheus(a->res, a->n, out);
+}
+
 int
 targets_render(const struct rd_target_result *res, size_t n,
     const char *path, int64_t wall_us, const struct rd_report_opts *ro,
     FILE *out)
 {
+	struct fleet_args a = { res, n, wall_us };
 	int rc;
 
 	if (ro->quiet)
 		return 0;
+	/* Text and Prometheus through the one sanitizer, as for one report. */
 	switch (ro->format) {
 	case RD_FMT_TEXT:
-		rc = render_fleet_text(res, n, wall_us, out);
+		rc = render_clean(out, c_fleet_text, &a);
 		break;
 	case RD_FMT_NDJSON:
 		rc = render_fleet_ndjson(res, n, out);
 		break;
 	case RD_FMT_PROMETHEUS:
-		rc = render_fleet_prometheus(res, n, out);
+		rc = render_clean(out, c_fleet_prom, &a);
 		break;
 	default:
 		rc = render_fleet_json(res, n, path, wall_us, out);

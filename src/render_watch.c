@@ -85,6 +85,38 @@ render_watch_event(const struct rd_watch_event *ev, FILE *out)
 }
 
 int
+render_hold_line(const struct rd_hold_line *h, FILE *out)
+{
+	cJSON *o, *f, *a;
+	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(o, "type", "hold");
+	json_str(o, "ts", h->ts);
+	cJSON_AddNumberToObject(o, "seq", (double)h->seq);
+	json_str(o, "event", h->event);
+	json_str(o, "target", h->target);
+	cJSON_AddNumberToObject(o, "connection", (double)h->connection);
+	json_known(o, "age_ms", h->age_us >= 0 ? h->age_us / 1000 : -1);
+	json_known(o, "idle_ms", h->idle_us >= 0 ? h->idle_us / 1000 : -1);
+	json_known(o, "rtt_us", h->rtt_us);
+	if (h->finding != NULL) {
+		f = cJSON_AddObjectToObject(o, "finding");
+		json_str(f, "id", h->finding->id);
+		json_str(f, "severity", rd_severity_names[h->finding->sev]);
+		json_str(f, "title", h->finding->title);
+		json_str(f, "evidence", h->finding->evidence);
+		a = cJSON_AddArrayToObject(f, "remediation");
+		for (i = 0; a != NULL && i < (size_t)h->finding->nremedy; i++)
+			cJSON_AddItemToArray(a,
+			    cJSON_CreateString(h->finding->remediation[i]));
+	} else
+		cJSON_AddNullToObject(o, "finding");
+	return emit(o, out);
+}
+
+int
 render_watch_summary(const struct rd_watch_summary *s, FILE *out)
 {
 	cJSON *o;
@@ -103,5 +135,7 @@ render_watch_summary(const struct rd_watch_summary *s, FILE *out)
 	json_known(o, "max_us", s->max_us);
 	json_str(o, "state", s->state);
 	cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
+	cJSON_AddNumberToObject(o, "reconnects", (double)s->reconnects);
+	cJSON_AddNumberToObject(o, "idle_resets", (double)s->idle_resets);
 	return emit(o, out);
 }

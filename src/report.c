@@ -140,8 +140,9 @@ sumf(struct rd_report *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	r->summary[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(r->summary, sizeof(r->summary), fmt, ap);
+	rd_vappendf(r->summary, sizeof(r->summary), fmt, ap);
 	va_end(ap);
 }
 
@@ -231,7 +232,8 @@ got_pong(const struct rd_obs *o)
 {
 	/* Classified from the raw reply at the probe's door: the masked
 	 * text may read "****" when the password is "PONG". */
-	return o != NULL && o->ping.pong;
+	/* After an unasked reply the replies are shifted: no PONG counts. */
+	return o != NULL && o->ping.pong && !o->unsolicited_seen;
 }
 
 /* A reply slot holding an error the server wrote. */

@@ -256,7 +256,22 @@ struct rd_watch_event {
 	const struct rd_report *r;
 };
 
+/* watch --hold: one line per PING on the held connection and one when it
+ * died; finding is conn.idle_reset (or NULL). */
+struct rd_hold_line {
+	char	 ts[40];
+	int64_t	 seq;			/* the probe count it belongs to */
+	const char *event;		/* "pong", "reply", "reset", "timeout" */
+	int64_t	 connection;		/* 1 for the first, +1 per reconnect */
+	int64_t	 age_us, idle_us, rtt_us;	/* -1 unknown */
+	const char *target;
+	const struct rd_finding *finding;
+};
+
+int	render_hold_line(const struct rd_hold_line *, FILE *);
+
 struct rd_watch_summary {
+	int64_t	 reconnects, idle_resets;	/* watch --hold; 0 otherwise */
 	int64_t	 probes, failures;
 	double	 availability;		/* 0..1 */
 	int64_t	 min_us, p50_us, p99_us, max_us;	/* over successful probes */

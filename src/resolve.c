@@ -4,7 +4,10 @@
  * copies environ into an envmap, overlays --env-file (file values win, with
  * origin "env-file:PATH:LINE"), detects the container under
  * $REDISDIAG_SYSROOT (default "/"; the tests' seam) and hands everything to
- * config_resolve(). */
+ * config_resolve().  The TLS files the flags name are checked here, by
+ * stat() alone (a pipe can be read only once: the probe reads it, under
+ * its deadline): one that does not exist, cannot be read or is of the
+ * wrong type is a usage error, as an unreadable --env-file is. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -96,6 +99,38 @@ overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
 	explicit_bzero(buf, len);
 	free(buf);
 	return rc;
+}
+
+/* Adds config.tls_file for a TLS path that cannot be used. */
+static void
+check_tls_file(struct rd_config *out, const char *flag, const char *path,
+    bool want_dir)
+{
+	struct stat st;
+	const char *why = NULL;
+	char name[32];
+
+	if (path == NULL)
+		return;
+	if (*path == '\0')
+		why = "empty path";
+	else if (stat(path, &st) == -1)
+		why = errno == ENOENT ? "no such file" : errno == EACCES ?
+		    "permission denied" : errno == ENOTDIR ?
+		    "a component of the path is not a directory" :
+		    "cannot be examined";
+	else if (want_dir && !S_ISDIR(st.st_mode))
+		why = "not a directory";
+	else if (!want_dir && S_ISDIR(st.st_mode))
+		why = "a directory, not a file";
+	else if (access(path, want_dir ? R_OK | X_OK : R_OK) == -1)
+		why = "permission denied";
+	if (why == NULL)
+		return;
+	snprintf(name, sizeof(name), "flag:%s", flag);
+	config_add_problem(out, RD_P_TLS_FILE, name, true, "%s %s: %s", flag,
+	    path, why);
+	out->valid = false;
 }
 
 /* Replaces *slot with a copy of v (NULL when v is); -1 when out of memory. */
@@ -203,6 +238,12 @@ resolve_process(const struct rd_connflags *flags, struct rd_config *out,
 		out->valid = false;
 		rc = -1;
 	}
+	check_tls_file(out, "--cacert", flags->cacert, false);
+	check_tls_file(out, "--cacertdir", flags->cacertdir, true);
+	check_tls_file(out, "--cert", flags->cert, false);
+	check_tls_file(out, "--key", flags->key, false);
+	if (!out->valid)
+		rc = -1;
 	return rc;
 }
 
@@ -220,13 +261,16 @@ resolve_env_file_error(const struct rd_config *cfg)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->nproblems; i++)
-		if (cfg->problems[i].kind == RD_P_ENV_FILE) {
-			fprintf(stderr, "redisdiag: %s\n",
-			    cfg->problems[i].detail);
-			return true;
-		}
-	return false;
+	bool env_file = false;
+
+	for (i = 0; i < cfg->nproblems; i++) {
+		if (cfg->problems[i].kind != RD_P_ENV_FILE &&
+		    cfg->problems[i].kind != RD_P_TLS_FILE)
+			continue;
+		fprintf(stderr, "redisdiag: %s\n", cfg->problems[i].detail);
+		env_file |= cfg->problems[i].kind == RD_P_ENV_FILE;
+	}
+	return env_file;
 }
 
 int

@@ -19,8 +19,9 @@ int	resolve_process(const struct rd_connflags *flags, struct rd_config *out,
  * command line), unless quiet. */
 void	resolve_warnings(const struct rd_config *cfg, bool quiet);
 
-/* When --env-file could not be used, prints that in one line on stderr
- * (an error, so even under --quiet) and returns true. */
+/* Prints one line on stderr (an error, so even under --quiet) for each
+ * file the user named that cannot be used (--env-file, the TLS files);
+ * returns true when --env-file was one of them. */
 bool	resolve_env_file_error(const struct rd_config *cfg);
 
 /* The process environment with --env-file overlaid (file values win) and

@@ -31,6 +31,20 @@ ru_emit(struct rctx *c, const char *id, enum rd_severity sev)
 
 /* "0.21 ms", "12.3 ms", "1503 ms" */
 const char *
+ru_reply_kind(const struct rd_reply_obs *r)
+{
+	switch (r->kind) {
+	case RD_R_STATUS:	return "a status";
+	case RD_R_ERROR:	return "an error";
+	case RD_R_STRING:	return "a bulk string";
+	case RD_R_INTEGER:	return "an integer";
+	case RD_R_ARRAY:	return "an array";
+	case RD_R_NIL:		return "a nil";
+	default:		return "bytes";
+	}
+}
+
+const char *
 ru_ms(char *buf, size_t sz, int64_t us)
 {
 	double v = (double)us / 1000.0;
@@ -214,6 +228,7 @@ static const struct {
 	{ "conversation",	rule_conversation,	true },
 	{ "replies",		rule_replies,	true },
 	{ "server",		rule_server,	true },
+	{ "health",		rule_health,	true },
 	{ "latency",		rule_latency,	true },
 };
 

@@ -31,7 +31,8 @@ emit(struct rc *c, const char *id, enum rd_severity sev, const char *title)
 	if ((f = findings_add(c->fs, id, sev)) == NULL)
 		return NULL;
 	if (title != NULL)
-		snprintf(f->title, sizeof(f->title), "%s", title);
+		snprintf(f->title, sizeof(f->title), "%.*s",
+		    (int)sizeof(f->title) - 1, title);
 	else
 		catalog_title(f);
 	return f;
@@ -71,6 +72,7 @@ r_problems(struct rc *c)
 		{ RD_P_INVALID_VALUE, "config.invalid_value" },
 		{ RD_P_CONFLICT, "config.conflict" },
 		{ RD_P_ENV_FILE, "config.env_file" },
+		{ RD_P_TLS_FILE, "config.tls_file" },
 	};
 	const struct rd_problem *p;
 	struct rd_finding *f;
@@ -81,8 +83,11 @@ r_problems(struct rc *c)
 		for (j = 0; j < sizeof(map) / sizeof(map[0]); j++) {
 			if (map[j].kind != p->kind)
 				continue;
+			/* A TLS file's problem names the file in its title:
+			 * the detail holds the flag, path and why. */
 			f = emit(c, map[j].id, p->fatal ? RD_SEV_CRITICAL :
-			    RD_SEV_WARNING, NULL);
+			    RD_SEV_WARNING, p->kind == RD_P_TLS_FILE ?
+			    p->detail : NULL);
 			EVID(f, "%s%s", p->detail, p->fatal ? "" :
 			    p->kind == RD_P_CONFLICT ? "" :
 			    " (not used for this connection)");

@@ -46,6 +46,8 @@ struct rctx {
  * failure wins; it returns NULL when it was a duplicate. */
 struct rd_finding *ru_emit(struct rctx *c, const char *id, enum rd_severity sev);
 const char *ru_ms(char *buf, size_t sz, int64_t us);
+/* "a status", "a bulk string", "an array", ... for a reply's kind. */
+const char *ru_reply_kind(const struct rd_reply_obs *r);
 int64_t	ru_elapsed(const struct rctx *c, enum rd_step_id step);
 const char *ru_errno_name(int e, char *buf, size_t sz);
 const char *ru_alert_name(int a);
@@ -60,6 +62,7 @@ void	rule_tls_expiring(struct rctx *c);
 void	rule_conversation(struct rctx *c);
 void	rule_replies(struct rctx *c);
 void	rule_server(struct rctx *c);
+void	rule_health(struct rctx *c);
 void	rule_latency(struct rctx *c);
 
 #endif

@@ -46,6 +46,9 @@ rule_dns(struct rctx *c)
 		EVID(f, "getaddrinfo(\"%s\") was still running after %s, "
 		    "when the deadline passed", host,
 		    ru_ms(b, sizeof(b), ru_elapsed(c, RD_STEP_DNS)));
+		if (d->stalled > 0)
+			EVID(f, "; %d earlier lookup%s still unanswered", d->stalled,
+			    d->stalled == 1 ? " was" : "s were");
 		ru_evid_source(c, f);
 		REMEDY(f, "check the resolver in /etc/resolv.conf answers "
 		    "(e.g. getent hosts %s)", host);

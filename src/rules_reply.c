@@ -82,6 +82,22 @@ rule_conversation(struct rctx *c)
 
 	if (earlier_failure(c))
 		return;
+	if (o->unsolicited_seen) {
+		const struct rd_reply_obs *u = &o->unsolicited;
+
+		f = ru_emit(c, "proto.unsolicited_reply", RD_SEV_CRITICAL);
+		TITLE(f, "%s sent a reply nobody asked for after %s", c->peer,
+		    o->unsolicited_after);
+		EVID(f, "after the reply to %s came %s \"%s\" before the next "
+		    "command was sent; every later reply would answer the "
+		    "command before it", o->unsolicited_after,
+		    ru_reply_kind(u), u->text[0] ? u->text : u->first_bytes);
+		ru_evid_source(c, f);
+		REMEDY(f, "check that %s is a genuine Redis server: a proxy "
+		    "or middlebox that injects or duplicates replies breaks "
+		    "every client", c->target);
+		return;
+	}
 	for (i = 0; i < 5; i++) {
 		const struct rd_reply_obs *r = reply_at(o, i);
 		const char *cmd = reply_cmd[i];
@@ -127,6 +143,18 @@ rule_conversation(struct rctx *c)
 		}
 		if (r->kind == RD_R_ERROR)
 			return;		/* the server answered: r_replies */
+		if (i == 3 && r->kind != RD_R_NONE && !r->pong) {
+			/* One rule: PING is answered by the status +PONG. */
+			f = ru_emit(c, "proto.unexpected_reply", RD_SEV_CRITICAL);
+			TITLE(f, "%s answered PING with %s, not +PONG", c->peer,
+			    ru_reply_kind(r));
+			EVID(f, "reply to PING: %s \"%s\"; Redis answers the "
+			    "status +PONG (exactly, upper case)",
+			    ru_reply_kind(r), r->text);
+			ru_evid_source(c, f);
+			catalog_remedies(f);
+			return;
+		}
 		if (r->kind != RD_R_NONE)
 			continue;
 		if (i == 0 && !r->closed && !r->reset && !r->timed_out)
@@ -483,4 +511,69 @@ rule_latency(struct rctx *c)
 	    ru_ms(d, sizeof(d), l->p99_us), ru_ms(e, sizeof(e), l->max_us),
 	    ru_ms(g, sizeof(g), c->opts->latency_threshold_us));
 	catalog_remedies(f);
+}
+
+/* ---- health depth (probe_health.c): advice, never a failure ---- */
+
+void
+rule_health(struct rctx *c)
+{
+	const struct rd_server_obs *s = &c->obs->server;
+	struct rd_finding *f;
+	char b[32];
+	int i;
+
+	if (s->cfg_timeout_s > 0) {
+		f = ru_emit(c, "server.idle_timeout", RD_SEV_INFO);
+		TITLE(f, "%s closes connections idle for more than %lld s",
+		    c->peer, (long long)s->cfg_timeout_s);
+		EVID(f, "CONFIG GET timeout: %lld", (long long)s->cfg_timeout_s);
+		if (s->cfg_tcp_keepalive_s >= 0)
+			EVID(f, "; tcp-keepalive: %lld%s",
+			    (long long)s->cfg_tcp_keepalive_s,
+			    s->cfg_tcp_keepalive_s == 0 ? " (off)" : "");
+		REMEDY(f, "a pooled connection idle for %lld s is closed by "
+		    "the server: TCP keepalive does not count as activity, so "
+		    "PING it more often (redis-py health_check_interval=%lld, "
+		    "node-redis pingInterval %lld000, ioredis a periodic ping) "
+		    "or set timeout 0", (long long)s->cfg_timeout_s,
+		    (long long)(s->cfg_timeout_s > 1 ? s->cfg_timeout_s / 2 : 1),
+		    (long long)(s->cfg_timeout_s > 1 ? s->cfg_timeout_s / 2 : 1));
+		catalog_remedies(f);
+	}
+	if (s->notify_known && s->notify_keyspace_events[0] == '\0') {
+		f = ru_emit(c, "server.keyspace_events_off", RD_SEV_INFO);
+		TITLE(f, "keyspace notifications are off on %s", c->peer);
+		EVID(f, "CONFIG GET notify-keyspace-events: \"\"");
+		catalog_remedies(f);
+	}
+	if (s->slowlog_len > 0) {
+		f = ru_emit(c, "server.slowlog", RD_SEV_INFO);
+		TITLE(f, "%s has %lld entr%s in its SLOWLOG", c->peer,
+		    (long long)s->slowlog_len, s->slowlog_len == 1 ? "y" : "ies");
+		EVID(f, "SLOWLOG LEN %lld", (long long)s->slowlog_len);
+		for (i = 0; i < s->nslow; i++)
+			EVID(f, "%s%s", i == 0 ? "; slowest: " : ", ",
+			    ru_ms(b, sizeof(b), s->slowlog_top_us[i]));
+		EVID(f, " (arguments not read: they can hold data)");
+		catalog_remedies(f);
+	}
+	if (s->nlatency_events > 0) {
+		f = ru_emit(c, "server.latency_events", RD_SEV_INFO);
+		TITLE(f, "%s recorded latency spikes (LATENCY LATEST)", c->peer);
+		for (i = 0; i < s->nlatency_events; i++)
+			EVID(f, "%s%s latest %lld ms, max %lld ms", i ? "; " : "",
+			    s->latency_events[i].event,
+			    (long long)s->latency_events[i].latest_ms,
+			    (long long)s->latency_events[i].max_ms);
+		catalog_remedies(f);
+	}
+	if (s->mem_fragmentation_ratio > 1.5 && s->used_memory > 64 << 20) {
+		f = ru_emit(c, "server.fragmentation", RD_SEV_WARNING);
+		TITLE(f, "memory on %s is fragmented (ratio %.2f)", c->peer,
+		    s->mem_fragmentation_ratio);
+		EVID(f, "mem_fragmentation_ratio %.2f, used_memory %lld bytes",
+		    s->mem_fragmentation_ratio, (long long)s->used_memory);
+		catalog_remedies(f);
+	}
 }

@@ -238,6 +238,18 @@ rule_tls(struct rctx *c)
 
 	if (!t->attempted)
 		return;
+	if (t->file_error[0] != '\0') {
+		/* Our own file, not the server: nothing was sent. */
+		f = ru_emit(c, "tls.file_unusable", RD_SEV_CRITICAL);
+		TITLE(f, "a TLS file could not be used, so no handshake was "
+		    "made");
+		EVID(f, "%s", t->file_error);
+		if (t->file_timed_out)
+			EVID(f, " (deadline %s)", ru_ms(b, sizeof(b),
+			    c->cfg->timeout_us));
+		catalog_remedies(f);
+		return;
+	}
 	if (t->ok) {
 		/* TLS 1.3: the client's handshake completes before the
 		 * server checks the client certificate; its alert arrives
@@ -268,7 +280,10 @@ rule_tls(struct rctx *c)
 		f_verify(c);
 		return;
 	}
-	if (t->not_tls || lib_says_not_tls(t->lib_err)) {
+	/* OpenSSL's "packet length too long" or "wrong version number" for
+	 * a record whose header is TLS (16 03 03 ff ff) is a broken TLS
+	 * peer, not a plaintext port: the header decides. */
+	if (t->not_tls || (lib_says_not_tls(t->lib_err) && !t->peer_tls_record)) {
 		const char *other = ru_other_protocol(t->peer_first_bytes);
 
 		if (other != NULL && !(x->tried_plain && x->succeeded)) {

@@ -413,6 +413,10 @@ target_top_finding(const struct rd_report *r)
 	for (i = 0; i < r->findings.n; i++) {
 		const struct rd_finding *f = &r->findings.v[i];
 
+		/* Advice (the server's idle timeout, its SLOWLOG) is in the
+		 * report, not the one finding that matters. */
+		if (f->sev == RD_SEV_INFO)
+			continue;
 		if (best == NULL || f->sev > best->sev || (f->sev == best->sev &&
 		    rd_has_prefix(best->id, "config.") &&
 		    !rd_has_prefix(f->id, "config.")))

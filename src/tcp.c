@@ -182,7 +182,7 @@ tcp_connect(const struct dns_result *res, int64_t deadline_us,
 		/* Start the next attempt when its turn came or when nothing
 		 * else is in flight. */
 		while (next < n && (nactive == 0 || now >= next_at) &&
-		    now < deadline_us) {
+		    now < deadline_us && !clock_cancelled()) {
 			struct rd_attempt *a = &obs->attempts[next];
 			const struct dns_target *t = &res->t[order[next]];
 			bool connected;
@@ -212,7 +212,7 @@ tcp_connect(const struct dns_result *res, int64_t deadline_us,
 		}
 		if (nactive == 0 && next >= n)
 			break;			/* every attempt failed */
-		if (now >= deadline_us) {
+		if (now >= deadline_us || clock_cancelled()) {
 			obs->timed_out = true;
 			break;
 		}

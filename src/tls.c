@@ -2,6 +2,8 @@
  * tells about the peer. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -427,6 +430,181 @@ system_trust(SSL_CTX *ctx)
 	return 0;
 }
 
+/* The most a CA bundle or certificate file may hold. */
+#define TLS_FILE_MAX	(4 << 20)
+
+/* Reads path whole into a memory BIO by the deadline: a pipe from a
+ * process substitution whose writer is slow, or a FIFO no one writes,
+ * ends at the deadline instead of blocking the run.  NULL with
+ * obs->file_error (and file_timed_out) set.  The caller frees the BIO;
+ * the bytes may be a private key, so the buffer is wiped here. */
+static BIO *
+read_file_bio(const char *flag, const char *path, int64_t deadline_us,
+    struct rd_tls_obs *obs)
+{
+	struct pollfd p;
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	BIO *bio = NULL;
+	const char *why = NULL;
+	int fd, r;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		why = errno == ENOENT ? "no such file" : errno == EACCES ?
+		    "permission denied" : "cannot be opened";
+		goto out;
+	}
+	for (;;) {
+		p.fd = fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		r = poll(&p, 1, clock_left_ms(deadline_us));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == 0 || (r == -1 && clock_left_us(deadline_us) == 0)) {
+			why = "not readable before the deadline (a pipe or "
+			    "FIFO whose writer had not finished)";
+			obs->file_timed_out = true;
+			break;
+		}
+		if (r == -1) {
+			why = "cannot be read";
+			break;
+		}
+		if (cap - len < 65536) {
+			if (cap >= TLS_FILE_MAX) {
+				why = "larger than 4 MiB";
+				break;
+			}
+			if ((nb = realloc(buf, cap + 65536)) == NULL) {
+				why = "out of memory";
+				break;
+			}
+			buf = nb;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n == -1) {
+			why = errno == EISDIR ? "a directory, not a file" :
+			    "cannot be read";
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (why == NULL && (bio = BIO_new(BIO_s_mem())) != NULL &&
+	    BIO_write(bio, buf != NULL ? buf : "", (int)len) != (int)len) {
+		BIO_free(bio);
+		bio = NULL;
+	}
+	if (why == NULL && bio == NULL)
+		why = "out of memory";
+out:
+	if (buf != NULL) {
+		explicit_bzero(buf, cap);
+		free(buf);
+	}
+	if (why != NULL)
+		snprintf(obs->file_error, sizeof(obs->file_error), "%s %s: %s",
+		    flag, path, why);
+	return bio;
+}
+
+/* The CA certificates in PEM file path into ctx's store; -1 with
+ * obs->file_error. */
+static int
+load_ca_file(SSL_CTX *ctx, const char *path, int64_t deadline_us,
+    struct rd_tls_obs *obs)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	STACK_OF(X509_INFO) *inf;
+	BIO *bio;
+	int i, n = 0;
+
+	if ((bio = read_file_bio("--cacert", path, deadline_us, obs)) == NULL)
+		return -1;
+	inf = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	for (i = 0; inf != NULL && i < sk_X509_INFO_num(inf); i++) {
+		X509_INFO *it = sk_X509_INFO_value(inf, i);
+
+		if (it->x509 != NULL && X509_STORE_add_cert(store, it->x509) == 1)
+			n++;
+	}
+	sk_X509_INFO_pop_free(inf, X509_INFO_free);
+	ERR_clear_error();
+	if (n == 0) {
+		snprintf(obs->file_error, sizeof(obs->file_error),
+		    "--cacert %s: no PEM certificate in it", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The client certificate chain and key into ctx; -1 with
+ * obs->file_error.  Without --key the key is in the certificate file. */
+static int
+load_client_cert(SSL_CTX *ctx, const char *cert, const char *key,
+    int64_t deadline_us, struct rd_tls_obs *obs)
+{
+	BIO *cb, *kb = NULL;
+	X509 *x, *extra;
+	EVP_PKEY *pk = NULL;
+	int rc = -1;
+
+	if ((cb = read_file_bio("--cert", cert, deadline_us, obs)) == NULL)
+		return -1;
+	if (key != NULL &&
+	    (kb = read_file_bio("--key", key, deadline_us, obs)) == NULL)
+		goto out;
+	if ((x = PEM_read_bio_X509_AUX(cb, NULL, NULL, NULL)) == NULL) {
+		snprintf(obs->file_error, sizeof(obs->file_error),
+		    "--cert %s: no PEM certificate in it", cert);
+		goto out;
+	}
+	if (SSL_CTX_use_certificate(ctx, x) != 1) {
+		X509_free(x);
+		tls_note_error(obs);
+		snprintf(obs->file_error, sizeof(obs->file_error),
+		    "--cert %s: not usable: %s", cert, obs->lib_reason);
+		goto out;
+	}
+	X509_free(x);
+	while ((extra = PEM_read_bio_X509(cb, NULL, NULL, NULL)) != NULL)
+		if (SSL_CTX_add0_chain_cert(ctx, extra) != 1)
+			X509_free(extra);
+	ERR_clear_error();
+	if (kb == NULL)
+		(void)BIO_reset(cb);
+	if ((pk = PEM_read_bio_PrivateKey(kb != NULL ? kb : cb, NULL, NULL,
+	    NULL)) == NULL) {
+		snprintf(obs->file_error, sizeof(obs->file_error),
+		    "%s %s: no PEM private key in it", kb != NULL ? "--key" :
+		    "--cert", kb != NULL ? key : cert);
+		goto out;
+	}
+	if (SSL_CTX_use_PrivateKey(ctx, pk) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_note_error(obs);
+		snprintf(obs->file_error, sizeof(obs->file_error),
+		    "--key %s: does not match --cert %s: %s",
+		    key != NULL ? key : cert, cert, obs->lib_reason);
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_PKEY_free(pk);
+	BIO_free(cb);
+	BIO_free(kb);
+	ERR_clear_error();
+	return rc;
+}
+
 /* Loads trust and the client certificate; -1 with *err.  eager: load
  * the whole system store now (a context shared by many probes). */
 static SSL_CTX *
@@ -457,34 +635,31 @@ make_ctx(const struct tls_opts *o, struct rd_tls_obs *obs,
 		    "--tls-ciphersuites (TLS 1.3 names, colon-separated)");
 		goto fail;
 	}
-	if (o->cacert != NULL || o->cacertdir != NULL) {
-		if (SSL_CTX_load_verify_locations(ctx, o->cacert,
+	if (o->cacert != NULL &&
+	    load_ca_file(ctx, o->cacert, o->files_deadline_us, obs) == -1) {
+		set_err(err, "tls_file", 0, "", obs->file_error);
+		goto fail;
+	}
+	if (o->cacertdir != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, NULL,
 		    o->cacertdir) != 1) {
 			tls_note_error(obs);
-			snprintf(msg, sizeof(msg), "cannot load the CA %s: %s",
-			    o->cacert != NULL ? "file" : "directory",
-			    obs->lib_reason);
+			snprintf(msg, sizeof(msg), "cannot load the CA "
+			    "directory: %s", obs->lib_reason);
 			set_err(err, "tls_ca", 0, "", msg);
 			goto fail;
 		}
-	} else if (o->need_trust && (eager ?
+	} else if (o->cacert == NULL && o->need_trust && (eager ?
 	    SSL_CTX_set_default_verify_paths(ctx) != 1 :
 	    system_trust(ctx) == -1)) {
 		tls_note_error(obs);
 		set_err(err, "tls_ca", 0, "", "cannot load the system trust store");
 		goto fail;
 	}
-	if (o->cert != NULL) {
-		if (SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1 ||
-		    SSL_CTX_use_PrivateKey_file(ctx,
-		    o->key != NULL ? o->key : o->cert, SSL_FILETYPE_PEM) != 1 ||
-		    SSL_CTX_check_private_key(ctx) != 1) {
-			tls_note_error(obs);
-			snprintf(msg, sizeof(msg), "cannot use the client "
-			    "certificate or key: %s", obs->lib_reason);
-			set_err(err, "tls_client_cert", 0, "", msg);
-			goto fail;
-		}
+	if (o->cert != NULL && load_client_cert(ctx, o->cert, o->key,
+	    o->files_deadline_us, obs) == -1) {
+		set_err(err, "tls_file", 0, "", obs->file_error);
+		goto fail;
 	}
 	SSL_CTX_set_verify(ctx, o->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
 	    verify_cb);
@@ -748,6 +923,7 @@ tls_end(struct conn *c, const struct tls_opts *o, int64_t deadline_us,
 	}
 
 	tls_note_error(obs);
+	obs->peer_tls_record = st->nfirst >= 2 && looks_tls(st);
 	if (!looks_tls(st)) {
 		obs->not_tls = true;
 		rd_printable(st->first, st->nfirst, obs->peer_first_bytes,

@@ -23,6 +23,8 @@ struct tls_opts {
 	bool		 need_trust;	/* load the system store when no CA is
 					 * given; the cross-try's proof needs
 					 * a handshake, not trust */
+	int64_t		 files_deadline_us;	/* cacert, cert and key are read
+					 * by then (a pipe, a FIFO): absolute */
 	const char	*ciphers;	/* --tls-ciphers (TLS <= 1.2), NULL: OpenSSL's */
 	const char	*ciphersuites;	/* --tls-ciphersuites (TLS 1.3) */
 };

@@ -13,14 +13,24 @@
  * Each line also carries the probe's own verdict and exit_code, so a
  * consumer that wants every failure does not have to wait for "down".
  *
- * --count N stops after N probes.  SIGINT/SIGTERM stop at the next moment
- * that is safe: during the wait at once, during a probe when it ends (a
- * probe is bounded by --timeout).  The signals are blocked while probing
- * and unblocked only inside ppoll(), so a signal cannot slip in between
- * the check of the flag and the wait, and the probe's own syscalls never
- * see EINTR.  Then a summary line (probes, failures, availability, latency
+ * --count N stops after N probes.  SIGINT/SIGTERM stop at once, whatever
+ * --timeout says: the handler cancels the clock (clock_cancel), so the
+ * probe's every wait, interrupted by the signal (no SA_RESTART), finds
+ * nothing left and returns; that cut-short probe is neither printed nor
+ * counted (its timeouts would be ours, not the server's).  During the wait
+ * between probes the signals are blocked and unblocked only inside
+ * ppoll(), so one cannot slip in between the check of the flag and the
+ * wait.  Then a summary line (probes, failures, availability, latency
  * percentiles over the successful probes) and the exit status of the last
- * probe. */
+ * probe that ended by itself (3 when none did).
+ *
+ * --hold keeps the connection the first probe made (hold.h): each later
+ * interval is one PING on it (a "hold" line; a probe for the counts and
+ * the latency), the wait between watches the socket, and a connection
+ * that dies while idle is a "hold" line with conn.idle_reset and the idle
+ * time at which it died, the server's `timeout` when known, and the
+ * reconnect a full probe on a new connection; reconnects and idle resets
+ * are counted in the summary. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,7 +40,9 @@
 #include <time.h>
 
 #include "pipeline.h"
+#include "catalog.h"
 #include "clock.h"
+#include "hold.h"
 #include "commands.h"
 #include "report.h"
 #include "resolve.h"
@@ -44,6 +56,7 @@ static void
 on_signal(int sig)
 {
 	stop_signal = sig;
+	clock_cancel();
 }
 
 struct ring {
@@ -118,20 +131,52 @@ probe_latency(const struct rd_obs *o)
 	return o->steps[RD_STEP_PING].us;
 }
 
-/* Waits until deadline_us or a signal; SIGINT/SIGTERM are unblocked only
- * inside ppoll.  Never busy: each ppoll sleeps for what is left. */
+/* Waits until deadline_us or a signal; SIGINT/SIGTERM are blocked but
+ * for the inside of ppoll.  Never busy: each ppoll sleeps for what is
+ * left. */
 static void
-wait_until(int64_t deadline_us, const sigset_t *waitmask)
+wait_until(int64_t deadline_us, const sigset_t *block,
+    const sigset_t *waitmask)
 {
 	struct timespec ts;
+	sigset_t old;
 	int64_t left;
 
+	sigprocmask(SIG_BLOCK, block, &old);
 	while (!stop_signal && (left = clock_left_us(deadline_us)) > 0) {
 		ts.tv_sec = (time_t)(left / 1000000);
 		ts.tv_nsec = (long)(left % 1000000) * 1000;
 		if (ppoll(NULL, 0, &ts, waitmask) == -1 && errno != EINTR)
 			break;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The conn.idle_reset finding of a held connection that died. */
+static void
+idle_reset_finding(const struct rd_hold_event *ev, int64_t conn_no,
+    int64_t srv_timeout_s, struct rd_finding *f)
+{
+	memset(f, 0, sizeof(*f));
+	rd_scopy(f->id, sizeof(f->id), "conn.idle_reset");
+	f->sev = RD_SEV_WARNING;
+	snprintf(f->title, sizeof(f->title), "the held connection was %s "
+	    "after %.1f s idle", ev->reset ? "reset" : "closed by the peer",
+	    (double)ev->idle_us / 1e6);
+	snprintf(f->evidence, sizeof(f->evidence), "connection %lld, open "
+	    "%.1f s, %s %.1f s after its last reply%s", (long long)conn_no,
+	    (double)ev->age_us / 1e6, ev->reset ? "ECONNRESET" : "EOF",
+	    (double)ev->idle_us / 1e6, ev->while_idle ? ", while idle" :
+	    ", when the next PING was sent");
+	if (srv_timeout_s > 0)
+		rd_appendf(f->evidence, sizeof(f->evidence), "; the server's "
+		    "timeout is %lld s (CONFIG GET timeout)",
+		    (long long)srv_timeout_s);
+	else if (srv_timeout_s == 0)
+		rd_appendf(f->evidence, sizeof(f->evidence), "; the server's "
+		    "timeout is 0 (never): something between closed it (NAT, "
+		    "load balancer, proxy)");
+	catalog_remedies(f);
 }
 
 /* An --env-file that cannot be used is a usage error, as in env: one
@@ -151,11 +196,19 @@ cmd_watch(const struct rd_cli *cli)
 	struct ring lat = { NULL, 0, 0 };
 	const char *state = "up";
 	int64_t seq = 0, failures = 0, start;
-	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT;
+	int consec = 0, last_rc = RD_EXIT_NO_ATTEMPT, rc;
+	struct rd_hold hold;
+	struct rd_hold_event hev;
+	struct rd_hold_line hl;
+	struct rd_finding hf;
+	int64_t conns = 0, idle_resets = 0, srv_timeout = -1;
+	char target[300];
 	bool ever_up = false;		/* some probe has succeeded */
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&hold, 0, sizeof(hold));
+	hold.c.fd = -1;
 	vault = vault_new();
 	if (vault == NULL || (obs = calloc(1, sizeof(*obs))) == NULL ||
 	    (lat.v = calloc(WATCH_MAX_SAMPLES, sizeof(int64_t))) == NULL) {
@@ -174,7 +227,7 @@ cmd_watch(const struct rd_cli *cli)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	sigprocmask(SIG_UNBLOCK, &block, &oldmask);
 	/* The mask inside ppoll: what we had, with our two signals open. */
 	sigset_t waitmask = oldmask;
 	sigdelset(&waitmask, SIGINT);
@@ -208,14 +261,66 @@ cmd_watch(const struct rd_cli *cli)
 	}
 	resolve_warnings(&cfg, quiet);
 
+	rd_hostport(target, sizeof(target), cfg.host, cfg.port);
 	for (;;) {
 		start = clock_now_us();
+		if (cli->hold && hold.open) {
+			/* One PING on the held connection. */
+			rc = hold_ping(&hold, vault, start + cfg.timeout_us, &hev);
+			if (stop_signal)
+				break;
+			memset(&hl, 0, sizeof(hl));
+			now_rfc3339(hl.ts, sizeof(hl.ts));
+			hl.target = target;
+			hl.connection = conns;
+			hl.age_us = hev.age_us;
+			hl.idle_us = hev.died ? hev.idle_us : -1;
+			hl.rtt_us = rc == 0 ? hev.rtt_us : -1;
+			if (rc == 0) {
+				seq++;
+				last_rc = RD_EXIT_OK;
+				state = strcmp(state, "down") == 0 ?
+				    "recovered" : "up";
+				ever_up = true;
+				consec = 0;
+				ring_add(&lat, hev.rtt_us);
+				hl.seq = seq;
+				hl.event = "pong";
+				if (!quiet && out_ok)
+					out_ok = render_hold_line(&hl, stdout) == 0;
+				goto next;
+			}
+			/* It failed: say how, then a probe on a new one. */
+			hl.seq = seq;
+			if (hev.died && (hev.closed || hev.reset)) {
+				idle_resets++;
+				idle_reset_finding(&hev, conns, srv_timeout, &hf);
+				hl.finding = &hf;
+				hl.event = "reset";
+			} else
+				hl.event = hev.timed_out ? "timeout" : "reply";
+			hold_close(&hold);
+			if (!quiet && out_ok)
+				out_ok = render_hold_line(&hl, stdout) == 0;
+		}
 		memset(obs, 0, sizeof(*obs));
 		memset(&r, 0, sizeof(r));
 		r.command = "watch";
 		run.deadline_us = 0;	/* each probe its own --timeout */
-		last_rc = pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
+		run.hold = cli->hold ? &hold : NULL;
+		rc = pipeline_run(&cfg, vault, &run, &cli->ropts, obs, &r);
+		if (stop_signal) {
+			/* Cut short by us: not the server's result. */
+			report_free(&r);
+			break;
+		}
+		last_rc = rc;
 		seq++;
+		if (hold.open) {
+			conns++;
+			if (obs->server.cfg_timeout_s >= 0)
+				srv_timeout = obs->server.cfg_timeout_s;
+		}
 
 		if (last_rc == RD_EXIT_OK) {
 			state = strcmp(state, "down") == 0 ? "recovered" : "up";
@@ -248,12 +353,38 @@ cmd_watch(const struct rd_cli *cli)
 			out_ok = render_watch_event(&ev, stdout) == 0;
 		}
 		report_free(&r);
-
+next:
 		if (!out_ok || stop_signal ||
 		    (cli->count > 0 && seq >= cli->count))
 			break;
-		wait_until(start + cli->interval_us, &waitmask);
-		if (stop_signal)
+		if (!cli->hold) {
+			wait_until(start + cli->interval_us, &block, &waitmask);
+			if (stop_signal)
+				break;
+			continue;
+		}
+		/* The wait watches the held connection: it may die idle. */
+		sigprocmask(SIG_BLOCK, &block, NULL);
+		while (!stop_signal && clock_left_us(start + cli->interval_us) > 0)
+			if (hold_wait(&hold, start + cli->interval_us, &waitmask,
+			    &hev) == 1) {
+				idle_resets++;
+				idle_reset_finding(&hev, conns, srv_timeout, &hf);
+				memset(&hl, 0, sizeof(hl));
+				now_rfc3339(hl.ts, sizeof(hl.ts));
+				hl.seq = seq;
+				hl.event = "reset";
+				hl.target = target;
+				hl.connection = conns;
+				hl.age_us = hev.age_us;
+				hl.idle_us = hev.idle_us;
+				hl.rtt_us = -1;
+				hl.finding = &hf;
+				if (!quiet && out_ok)
+					out_ok = render_hold_line(&hl, stdout) == 0;
+			}
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
+		if (stop_signal || !out_ok)
 			break;
 	}
 
@@ -265,12 +396,15 @@ summary:
 	summarise(&lat, &sum);
 	sum.state = state;
 	sum.exit_code = last_rc;
+	sum.reconnects = conns > 0 ? conns - 1 : 0;
+	sum.idle_resets = idle_resets;
 	if (!quiet && out_ok)
 		(void)render_watch_summary(&sum, stdout);
 
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	hold_close(&hold);
 	free(lat.v);
 	free(obs);
 	config_free(&cfg);

@@ -18,7 +18,11 @@
 # /dev/zero, a FIFO, a 10 MiB file, NUL bytes, non-UTF-8 content: bounded
 # in time and memory (peak RSS from /usr/bin/time when present).
 
+# run-cost: 10 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
+
+load '../lib/cli'	# capture
 
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 [[ $RD == /* ]] || RD="$PWD/$RD"
@@ -51,7 +55,7 @@ FAILS=()
 usage_error() {
 	local desc=$1
 	shift
-	run --separate-stderr timeout 10 "$RD" "$@"
+	capture timeout 10 "$RD" "$@"
 	if ((status >= 124)); then
 		FAILS+=("$desc: status $status (crash, signal or hang)")
 	elif ((status != 3)); then
@@ -172,7 +176,7 @@ report() {
 no_echo() {
 	local desc=$1
 	shift
-	run --separate-stderr timeout 10 "$RD" "$@"
+	capture timeout 10 "$RD" "$@"
 	if ((status > 3)); then
 		FAILS+=("$desc: status $status")
 	elif [[ $output$stderr == *"$CANARY"* ]]; then

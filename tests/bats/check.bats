@@ -4,9 +4,12 @@
 # the probe.  Each test asserts the exit status, the finding ids and JSON
 # fields, never prose.  Every run is bounded by timeout(1).
 
+# run-cost: 12 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# has
 
 PW='Check-canary-pw-9Zx4'
 ACLPW='Acl-canary-pw-3Kq8'
@@ -43,10 +46,6 @@ chk() {
 	echo "$output" | jq -c '{verdict, exit_code, findings: [.findings[].id],
 	    steps: [.steps[] | "\(.name)=\(.status)"]}' >&2 || true
 	[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 hasnt() {

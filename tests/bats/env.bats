@@ -10,6 +10,8 @@
 
 bats_require_minimum_version 1.5.0
 
+load '../lib/cli'
+
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 [[ $RD == /* ]] || RD="$PWD/$RD"
 
@@ -23,17 +25,11 @@ setup() {
 	: >"$BOX/.dockerenv"
 }
 
-# rd VAR=VALUE... -- ARGS...: runs env with a clean environment, JSON.
+# rd VAR=VALUE... -- ARGS...: runs env with a clean environment, JSON
+# (rdv and cli_split: tests/lib/cli.bash).
 rd() {
-	local vars=()
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		vars+=("$1")
-		shift
-	done
-	[ "${1:-}" = "--" ] && shift
-	run --separate-stderr timeout 10 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="${SYSROOT:-$ROOT}" "${vars[@]}" \
-	    "$RD" env --format json "$@"
+	cli_split "$@"
+	RD_TIMEOUT=10 rdv "${CLI_VARS[@]}" -- env --format json "${CLI_ARGS[@]}"
 }
 
 # jqr FILTER: evaluates FILTER on the last JSON output.

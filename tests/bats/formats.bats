@@ -10,27 +10,18 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'
 
 CANARY='Fmt-canary-9q2x'
 
+# CLOSED: connect is refused; ROOT: no container evidence; rd runs the
+# binary with an empty environment (tests/lib/cli.bash).
 setup_file() {
-	fx_init
-	# Reserved by the fixtures and never listened on: connect is refused.
-	CLOSED=$(fx_port)
-	ROOT="$BATS_FILE_TMPDIR/sysroot"
-	mkdir -p "$ROOT"
-	export CLOSED ROOT
+	cli_setup_file
 }
 
 teardown_file() {
 	fx_teardown
-}
-
-# rd ARGS...: the binary with an empty environment (no REDIS_*, no
-# container evidence), bounded by timeout; stdout in $output, stderr apart.
-rd() {
-	run --separate-stderr timeout 20 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 check_closed() {

@@ -7,9 +7,12 @@
 # unusable env-files, conflicts), nor in its percent-encoded form.
 # `check` against a closed loopback port gets the same treatment.
 
+# run-cost: 25 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'
 
 RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 [[ $RD == /* ]] || RD="$PWD/$RD"
@@ -40,19 +43,15 @@ clean() {
 
 # rdrun CMD FORMAT VAR=VALUE... [-- ARGS...]: one run in a clean
 # environment; the status must be 0..3 (never a crash).
+# (rdv and cli_split: tests/lib/cli.bash.)
 rdrun() {
-	local cmd=$1 fmt=$2 vars=()
+	local cmd=$1 fmt=$2 vars args
 	shift 2
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-		vars+=("$1")
-		shift
-	done
-	[ "${1:-}" = "--" ] && shift
-	run --separate-stderr timeout 20 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "${vars[@]}" \
-	    "$RD" "$cmd" --format "$fmt" --no-color --timeout 2s "$@"
+	cli_split "$@"
+	vars=("${CLI_VARS[@]}") args=("${CLI_ARGS[@]}")
+	rdv "${vars[@]}" -- "$cmd" --format "$fmt" --no-color --timeout 2s "${args[@]}"
 	if [ "$status" -gt 3 ]; then
-		echo "status $status for $cmd $fmt ${vars[*]} $*" >&2
+		echo "status $status for $cmd $fmt ${vars[*]} ${args[*]}" >&2
 		return 1
 	fi
 }
@@ -216,12 +215,23 @@ envfile() {
 
 setup_file() {
 	AUDIT_OUT=$BATS_FILE_TMPDIR/audit.out
-	export AUDIT_OUT
-	local st=0
-	(cd "$BATS_TEST_DIRNAME/../.." &&
-	    REDISDIAG=$RD timeout 480 scripts/secret-audit) >"$AUDIT_OUT" 2>&1 ||
-	    st=$?
-	echo "$st" >"$BATS_FILE_TMPDIR/audit.status"
+	AUDIT_STATUS=$BATS_FILE_TMPDIR/audit.status
+	export AUDIT_OUT AUDIT_STATUS
+	# The audit runs in the background while the tests above (which do
+	# not read it) run; audit_wait waits for its status.  Six runs at a
+	# time: most of the matrix waits (deadlines of 300 and 600 ms,
+	# servers), little of it computes.  fd 3 is bats' own: closed.  Its
+	# fixtures (fx_init puts them under BATS_FILE_TMPDIR) get a directory
+	# of their own: its teardown must not remove this file's.
+	(
+		st=0
+		export BATS_FILE_TMPDIR=$BATS_FILE_TMPDIR/audit
+		mkdir -p "$BATS_FILE_TMPDIR"
+		cd "$BATS_TEST_DIRNAME/../.." &&
+		    REDISDIAG=$RD SA_JOBS=${SA_JOBS:-6} timeout 480 scripts/secret-audit \
+		    >"$AUDIT_OUT" 2>&1 </dev/null || st=$?
+		echo "$st" >"$AUDIT_STATUS.tmp" && mv "$AUDIT_STATUS.tmp" "$AUDIT_STATUS"
+	) 3>&- &
 	# For the --verbose tests: requirepass and an ACL user (plain),
 	# requirepass (TLS).
 	fx_init
@@ -230,7 +240,21 @@ setup_file() {
 	fx_redis_tls vtls --requirepass "$C" >/dev/null
 }
 
+# audit_wait: until the background audit has written its status (it is
+# bounded by timeout 480; this waits at most 500 s).
+audit_wait() {
+	local i
+	for ((i = 0; i < 5000; i++)); do
+		[ -s "$AUDIT_STATUS" ] && return 0
+		sleep 0.1
+	done
+	echo "the audit did not finish" >&2
+	return 1
+}
+
 teardown_file() {
+	# The audit stops its own servers; it must be done first.
+	audit_wait
 	fx_teardown
 }
 
@@ -239,6 +263,7 @@ teardown_file() {
 # was not the one its path must give.
 audit_rows() {
 	local cmd=$1 rows bad
+	audit_wait
 	[ -s "$AUDIT_OUT" ] || { echo "the audit printed nothing" >&2; return 1; }
 	rows=$(awk -v c="$cmd" '$2 == c && NF >= 12 && !/known gap/' "$AUDIT_OUT")
 	[ -n "$rows" ] || { echo "no $cmd rows; audit output:" >&2; tail -n 20 "$AUDIT_OUT" >&2; return 1; }
@@ -260,7 +285,8 @@ audit_rows() {
 }
 
 @test "secret audit: it ran, and its last line is 'N combinations, 0 occurrences'" {
-	run cat "$BATS_FILE_TMPDIR/audit.status"
+	audit_wait
+	run cat "$AUDIT_STATUS"
 	[ "$output" = 0 ] || { tail -n 30 "$AUDIT_OUT" >&2; false; }
 	run tail -n 1 "$AUDIT_OUT"
 	[[ $output =~ ^([0-9]+)\ combinations,\ 0\ occurrences$ ]]

@@ -5,12 +5,55 @@
 # --serve end to end with redis-cli; clean exits.  Every run is bounded by
 # timeout(1) and every wait loop by a count.  Nothing but loopback.
 
+# run-cost: 14 (seconds alone, idle: tests/run starts the slowest first)
+
 bats_require_minimum_version 1.5.0
+
+load '../lib/cli'	# has
+
+# Every listed scenario runs once, in setup_file, a few at a time (most
+# of them wait on a deadline, not on a CPU); the tests read those runs.
+SIM_JOBS=4
+
+# sim_opts NAME: the options a scenario's run takes (dns-stall's stub
+# resolver would stall for the whole default deadline).
+sim_opts() {
+	case $1 in
+	dns-stall) echo --timeout 500ms ;;
+	esac
+}
+
+# sim_store NAME: `simulate --format json` of NAME, bounded, with an empty
+# environment (simulate must not need or read one), into $SIM_DIR/NAME/
+# (out, err, status).
+sim_store() {
+	local n=$1 d=$SIM_DIR/$1 st=0
+	mkdir -p "$d"
+	# shellcheck disable=SC2046 # sim_opts is split into words on purpose
+	env -i PATH="$PATH" timeout 30 "$RD" simulate --format json \
+	    $(sim_opts "$n") "$n" </dev/null >"$d/out" 2>"$d/err" || st=$?
+	echo "$st" >"$d/status"
+}
 
 setup_file() {
 	RD=${REDISDIAG:-./redisdiag}
 	[[ $RD == /* ]] || RD="$PWD/$RD"
-	export RD
+	SIM_DIR=$BATS_FILE_TMPDIR/sim
+	LIST=$SIM_DIR/list.json
+	export RD SIM_DIR LIST
+	mkdir -p "$SIM_DIR"
+	"$RD" simulate --list --format json >"$LIST"
+	# name finding verdict exit_code, one line per scenario ("-": none).
+	jq -r '.[] | "\(.name) \(.finding // "-") \(.verdict) \(.exit_code)"' \
+	    "$LIST" >"$SIM_DIR/rows"
+	local n
+	for n in $(jq -r '.[].name' "$LIST"); do
+		while (($(jobs -rp | wc -l) >= SIM_JOBS)); do
+			wait -n || true
+		done
+		sim_store "$n" 3>&- &
+	done
+	wait
 }
 
 # sim NAME [simulate options]: `simulate --format json`, bounded, with an
@@ -27,38 +70,52 @@ sim() {
 	[ "$(echo "$output" | jq -r .exit_code)" = "$status" ]
 }
 
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
+# stored NAME: the run of NAME setup_file made, into $output, $stderr and
+# $status as sim sets them.
+stored() {
+	local d=$SIM_DIR/$1
+	[ -s "$d/status" ] || { echo "$1: setup_file has no run of it" >&2; return 1; }
+	status=$(<"$d/status")
+	output=$(<"$d/out")
+	stderr=$(<"$d/err")
 }
 
-# scenario NAME ID VERDICT STATUS [simulate options]: the contract of one
-# row.  ID "-" means no critical finding at all (the baselines).
+# report_is NAME ID VERDICT STATUS: the report in $output (status $status)
+# is NAME's, from simulate, with that exit status (the JSON's exit_code
+# too) and verdict, and carries ID.  ID "-" means no critical finding at
+# all (the baselines).  One jq for all of it: this runs once per scenario
+# and row.
+report_is() {
+	local name=$1 id=$2 verdict=$3 code=$4 got
+	got=$(jq -r --arg id "$id" '"\(.exit_code) \(.verdict) \(.command) \(.scenario) \(
+	    if $id == "-" then all(.findings[]; .severity != "critical")
+	    else any(.findings[]; .id == $id) end)",
+	    ({verdict, exit_code, scenario, findings: [.findings[].id]} | tojson)' \
+	    <<<"$output") || got=
+	echo "$name: status=$status stderr=$stderr report: ${got#*$'\n'}" >&2
+	[ "$status" -eq "$code" ]
+	[ "${got%%$'\n'*}" = "$code $verdict simulate $name true" ]
+}
+
+# scenario NAME ID VERDICT STATUS: the contract of one row of the table
+# below: NAME's run carries it, and the row in --list says the same.
 scenario() {
 	local name=$1 id=$2 verdict=$3 code=$4
-	shift 4
-	sim "$name" "$@"
-	[ "$status" -eq "$code" ]
-	[ "$(echo "$output" | jq -r .verdict)" = "$verdict" ]
-	[ "$(echo "$output" | jq -r .command)" = simulate ]
-	[ "$(echo "$output" | jq -r .scenario)" = "$name" ]
-	if [ "$id" = - ]; then
-		echo "$output" | jq -e 'all(.findings[]; .severity != "critical")' >/dev/null
-	else
-		has "$id"
-	fi
-	# The row in --list says the same.
-	[ "$("$RD" simulate --list --format json | jq -r --arg n "$name" \
-	    '.[] | select(.name == $n) | "\(.finding // "-") \(.verdict) \(.exit_code)"')" = "$id $verdict $code" ]
+	stored "$name"
+	report_is "$name" "$id" "$verdict" "$code"
+	[ "$(awk -v n="$name" '$1 == n { print $2, $3, $4 }' "$SIM_DIR/rows")" = "$id $verdict $code" ]
 }
 
 # serve NAME [options]: `simulate --serve` in the background; sets
 # SERVE_PID, SERVE_URL and (TLS) SERVE_CA.  Waits at most 10 s.
+# timeout --foreground: stop_serve's signal reaches the server once (see
+# watch.bats's bg).
 serve() {
 	local name=$1 i
 	shift
 	SERVE_OUT="$BATS_TEST_TMPDIR/serve.out"
 	: >"$SERVE_OUT"
-	timeout 60 "$RD" simulate --serve "$@" "$name" >"$SERVE_OUT" \
+	timeout --foreground 60 "$RD" simulate --serve "$@" "$name" >"$SERVE_OUT" \
 	    2>"$BATS_TEST_TMPDIR/serve.err" </dev/null 3>&- &
 	SERVE_PID=$!
 	for ((i = 0; i < 100; i++)); do
@@ -99,7 +156,7 @@ stop_serve() {
 	local names n
 	names=$(echo "$output" | jq -r '.[].name')
 	for n in $names; do
-		grep -q "^	scenario $n " "$BATS_TEST_FILENAME"
+		grep -Eq "(^	|\{ )scenario $n " "$BATS_TEST_FILENAME"
 	done
 	for n in healthy refused blackhole silent reset slow dns-nxdomain \
 	    tls-to-plaintext plaintext-to-tls cert-untrusted cert-expired \
@@ -111,6 +168,18 @@ stop_serve() {
 	    drip tls-garbage close-mid-reply endless-ping dns-stall; do
 		echo "$names" | grep -qx -- "$n"
 	done
+}
+
+# The loop: a scenario added to the table in src/scenarios.c is run and
+# checked here before anyone writes its row below.
+@test "every listed scenario: its report carries the listed finding, verdict and exit status" {
+	local n id verdict code k=0
+	while read -r n id verdict code; do
+		stored "$n"
+		report_is "$n" "$id" "$verdict" "$code"
+		k=$((k + 1))
+	done <"$SIM_DIR/rows"
+	[ "$k" -ge 44 ]
 }
 
 @test "--list: text, one line per scenario with a description" {
@@ -143,7 +212,10 @@ stop_serve() {
 	[ "$status" -eq 3 ]
 }
 
-# --- one test per scenario -------------------------------------------------
+# --- one row per scenario ----------------------------------------------------
+# Each row pins the finding id, verdict and exit status SPEC 9 gives the
+# scenario: its run (made in setup_file) carries them and --list says the
+# same.  A row is a one-line test so that a failure names its scenario.
 
 @test "healthy: ok, exit 0" {
 	scenario healthy - ok 0
@@ -156,138 +228,47 @@ stop_serve() {
 	[ "$(echo "$output" | jq -r .config.tls)" = true ]
 }
 
-@test "mtls: client certificate presented, ok, exit 0" {
-	scenario mtls - ok 0
-}
-
-@test "refused: tcp.refused, exit 2" {
-	scenario refused tcp.refused unreachable 2
-}
-
-@test "blackhole: connect hangs until the deadline: tcp.timeout, exit 2" {
-	scenario blackhole tcp.timeout unreachable 2
-}
-
-@test "silent: proto.timeout, exit 2" {
-	scenario silent proto.timeout unreachable 2
-}
-
-@test "reset: tcp.reset, exit 2" {
-	scenario reset tcp.reset unreachable 2
-}
-
-@test "slow: latency.high, warn, exit 0" {
-	scenario slow latency.high warn 0
-}
-
-@test "not-redis: proto.not_redis, exit 2" {
-	scenario not-redis proto.not_redis unreachable 2
-}
-
-@test "hostile-reply: proto.hostile_reply, exit 2" {
-	scenario hostile-reply proto.hostile_reply unreachable 2
-}
-
-@test "dns-nxdomain: dns.nxdomain through the resolver seam, exit 2" {
-	scenario dns-nxdomain dns.nxdomain unreachable 2
-}
-
-@test "dns-stall: dns.timeout, exit 2" {
-	scenario dns-stall dns.timeout unreachable 2 --timeout 500ms
-}
-
-@test "tls-to-plaintext: tls.plaintext_port, exit 2" {
-	scenario tls-to-plaintext tls.plaintext_port unreachable 2
-}
-
-@test "plaintext-to-tls: proto.tls_required, exit 2" {
-	scenario plaintext-to-tls proto.tls_required unreachable 2
-}
-
-@test "cert-untrusted: tls.cert_untrusted, exit 2" {
-	scenario cert-untrusted tls.cert_untrusted unreachable 2
-}
-
-@test "cert-expired: tls.cert_expired, exit 2" {
-	scenario cert-expired tls.cert_expired unreachable 2
-}
-
-@test "cert-wrong-host: tls.hostname_mismatch, exit 2" {
-	scenario cert-wrong-host tls.hostname_mismatch unreachable 2
-}
-
-@test "client-cert-required: tls.client_cert_required, exit 2" {
-	scenario client-cert-required tls.client_cert_required unreachable 2
-}
-
-@test "sni-required: tls.sni_required, exit 2" {
-	scenario sni-required tls.sni_required unreachable 2
-}
-
-@test "noauth: auth.required, rejecting, exit 1" {
-	scenario noauth auth.required rejecting 1
-}
-
+@test "mtls: client certificate presented, ok, exit 0" { scenario mtls - ok 0; }
+@test "refused: tcp.refused, exit 2" { scenario refused tcp.refused unreachable 2; }
+@test "blackhole: connect hangs until the deadline: tcp.timeout, exit 2" { scenario blackhole tcp.timeout unreachable 2; }
+@test "silent: proto.timeout, exit 2" { scenario silent proto.timeout unreachable 2; }
+@test "reset: tcp.reset, exit 2" { scenario reset tcp.reset unreachable 2; }
+@test "slow: latency.high, warn, exit 0" { scenario slow latency.high warn 0; }
+@test "not-redis: proto.not_redis, exit 2" { scenario not-redis proto.not_redis unreachable 2; }
+@test "hostile-reply: proto.hostile_reply, exit 2" { scenario hostile-reply proto.hostile_reply unreachable 2; }
+@test "dns-nxdomain: dns.nxdomain through the resolver seam, exit 2" { scenario dns-nxdomain dns.nxdomain unreachable 2; }
+@test "dns-stall: dns.timeout, exit 2" { scenario dns-stall dns.timeout unreachable 2; }
+@test "tls-to-plaintext: tls.plaintext_port, exit 2" { scenario tls-to-plaintext tls.plaintext_port unreachable 2; }
+@test "plaintext-to-tls: proto.tls_required, exit 2" { scenario plaintext-to-tls proto.tls_required unreachable 2; }
+@test "cert-untrusted: tls.cert_untrusted, exit 2" { scenario cert-untrusted tls.cert_untrusted unreachable 2; }
+@test "cert-expired: tls.cert_expired, exit 2" { scenario cert-expired tls.cert_expired unreachable 2; }
+@test "cert-wrong-host: tls.hostname_mismatch, exit 2" { scenario cert-wrong-host tls.hostname_mismatch unreachable 2; }
+@test "client-cert-required: tls.client_cert_required, exit 2" { scenario client-cert-required tls.client_cert_required unreachable 2; }
+@test "sni-required: tls.sni_required, exit 2" { scenario sni-required tls.sni_required unreachable 2; }
+@test "noauth: auth.required, rejecting, exit 1" { scenario noauth auth.required rejecting 1; }
 @test "wrongpass: auth.wrongpass, exit 1; the password never shows" {
 	scenario wrongpass auth.wrongpass rejecting 1
-	sim wrongpass
 	[[ $output != *not-the-password* ]]
 	[[ $stderr != *not-the-password* ]]
 }
 
-@test "no-password-configured: auth.no_password_configured, exit 1" {
-	scenario no-password-configured auth.no_password_configured rejecting 1
-}
-
-@test "noperm: auth.noperm warning, check passes with exit 0" {
-	scenario noperm auth.noperm warn 0
-}
-
-@test "protected-mode: server.protected_mode, exit 1" {
-	scenario protected-mode server.protected_mode rejecting 1
-}
-
-@test "maxclients: server.maxclients, exit 1" {
-	scenario maxclients server.maxclients rejecting 1
-}
-
-@test "loading: server.loading, exit 1" {
-	scenario loading server.loading rejecting 1
-}
-
-@test "busy: server.busy, exit 1" {
-	scenario busy server.busy rejecting 1
-}
-
-@test "masterdown: server.masterdown, exit 1" {
-	scenario masterdown server.masterdown rejecting 1
-}
-
+@test "no-password-configured: auth.no_password_configured, exit 1" { scenario no-password-configured auth.no_password_configured rejecting 1; }
+@test "noperm: auth.noperm warning, check passes with exit 0" { scenario noperm auth.noperm warn 0; }
+@test "protected-mode: server.protected_mode, exit 1" { scenario protected-mode server.protected_mode rejecting 1; }
+@test "maxclients: server.maxclients, exit 1" { scenario maxclients server.maxclients rejecting 1; }
+@test "loading: server.loading, exit 1" { scenario loading server.loading rejecting 1; }
+@test "busy: server.busy, exit 1" { scenario busy server.busy rejecting 1; }
+@test "masterdown: server.masterdown, exit 1" { scenario masterdown server.masterdown rejecting 1; }
 @test "readonly-replica: server.readonly_replica, exit 0" {
 	scenario readonly-replica server.readonly_replica warn 0
 	[ "$(echo "$output" | jq -r .server.role)" = slave ]
 }
 
-@test "oom: server.oom_risk, exit 0" {
-	scenario oom server.oom_risk warn 0
-}
-
-@test "db-out-of-range: server.db_out_of_range, exit 1" {
-	scenario db-out-of-range server.db_out_of_range rejecting 1
-}
-
-@test "cluster-moved: server.cluster_mode, exit 0" {
-	scenario cluster-moved server.cluster_mode warn 0
-}
-
-@test "cluster-down: server.cluster_down (PING still answers), exit 1" {
-	scenario cluster-down server.cluster_down rejecting 1
-}
-
-@test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" {
-	scenario cluster-slot-unserved server.cluster_down rejecting 1
-}
-
+@test "oom: server.oom_risk, exit 0" { scenario oom server.oom_risk warn 0; }
+@test "db-out-of-range: server.db_out_of_range, exit 1" { scenario db-out-of-range server.db_out_of_range rejecting 1; }
+@test "cluster-moved: server.cluster_mode, exit 0" { scenario cluster-moved server.cluster_mode warn 0; }
+@test "cluster-down: server.cluster_down (PING still answers), exit 1" { scenario cluster-down server.cluster_down rejecting 1; }
+@test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" { scenario cluster-slot-unserved server.cluster_down rejecting 1; }
 @test "localhost-in-container: config.localhost_in_container, exit 2" {
 	scenario localhost-in-container config.localhost_in_container unreachable 2
 	[ "$(echo "$output" | jq -r .environment.in_container)" = true ]
@@ -299,41 +280,15 @@ stop_serve() {
 	has tcp.refused
 }
 
-@test "garbage: proto.not_redis, exit 2" {
-	scenario garbage proto.not_redis unreachable 2
-}
-
-@test "bulk-2g: proto.hostile_reply, exit 2" {
-	scenario bulk-2g proto.hostile_reply unreachable 2
-}
-
-@test "bulk-huge: proto.hostile_reply, exit 2" {
-	scenario bulk-huge proto.hostile_reply unreachable 2
-}
-
-@test "deep-nesting: proto.hostile_reply, exit 2" {
-	scenario deep-nesting proto.hostile_reply unreachable 2
-}
-
-@test "long-line: proto.hostile_reply, exit 2" {
-	scenario long-line proto.hostile_reply unreachable 2
-}
-
-@test "endless-ping: proto.hostile_reply, exit 2" {
-	scenario endless-ping proto.hostile_reply unreachable 2
-}
-
-@test "drip: proto.timeout, exit 2" {
-	scenario drip proto.timeout unreachable 2
-}
-
-@test "tls-garbage: proto.not_redis, exit 2" {
-	scenario tls-garbage proto.not_redis unreachable 2
-}
-
-@test "close-mid-reply: proto.closed, exit 2" {
-	scenario close-mid-reply proto.closed unreachable 2
-}
+@test "garbage: proto.not_redis, exit 2" { scenario garbage proto.not_redis unreachable 2; }
+@test "bulk-2g: proto.hostile_reply, exit 2" { scenario bulk-2g proto.hostile_reply unreachable 2; }
+@test "bulk-huge: proto.hostile_reply, exit 2" { scenario bulk-huge proto.hostile_reply unreachable 2; }
+@test "deep-nesting: proto.hostile_reply, exit 2" { scenario deep-nesting proto.hostile_reply unreachable 2; }
+@test "long-line: proto.hostile_reply, exit 2" { scenario long-line proto.hostile_reply unreachable 2; }
+@test "endless-ping: proto.hostile_reply, exit 2" { scenario endless-ping proto.hostile_reply unreachable 2; }
+@test "drip: proto.timeout, exit 2" { scenario drip proto.timeout unreachable 2; }
+@test "tls-garbage: proto.not_redis, exit 2" { scenario tls-garbage proto.not_redis unreachable 2; }
+@test "close-mid-reply: proto.closed, exit 2" { scenario close-mid-reply proto.closed unreachable 2; }
 
 # --- knobs and wording --------------------------------------------------------
 
@@ -447,7 +402,7 @@ stop_serve() {
 	echo "$output" | jq -e 'any(.findings[]; .id == "auth.required")' >/dev/null
 	serve_after() {
 		SERVE_OUT="$BATS_TEST_TMPDIR/serve.out"
-		timeout 60 "$RD" simulate healthy --serve >"$SERVE_OUT" 2>/dev/null </dev/null 3>&- &
+		timeout --foreground 60 "$RD" simulate healthy --serve >"$SERVE_OUT" 2>/dev/null </dev/null 3>&- &
 		SERVE_PID=$!
 		local i
 		for ((i = 0; i < 100; i++)); do

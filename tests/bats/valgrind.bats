@@ -21,12 +21,20 @@
 # suite's ASan pass), the plain ./redisdiag next to tests/ is used instead
 # (and when there is none the tests skip, saying so).  They skip too when
 # valgrind is not installed (scripts/install-deps --test installs it).
+# --fair-sched=yes: valgrind runs one thread at a time, and by default the
+# running one may keep running; on a loaded machine (the suite runs files
+# side by side) the resolver's worker thread could then be starved until
+# exit and its job reported as still reachable.  Taking turns is how the
+# threads run outside valgrind.
 # No suppression file is needed today: tests/valgrind.supp is used when it
 # exists, and each entry there must say why it is outside our control.
+
+# run-cost: 45 (seconds alone, idle: tests/run starts the slowest first)
 
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# has
 
 PW='Vg-canary-pw-7Rt2'
 
@@ -91,7 +99,7 @@ vg() {
 		exec "$@"' _ \
 	    timeout 180 env -i PATH="$PATH" HOME="${HOME:-/}" \
 	    REDISDIAG_SYSROOT="$VG_ROOT" "${VG_ENV[@]}" \
-	    valgrind --error-exitcode=99 --leak-check=full \
+	    valgrind --error-exitcode=99 --fair-sched=yes --leak-check=full \
 	    --show-leak-kinds=all \
 	    --errors-for-leak-kinds=definite,indirect,possible \
 	    --track-fds=yes --num-callers=30 "${supp[@]}" \
@@ -136,10 +144,6 @@ vg_clean() {
 		grep -v '^==[0-9]*== *$' "$VG_LOG" | head -n 120 >&2
 		return 1
 	fi
-}
-
-has() {
-	echo "$output" | jq -e --arg id "$1" 'any(.findings[]; .id == $id)' >/dev/null
 }
 
 # --- check against real servers ------------------------------------------

@@ -8,25 +8,19 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'
 
+# rd (tests/lib/cli.bash): the binary with an empty environment, bounded.
+RD_TIMEOUT=30
+
+# CLOSED: connect is refused; ROOT: no container evidence.
 setup_file() {
-	fx_init
+	cli_setup_file
 	fx_redis plain >/dev/null
-	CLOSED=$(fx_port)
-	ROOT="$BATS_FILE_TMPDIR/sysroot"
-	mkdir -p "$ROOT"
-	export CLOSED ROOT
 }
 
 teardown_file() {
 	fx_teardown
-}
-
-# rd ARGS...: the binary with an empty environment (no REDIS_*, no
-# container evidence), bounded; stdout in $output, stderr apart.
-rd() {
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 # Every line of $output parses as JSON.
@@ -38,12 +32,23 @@ all_lines_parse() {
 }
 
 # bg OUT ARGS...: watch in the background, stdout to OUT; sets BG_PID.
+# timeout --foreground: a signal sent to timeout reaches watch once (else
+# timeout forwards it to watch and again to its process group, and the
+# second TERM can land after watch restored the default action: 143).
 bg() {
 	local out=$1
 	shift
-	timeout 60 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" "$RD" watch "$@" \
+	timeout --foreground 60 env -i PATH="$PATH" REDISDIAG_SYSROOT="$ROOT" "$RD" watch "$@" \
 	    >"$out" 2>"$out.err" </dev/null 3>&- &
 	BG_PID=$!
+}
+
+# bg_stop SIGNAL: signals the background watch and waits for it; its exit
+# status in BG_RC.
+bg_stop() {
+	kill "-$1" "$BG_PID"
+	BG_RC=0
+	wait "$BG_PID" || BG_RC=$?
 }
 
 # wait_lines FILE N: until FILE has N lines (at most 15 s).
@@ -105,10 +110,8 @@ wait_lines() {
 	out="$BATS_TEST_TMPDIR/term.out"
 	bg "$out" -h 127.0.0.1 -p "$FX_PORT_plain" --interval 200ms
 	wait_lines "$out" 2
-	kill -TERM "$BG_PID"
-	rc=0
-	wait "$BG_PID" || rc=$?
-	[ "$rc" -eq 0 ]
+	bg_stop TERM
+	[ "$BG_RC" -eq 0 ]
 	output=$(cat "$out")
 	all_lines_parse
 	summary=$(tail -n1 "$out")
@@ -120,10 +123,8 @@ wait_lines() {
 	out2="$BATS_TEST_TMPDIR/int.out"
 	bg "$out2" -h 127.0.0.1 -p "$CLOSED" --interval 200ms
 	wait_lines "$out2" 1
-	kill -INT "$BG_PID"
-	rc=0
-	wait "$BG_PID" || rc=$?
-	[ "$rc" -eq 2 ]
+	bg_stop INT
+	[ "$BG_RC" -eq 2 ]
 	jq -e '.type == "summary" and .exit_code == 2' <<<"$(tail -n1 "$out2")"
 }
 
@@ -131,11 +132,9 @@ wait_lines() {
 	out="$BATS_TEST_TMPDIR/long.out"
 	bg "$out" -h 127.0.0.1 -p "$FX_PORT_plain" --interval 1h
 	wait_lines "$out" 1
-	kill -TERM "$BG_PID"
-	rc=0
-	wait "$BG_PID" || rc=$?
+	bg_stop TERM
 	# 124 would be the timeout guard: the interval was not interrupted.
-	[ "$rc" -eq 0 ]
+	[ "$BG_RC" -eq 0 ]
 	jq -e '.type == "summary" and .probes == 1' <<<"$(tail -n1 "$out")"
 }
 
@@ -153,10 +152,8 @@ wait_lines() {
 		sleep 0.1
 	done
 	grep -q '"state":"recovered"' "$out"
-	kill -TERM "$BG_PID"
-	rc=0
-	wait "$BG_PID" || rc=$?
-	[ "$rc" -eq 0 ]
+	bg_stop TERM
+	[ "$BG_RC" -eq 0 ]
 	output=$(cat "$out")
 	all_lines_parse
 	states=$(grep '"type":"probe"' "$out" | jq -r .state | tr '\n' ' ')

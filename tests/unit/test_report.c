@@ -19,6 +19,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "report.h"
+#include "table_main.h"
 
 #define CANARY	"canary-Secr3t-pw"
 
@@ -559,34 +560,16 @@ test_names(void **state)
 int
 main(void)
 {
-	size_t nv = sizeof(vcases) / sizeof(vcases[0]);
-	size_t nc = sizeof(ccases) / sizeof(ccases[0]);
-	struct CMUnitTest *t;
-	size_t i, k = 0;
-	int rc;
+	const struct tm_table tables[] = {
+		TM_TABLE(vcases, run_vcase),
+		TM_TABLE(ccases, run_ccase),
+	};
+	const struct CMUnitTest more[] = {
+		TM_TEST("env: configuration-decided items", test_env_config_items),
+		TM_TEST("summary", test_summary),
+		TM_TEST("findings grow", test_findings_grow),
+		TM_TEST("names", test_names),
+	};
 
-	t = calloc(nv + nc + 4, sizeof(*t));
-	if (t == NULL)
-		return 1;
-	for (i = 0; i < nv; i++, k++) {
-		t[k].name = vcases[i].name;
-		t[k].test_func = run_vcase;
-		t[k].initial_state = (void *)&vcases[i];
-	}
-	for (i = 0; i < nc; i++, k++) {
-		t[k].name = ccases[i].name;
-		t[k].test_func = run_ccase;
-		t[k].initial_state = (void *)&ccases[i];
-	}
-	t[k].name = "env: configuration-decided items";
-	t[k++].test_func = test_env_config_items;
-	t[k].name = "summary";
-	t[k++].test_func = test_summary;
-	t[k].name = "findings grow";
-	t[k++].test_func = test_findings_grow;
-	t[k].name = "names";
-	t[k++].test_func = test_names;
-	rc = _cmocka_run_group_tests("report", t, k, NULL, NULL);
-	free(t);
-	return rc;
+	return TM_MAIN("report", tables, more);
 }

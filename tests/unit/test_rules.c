@@ -25,6 +25,7 @@
 
 #include "report.h"
 #include "secret.h"
+#include "table_main.h"
 
 #define CANARY	"canary-Secr3t-pw"
 
@@ -927,32 +928,15 @@ test_invalid_config(void **state)
 int
 main(void)
 {
-	size_t nc = sizeof(cases) / sizeof(cases[0]);
-	size_t nn = sizeof(ncases) / sizeof(ncases[0]);
-	struct CMUnitTest *t;
-	size_t i, k = 0;
-	int rc;
+	const struct tm_table tables[] = {
+		TM_TABLE(cases, run_case),
+		TM_TABLE(ncases, run_negative),
+	};
+	const struct CMUnitTest more[] = {
+		TM_TEST("rules_classify_reply", test_classify_reply),
+		TM_TEST("scrub server text", test_scrub_server_text),
+		TM_TEST("invalid config", test_invalid_config),
+	};
 
-	t = calloc(nc + nn + 3, sizeof(*t));
-	if (t == NULL)
-		return 1;
-	for (i = 0; i < nc; i++, k++) {
-		t[k].name = cases[i].name;
-		t[k].test_func = run_case;
-		t[k].initial_state = (void *)&cases[i];
-	}
-	for (i = 0; i < nn; i++, k++) {
-		t[k].name = ncases[i].name;
-		t[k].test_func = run_negative;
-		t[k].initial_state = (void *)&ncases[i];
-	}
-	t[k].name = "rules_classify_reply";
-	t[k++].test_func = test_classify_reply;
-	t[k].name = "scrub server text";
-	t[k++].test_func = test_scrub_server_text;
-	t[k].name = "invalid config";
-	t[k++].test_func = test_invalid_config;
-	rc = _cmocka_run_group_tests("rules", t, k, NULL, NULL);
-	free(t);
-	return rc;
+	return TM_MAIN("rules", tables, more);
 }
