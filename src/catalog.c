@@ -81,6 +81,15 @@ static const struct rd_catalog_entry catalog[] = {
 	  ".Fl \\-all-candidates :\n"
 	  "the resolved configuration fails but another discovered one reaches Redis;\n"
 	  "the remediation says which variable to change." },
+	{ "config.alternative_works", RD_SEV_WARNING, ADVICE, ST(CONFIG), 0,
+	  "the connection as the application makes it fails; a nearby variation works",
+	  NULL,
+	  { "make the change the evidence names, in the client's options or the application's environment" },
+	  "The attempt as the modelled client failed and one of the\n"
+	  ".Li alternatives\n"
+	  "(TLS on or off, the other address family, without AUTH) worked; the\n"
+	  "remediation says how, in the client's own option names and in\n"
+	  "environment variables." },
 	{ "config.localhost_in_container", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(REMOTE_HOST),
 	  "loopback host inside a container",
 	  NULL,
@@ -102,6 +111,67 @@ static const struct rd_catalog_entry catalog[] = {
 	  NULL,
 	  { "unset REDIS_SNI_SERVERNAME (or drop --sni) unless the server's certificate is for that name" },
 	  "The configured SNI differs from the host." },
+	{ "config.not_read_by_app", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(ENV_REACHES_APP),
+	  "a variable that looks like Redis configuration is not read by the application",
+	  NULL,
+	  { "choose the profile of the application that really runs: --profile NAME (env --list-profiles)" },
+	  "A variable that names Redis configuration is set but the chosen\n"
+	  ".Fl \\-profile\n"
+	  "never reads it; it is listed, never used." },
+	{ "config.client_disagreement", RD_SEV_INFO, ADVICE, ST(CONFIG), 0,
+	  "other client libraries would connect differently with the same environment",
+	  NULL,
+	  { "write the URL so every client reads it alike: lower-case rediss://, user:password@, a numeric /db, no query keys" },
+	  "The modelled clients read the same environment differently; the\n"
+	  "evidence says, per client, what it would do instead." },
+	{ "config.loose_value", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(ENV_REACHES_APP),
+	  "the client reads a value differently from its text",
+	  NULL,
+	  { "write the value exactly as it is meant: digits only for ports and databases, no white space" },
+	  "A sloppy value the client accepts\n"
+	  ".Pq Li REDIS_PORT=6379abc , No a trailing newline, Li /abc No as database :\n"
+	  "it is resolved the way the client reads it, flagged, and probed; the\n"
+	  "evidence has both readings and the field's\n"
+	  ".Li as_read\n"
+	  "the client's." },
+	{ "client.no_sni", RD_SEV_WARNING, ADVICE, ST(TLS), CL(SNI),
+	  "the client sends no TLS server name (SNI)",
+	  NULL,
+	  { "set the client's SNI option to the host name (ioredis: tls: { servername }, node-redis: socket.servername)" },
+	  "The client sends no SNI unless its option is set (ioredis and\n"
+	  "node-redis: Node's tls.connect has no default); the fix names the\n"
+	  "client's option and\n"
+	  ".Ev REDIS_SNI_SERVERNAME ." },
+	{ "client.family_restricted", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
+	  "the client tries only one address family and the name has only the other",
+	  NULL,
+	  { "let the client try both families (ioredis: family: 0, the default from 5.8.2)" },
+	  "The client tries IPv4 only (ioredis before 5.8.2) and the name has\n"
+	  "only IPv6 addresses." },
+	{ "client.user_only_url", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(PASSWORD),
+	  "the URL's user info has no ':' (redis://x@host): clients disagree whether x is a user or a password",
+	  NULL,
+	  { "write redis://:PASSWORD@host for a password alone, or redis://USER:PASSWORD@host" },
+	  "A user-only URL\n"
+	  ".Pq Li redis://x@host :\n"
+	  "ioredis sends\n"
+	  ".Li AUTH x \"\" ,\n"
+	  "node-redis and redigo no AUTH, redis-py the user with the password\n"
+	  "option, redis-cli x as the password." },
+	{ "client.scheme_case", RD_SEV_WARNING, ADVICE, ST(CONFIG), CL(TLS_SCHEME),
+	  "the URL's scheme is not lower case",
+	  NULL,
+	  { "write the scheme in lower case: rediss://" },
+	  ".Li REDISS://\n"
+	  "is plaintext for ioredis (its TLS test is a case-sensitive prefix)\n"
+	  "and TLS for node-redis and redis-py." },
+	{ "client.query_ignored", RD_SEV_WARNING, ADVICE, ST(CONFIG), 0,
+	  "the client ignores a query key of the URL",
+	  NULL,
+	  { "move the setting out of the query: rediss:// for TLS, /N for the database, the user info for the password" },
+	  "A query key of the URL\n"
+	  ".Pq Li ?ssl=true , Li ?family=6\n"
+	  "is not read by the modelled client." },
 	/* dns */
 	{ "dns.nxdomain", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "The host name does not exist (DNS NXDOMAIN)",
@@ -431,6 +501,81 @@ static const struct rd_catalog_entry catalog[] = {
 	  NULL,
 	  { "look up the error in the server's documentation; the server log may say more" },
 	  "An error reply to AUTH, SELECT or PING that no other identifier names." },
+	/* cluster and sentinel topology (SPEC section 13) */
+	{ "cluster.announced_unreachable", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(SERVER_READY),
+	  "A cluster node announces an address that does not answer from here",
+	  NULL,
+	  { "set cluster-announce-ip (and -port, -tls-port, -bus-port) or cluster-announce-hostname on each node to what the application can reach",
+	    "or map the announced addresses in the client (ioredis Cluster natMap)" },
+	  "The seed answers, but an address a node announces in CLUSTER SHARDS/SLOTS\n"
+	  "does not from here (private, container-bridge or 0.0.0.0 addresses are named as such)." },
+	{ "cluster.slots_uncovered", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
+	  "Hash slots are served by no master",
+	  NULL,
+	  { "assign the slots: redis-cli --cluster fix HOST:PORT, or CLUSTER ADDSLOTSRANGE on the node that should own them",
+	    "a master that failed without a replica loses its slots: restore it, and give every master a replica" },
+	  "Some of the 16384 hash slots are assigned to no master; the uncovered ranges are listed." },
+	{ "cluster.node_failed", RD_SEV_WARNING, REJECT, ST(INFO), CL(SERVER_READY),
+	  "A cluster node is flagged fail or pfail",
+	  NULL,
+	  { "check the flagged node (is it running, can the other nodes reach its bus port, port+10000?)",
+	    "a failed master with a replica fails over by itself; without one its slots stay down" },
+	  "CLUSTER NODES flags a node fail (the cluster agreed) or fail? (pfail)." },
+	{ "cluster.tls_port_mismatch", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(SERVER_READY),
+	  "An announced cluster port speaks the other protocol",
+	  NULL,
+	  { "announce the TLS port: tls-port and tls-cluster yes (7.0+ announce tls-port then), or cluster-announce-tls-port behind NAT",
+	    "make the client's TLS setting match for every node (ioredis Cluster redisOptions.tls)" },
+	  "An announced port answers plaintext where TLS is used, or the reverse." },
+	{ "cluster.hostname_mismatch", RD_SEV_CRITICAL, UNREACH, NOSTEP, CL(CERTIFICATE),
+	  "A node's certificate does not cover the name or address it announces",
+	  NULL,
+	  { "issue node certificates whose SANs cover the announced names or IPs",
+	    "or announce names the certificates hold: cluster-announce-hostname and cluster-preferred-endpoint-type hostname" },
+	  "A node's certificate does not match the host name or IP the cluster announces for it." },
+	{ "cluster.client_not_cluster_aware", RD_SEV_WARNING, ADVICE, ST(INFO), CL(SERVER_READY),
+	  "A cluster seed is used through a client that is not cluster-aware",
+	  NULL,
+	  { "use a cluster client: ioredis new Redis.Cluster([{ host, port }], { redisOptions: { password, tls } }), node-redis createCluster, redis-py RedisCluster, go-redis NewClusterClient" },
+	  "The seed is a cluster node and the client model talks to one node: MOVED ahead." },
+	{ "sentinel.unreachable", RD_SEV_CRITICAL, UNREACH, NOSTEP, 0,
+	  "A sentinel does not answer from here",
+	  NULL,
+	  { "check the sentinel addresses and ports (26379 by default), and that each sentinel binds an address the application reaches",
+	    "sentinels behind NAT or in containers: sentinel announce-ip / announce-port" },
+	  "A sentinel named by --sentinel or the URL gave no Redis conversation." },
+	{ "sentinel.unknown_master", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
+	  "The sentinels monitor no master of that name",
+	  NULL,
+	  { "use the name the sentinels monitor (SENTINEL MASTERS lists them): ioredis name, redis-py master_for(name), the URL's /MASTER" },
+	  "SENTINEL get-master-addr-by-name answered nil on every sentinel that answered." },
+	{ "sentinel.disagree", RD_SEV_WARNING, ADVICE, ST(INFO), 0,
+	  "The sentinels name different masters",
+	  NULL,
+	  { "a failover may be in progress, or the sentinels are split: check SENTINEL MASTER NAME on each and that they reach each other" },
+	  "The sentinels' answers for the master differ." },
+	{ "sentinel.no_quorum", RD_SEV_WARNING, ADVICE, ST(INFO), 0,
+	  "The sentinels cannot reach a quorum: no failover would happen",
+	  NULL,
+	  { "run at least the quorum of sentinels that reach each other; SENTINEL CKQUORUM NAME must say OK",
+	    "sentinels in containers or behind NAT: sentinel announce-ip, or announce-hostnames/resolve-hostnames yes" },
+	  "SENTINEL CKQUORUM answered NOQUORUM." },
+	{ "sentinel.master_unreachable", RD_SEV_CRITICAL, UNREACH, NOSTEP, 0,
+	  "The master the sentinels name does not answer from here",
+	  NULL,
+	  { "make the master announce an address the application reaches: replica-announce-ip on the data nodes, sentinel announce-hostnames yes with resolve-hostnames yes (6.2+)",
+	    "or map the announced address in the client (ioredis natMap); if the master just failed, a failover is due after down-after-milliseconds" },
+	  "The address the sentinels announce for the master gives no Redis conversation from here." },
+	{ "sentinel.replica_unreachable", RD_SEV_WARNING, ADVICE, ST(INFO), 0,
+	  "A replica the sentinels know does not answer from here",
+	  NULL,
+	  { "after a failover the application is sent there: make replicas announce reachable addresses (replica-announce-ip, replica-announce-port)" },
+	  "A replica listed by SENTINEL REPLICAS gives no Redis conversation from here." },
+	{ "sentinel.auth", RD_SEV_CRITICAL, REJECT, ST(AUTH), CL(AUTH),
+	  "A sentinel refused the client (sentinel auth is separate from the master's)",
+	  NULL,
+	  { "give the sentinels' own password: --sentinel-password here, ioredis sentinelPassword, redis-py sentinel_kwargs={'password': ...}, node-redis sentinelClientOptions" },
+	  "A sentinel answered NOAUTH or WRONGPASS; sentinel AUTH is configured apart from the master's." },
 	/* latency */
 	{ "latency.high", RD_SEV_WARNING, ADVICE, ST(LATENCY), 0,
 	  "PING round trips are slow",

@@ -33,7 +33,9 @@ enum {
 	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
 	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
 	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES, O_TARGETS,
-	O_MAX_CONC, O_LISTEN, O_TIMEOUT_OFFSET
+	O_MAX_CONC, O_LISTEN, O_TIMEOUT_OFFSET, O_SENTINEL, O_MASTER_NAME,
+	O_SENTINEL_USER, O_SENTINEL_PASSWORD, O_PROFILE, O_CLIENT,
+	O_LIST_CLIENTS, O_LIST_PROFILES, O_ENV_BATCH
 };
 
 #define C_UNIX_PATH_MAX	108		/* sizeof(sockaddr_un.sun_path) */
@@ -77,6 +79,15 @@ static const struct opt opts[] = {
 	{ NULL, '2', V_NONE, C_CONN, 0, 0, NULL, "HELLO 2 (RESP2) before AUTH; the hello step runs" },
 	{ NULL, '3', V_NONE, C_CONN, 0, 0, NULL, "HELLO 3 (RESP3) before AUTH; the hello step runs" },
 	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
+	{ "sentinel", O_SENTINEL, V_STR, C_CONN, 0, 300, "HOST:PORT", "a sentinel to ask (repeatable; with --master-name)" },
+	{ "master-name", O_MASTER_NAME, V_STR, C_CONN, 0, 255, "NAME", "the master the sentinels monitor" },
+	{ "sentinel-user", O_SENTINEL_USER, V_STR, C_CONN, 0, 127, "NAME", "ACL user for the sentinels (separate from --user)" },
+	{ "sentinel-password", O_SENTINEL_PASSWORD, V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password for the sentinels (separate from -a)" },
+	{ "profile", O_PROFILE, V_STR, C_CONN, 0, 64, "NAME", "application profile: cacheservice (default), python-getenv, generic" },
+	{ "client", O_CLIENT, V_STR, C_CONN, 0, 64, "NAME[@VER]", "client library model: ioredis (default), node-redis, redis-py, ..." },
+	{ "list-clients", O_LIST_CLIENTS, V_NONE, C_ENV, 0, 0, NULL, "list the client models" },
+	{ "list-profiles", O_LIST_PROFILES, V_NONE, C_ENV, 0, 0, NULL, "list the application profiles" },
+	{ "env-batch", O_ENV_BATCH, V_PATH, C_ENV, 0, 4096, "FILE", "for tests: one environment per line (NAME=HEX ...), one JSON report each" },
 	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
 	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
 	{ "output", 'o', V_PATH, C_REPORT, 0, 4096, "FILE", "write the report to FILE atomically (temp file + rename)" },
@@ -567,6 +578,19 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case '3': cli->conn.resp = 3; break;
 	case O_ENV_FILE: cli->conn.env_file = val; break;
 	case O_ALL_CANDIDATES: cli->conn.all_candidates = true; break;
+	case O_SENTINEL:
+		if (cli->conn.nsentinels >= 16)
+			return bad_value(o, val, "more than 16 sentinels");
+		cli->conn.sentinels[cli->conn.nsentinels++] = val;
+		break;
+	case O_MASTER_NAME: cli->conn.master_name = val; break;
+	case O_SENTINEL_USER: cli->conn.sentinel_user = val; break;
+	case O_SENTINEL_PASSWORD: cli->conn.sentinel_password = val; break;
+	case O_PROFILE: cli->conn.profile = val; break;
+	case O_CLIENT: cli->conn.client = val; break;
+	case O_LIST_CLIENTS: cli->list_clients = true; break;
+	case O_LIST_PROFILES: cli->list_profiles = true; break;
+	case O_ENV_BATCH: cli->env_batch = val; break;
 	case O_FORMAT: return set_format(cli, o, val);
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;

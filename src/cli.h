@@ -39,6 +39,10 @@ struct rd_cli {
 	int	 count;			/* 0 = until interrupted */
 	bool	 hold;			/* watch --hold: one connection, PINGed */
 
+	/* env */
+	bool	 list_clients, list_profiles;
+	const char *env_batch;		/* --env-batch FILE */
+
 	/* simulate */
 	const char *scenario;
 	bool	 list;

@@ -676,6 +676,48 @@ copy_flags(struct ctx *x)
 	c->env_file = cf_dup_or_null(x, f->env_file);
 }
 
+/* The profile and client rows the flags name (NULL: generic and its
+ * client).  An unknown name is a fatal problem.  Returns 0 or -1. */
+static int
+choose_models(struct ctx *x)
+{
+	const char *pn = x->fl->profile != NULL ? x->fl->profile : "generic";
+	const char *why;
+	struct rd_config *c = x->c;
+
+	if ((c->profile = profile_find(pn)) == NULL) {
+		config_add_problem(c, RD_P_INVALID_VALUE, "--profile", true,
+		    "unknown profile (env --list-profiles names them)");
+		c->profile = profile_find("generic");
+	}
+	c->model = client_find(x->fl->client != NULL ? x->fl->client :
+	    c->profile->client, &why);
+	if (c->model == NULL) {
+		config_add_problem(c, RD_P_INVALID_VALUE, "--client", true,
+		    "--client: %s", why);
+		c->model = client_find("redisdiag", &why);
+		c->valid = false;
+	}
+	client_label(c->model, c->client_label, sizeof(c->client_label));
+	return c->valid ? 0 : -1;
+}
+
+/* The generic profile read through another client: the transport the
+ * client chooses (its SNI default, its address families). */
+static void
+client_transport(struct ctx *x)
+{
+	const struct rd_client_model *m = x->c->model;
+	struct rd_field *sni = &x->c->f[RD_F_SNI];
+
+	if (m->sni == RD_SNI_NONE && !x->c->sni_explicit && sni->value != NULL) {
+		cf_set_field(x, RD_F_SNI, NULL, "client default: none");
+	}
+	if (x->c->family == 0 && m->family != 0)
+		x->c->family = m->family;
+	x->c->auth_sent = x->c->f[RD_F_PASSWORD].value != NULL;
+}
+
 int
 config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
     const struct rd_envinfo *envi, struct rd_config *out,
@@ -697,8 +739,13 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	x->env = env;
 	x->c = out;
 	x->vault = vault;
-	out->secret = out->user_slot = -1;
+	out->secret = out->user_slot = out->sentinel_secret = -1;
 	copy_flags(x);
+	if (choose_models(x) == 0 && !out->profile->generic) {
+		cf_resolve_app(x, out->profile, out->model);
+		cf_candidates(x);
+		goto done;
+	}
 	read_vars(x);
 	read_urls(x);
 	check_port_var(x, V_PORT);
@@ -717,8 +764,11 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	note_query(x, &x->fu);
 	note_query(x, &x->ru);
 	note_query(x, &x->nu);
+	client_transport(x);
 	typed_view(x);
+	cf_sentinel(x);
 	cf_candidates(x);
+done:
 	if (x->oom)
 		out->valid = false;
 	rc = out->valid && !x->oom ? 0 : -1;

@@ -37,6 +37,16 @@ struct rd_connflags {
 	int64_t	 timeout_us;		/* 0 = default */
 	const char *env_file;		/* --env-file (already merged into the envmap by main) */
 	bool	 all_candidates;
+	const char *sentinels[16];	/* --sentinel HOST:PORT, repeatable */
+	int	 nsentinels;
+	const char *master_name;	/* --master-name */
+	const char *sentinel_user;	/* --sentinel-user */
+	const char *sentinel_password;	/* --sentinel-password */
+	/* SPEC 11: the application and its client library.  NULL: the
+	 * generic profile (SPEC section 4) and its own client; the command
+	 * line's default (resolve.c) is profile_default(). */
+	const char *profile;		/* --profile, REDISDIAG_PROFILE */
+	const char *client;		/* --client NAME[@VERSION], REDISDIAG_CLIENT */
 	/* redis-cli parity (issue 13), carried into rd_config by
 	 * resolve_process(): */
 	bool	 askpass;		/* the password was typed at a prompt */
@@ -64,6 +74,9 @@ struct rd_field {
 	char	 source[RD_SOURCE_LEN];	/* "flag:-h", "env:NF_REDIS_HOST",
 					   "url:REDIS_URL", "env-file:.env:12",
 					   "default" */
+	char	*as_read;		/* how the client reads value when that
+					   differs from the text ("6379abc" → "6379"),
+					   else NULL */
 };
 
 struct rd_shadowed {
@@ -77,7 +90,9 @@ enum rd_problem_kind {
 	RD_P_INVALID_VALUE,		/* another unusable value (REDIS_DB=x, REDIS_TLS=maybe) */
 	RD_P_CONFLICT,			/* config.conflict */
 	RD_P_ENV_FILE,			/* --env-file unreadable or malformed */
-	RD_P_TLS_FILE			/* --cacert/--cacertdir/--cert/--key missing or unusable */
+	RD_P_TLS_FILE,			/* --cacert/--cacertdir/--cert/--key missing or unusable */
+	RD_P_LOOSE,			/* config.loose_value: the client reads it differently */
+	RD_P_NOT_READ			/* config.not_read_by_app */
 };
 
 struct rd_problem {
@@ -119,8 +134,40 @@ struct rd_candidate {
 	int	 db;			/* -1 = not given (0) */
 };
 
+#define RD_MAX_SENTINEL_ADDRS	16
+
+/* A sentinel to ask (SPEC section 13). */
+struct rd_sentinel_addr {
+	char	 host[256];
+	int	 port;
+};
+
+#define RD_MAX_DISAGREE	8
+
+/* Another client model that would connect differently (SPEC 11). */
+struct rd_disagree {
+	char	 client[48];		/* "node-redis@6" */
+	char	 what[200];		/* "uses TLS", "sends no AUTH", ... */
+};
+
+struct rd_profile;
+struct rd_client_model;
+
 struct rd_config {
 	struct rd_field f[RD_F__COUNT];
+
+	/* The models (static rows of profiles.c and clients.c). */
+	const struct rd_profile *profile;
+	const struct rd_client_model *model;
+	char	 client_label[48];	/* "ioredis@6" */
+	bool	 auth_sent;		/* the client sends AUTH (or HELLO AUTH) */
+	bool	 empty_password;	/* ... with an empty password (AUTH user "") */
+	bool	 from_url;		/* the target came from a URL */
+	bool	 scheme_case;		/* the URL's scheme is not lower case */
+	bool	 user_only_url;		/* the URL's user info has no ':' */
+	char	 query_ignored[160];	/* "?ssl, ?family": keys the client does not read */
+	struct rd_disagree disagree[RD_MAX_DISAGREE];
+	size_t	 ndisagree;
 
 	/* Typed view of f[], meaningful when valid. */
 	char	*host;
@@ -156,6 +203,16 @@ struct rd_config {
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */
 
+	/* Sentinel (config_sentinel.c): the sentinels to ask and the master
+	 * they monitor; host and port are then the first sentinel's, the
+	 * password and db the master's.  Sentinel AUTH is separate: its own
+	 * user and vault slot (-1 none).  nsentinels 0: no sentinel. */
+	int	 nsentinels;
+	struct rd_sentinel_addr sentinels[RD_MAX_SENTINEL_ADDRS];
+	char	 master_name[256];
+	char	 sentinel_source[RD_SOURCE_LEN];	/* "flag:--sentinel", "url:REDIS_URL" */
+	char	 sentinel_user[128];
+	int	 sentinel_secret;
 	/* From the command line only (resolve_process); not owned: they
 	 * point into argv and config_free() leaves them. */
 	bool	 no_auth_warning;

@@ -13,7 +13,9 @@
 #include <strings.h>
 #include <arpa/inet.h>
 
+#include "clients.h"
 #include "config.h"
+#include "profiles.h"
 #include "url.h"
 
 #define MAX_LIST	64		/* shadowed, problems, query keys */
@@ -93,5 +95,8 @@ bool	cf_query_true(const struct purl *p, const char **key);
 char *cf_dup_or_null(struct ctx *x, const char *s);
 void	cf_secrets_to_vault(struct ctx *x);
 void	cf_candidates(struct ctx *x);
+void	cf_sentinel(struct ctx *x);
+void	cf_resolve_app(struct ctx *x, const struct rd_profile *p,
+    const struct rd_client_model *m);	/* config_app.c */
 
 #endif

@@ -152,7 +152,7 @@ cf_strict_long(const char *s, long lo, long hi)
 }
 
 /* What JavaScript's parseInt(s) returns (radix not given): leading white
- * space, a sign, "0x" for hex, then digits up to the first non-digit.
+ * space, a sign, then decimal digits (radix 10) up to the first non-digit.
  * Returns false for NaN. */
 bool
 cf_js_parseint(const char *s, long long *out)
@@ -164,15 +164,10 @@ cf_js_parseint(const char *s, long long *out)
 		s++;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
+	/* parseInt(v, 10): "0x18eb" is 0 (the radix is given), not 6379. */
 	for (;; s++, n++) {
 		if (*s >= '0' && *s <= '9')
 			d = *s - '0';
-		else if (base == 16 && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f'))
-			d = (*s | 0x20) - 'a' + 10;
 		else
 			break;
 		if (v < 1000000000000LL)
@@ -213,8 +208,10 @@ config_free(struct rd_config *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < RD_F__COUNT; i++)
+	for (i = 0; i < RD_F__COUNT; i++) {
 		free_secret(&c->f[i].value);
+		free(c->f[i].as_read);
+	}
 	free(c->host);
 	free(c->sni);
 	free(c->username);

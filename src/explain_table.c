@@ -42,6 +42,34 @@ const struct pat ex_server_rows[] = {
 	{ "NoPermissionError", NULL, M_WORD, "auth.noperm" },
 	{ "BusyLoadingError", NULL, M_WORD, "server.loading" },
 	{ "ReadOnlyError", NULL, M_WORD, "server.readonly_replica" },
+	/* Cluster and sentinel clients (SPEC section 13), before the codes:
+	 * their lines end in the last node's ECONNREFUSED, which is the
+	 * consequence.  ioredis ClusterAllFailedError "Failed to refresh
+	 * slots cache." (every seed failed to give a usable topology); a
+	 * MOVED loop (ioredis "Too many Cluster redirections", redis-py
+	 * "TTL exhausted", Jedis "No more cluster attempts left") is an
+	 * announced address that leads elsewhere from here. */
+	{ "Failed to refresh slots cache", NULL, M_ICASE, "cluster.announced_unreachable" },
+	{ "ClusterAllFailedError", NULL, 0, "cluster.announced_unreachable" },
+	{ "Too many Cluster redirections", NULL, M_ICASE, "cluster.announced_unreachable" },
+	{ "No more cluster attempts left", NULL, M_ICASE, "cluster.announced_unreachable" },
+	{ "JedisClusterMaxAttemptsException", NULL, 0, "cluster.announced_unreachable" },
+	{ "TTL exhausted", NULL, 0, "cluster.announced_unreachable" },
+	{ "Hash slot not served", NULL, M_ICASE, "cluster.slots_uncovered" },
+	/* ioredis "All sentinels are unreachable. Retrying from scratch",
+	 * go-redis "all sentinels specified in configuration are
+	 * unreachable", Jedis "All sentinels down, cannot determine where
+	 * is mymaster master is running". */
+	{ "All sentinels are unreachable", NULL, M_ICASE, "sentinel.unreachable" },
+	{ "sentinels specified in configuration are unreachable", NULL, M_ICASE, "sentinel.unreachable" },
+	{ "All sentinels down", NULL, M_ICASE, "sentinel.unreachable" },
+	/* redis-py MasterNotFoundError "No master found for 'mymaster'";
+	 * the sentinel's own "-ERR No such master with that name"; Lettuce
+	 * "Cannot provide redisAddress using sentinel for masterId". */
+	{ "MasterNotFoundError", NULL, 0, "sentinel.unknown_master" },
+	{ "No master found for", NULL, M_ICASE, "sentinel.unknown_master" },
+	{ "No such master with that name", NULL, M_ICASE, "sentinel.unknown_master" },
+	{ "Cannot provide redisAddress using sentinel", NULL, 0, "sentinel.unknown_master" },
 	{ NULL, NULL, 0, NULL }
 };
 

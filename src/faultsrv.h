@@ -40,7 +40,14 @@ enum fs_kind {
 #define FS_CLUSTER_DOWN	0x0200	/* cluster mode, cluster_state:fail */
 #define FS_SNI_REQUIRED	0x0400	/* reject a handshake without SNI "localhost" */
 #define FS_CLIENT_CERT	0x0800	/* demand a client certificate */
-#define FS_CLUSTER_UNSERVED 0x1000	/* cluster mode, this node serves no slot */
+#define FS_CLUSTER_FAR	0x1000	/* cluster mode: this node serves 0-8191, the
+				   other announced master is 127.0.0.2:port,
+				   which nothing binds (MOVED there) */
+#define FS_CLUSTER_HOLES 0x2000	/* cluster mode: slots 16284-16383 served by
+				   no one, cluster_state:fail */
+#define FS_SENTINEL	0x4000	/* a sentinel: "mymaster" is 127.0.0.1:the
+				   refusing port, any other name unknown */
+#define FS_CLUSTER_UNSERVED 0x8000	/* cluster mode, this node serves no slot */
 
 enum fs_cert { FS_CERT_LEAF, FS_CERT_SELF, FS_CERT_EXPIRED, FS_CERT_WRONGHOST };
 

@@ -52,7 +52,15 @@ r_str(struct faultsrv *s, struct fs_conn *c, const char *p)
 static bool
 cluster_mode(const struct faultsrv *s)
 {
-	return fs_has(s, FS_CLUSTER | FS_CLUSTER_DOWN | FS_CLUSTER_UNSERVED);
+	return fs_has(s, FS_CLUSTER | FS_CLUSTER_DOWN | FS_CLUSTER_FAR |
+	    FS_CLUSTER_HOLES | FS_CLUSTER_UNSERVED);
+}
+
+/* cluster_state:fail: Redis serves no key (CLUSTERDOWN). */
+static bool
+cluster_down(const struct faultsrv *s)
+{
+	return fs_has(s, FS_CLUSTER_DOWN | FS_CLUSTER_HOLES);
 }
 
 static bool
@@ -162,7 +170,8 @@ info_text(struct faultsrv *s, int argc, char **argv, struct sb *b)
 		    "os:Linux (redisdiag simulate)\r\narch_bits:64\r\n"
 		    "process_id:%ld\r\ntcp_port:%d\r\nuptime_in_seconds:%lld\r\n"
 		    "uptime_in_days:0\r\n\r\n", version_string(s),
-		    cluster_mode(s) ? "cluster" : "standalone", (long)getpid(),
+		    fs_has(s, FS_SENTINEL) ? "sentinel" : cluster_mode(s) ?
+		    "cluster" : "standalone", (long)getpid(),
 		    s->port, (long long)up);
 	}
 	if (want_section(argc, argv, "clients")) {
@@ -391,16 +400,64 @@ c_info(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *al)
 	r_bulk(s, c, b.buf, b.n);
 }
 
+/* The shards this node announces (topology scenarios): id, address, port
+ * and slots of each master; the first is this node. */
+struct shard {
+	const char *id;
+	const char *ip;
+	int	 port, lo, hi;
+};
+
+static int
+shards(const struct faultsrv *s, struct shard *v)
+{
+	/* Distinct first characters: a person reads ids by their start. */
+	static const char me[] = "5eed000000000000000000000000000000000002";
+	static const char far[] = "fa50000000000000000000000000000000000003";
+
+	if (fs_has(s, FS_CLUSTER_FAR)) {
+		v[0] = (struct shard){ me, "127.0.0.1", s->port, 0, 8191 };
+		v[1] = (struct shard){ far, "127.0.0.2", s->port, 8192, 16383 };
+		return 2;
+	}
+	if (fs_has(s, FS_CLUSTER_HOLES)) {
+		v[0] = (struct shard){ me, "127.0.0.1", s->port, 0, 16283 };
+		return 1;
+	}
+	/* This node serves no slot: every key lives at the dead port. */
+	v[0] = (struct shard){ "0000000000000000000000000000000000000001",
+	    "127.0.0.1", s->dead_port, 0, 16383 };
+	return 1;
+}
+
+/* The node that serves slot, or NULL when this one does. */
+static const struct shard *
+owner(const struct faultsrv *s, unsigned slot, struct shard *v)
+{
+	int i, n = shards(s, v);
+
+	for (i = 0; i < n; i++)
+		if ((int)slot >= v[i].lo && (int)slot <= v[i].hi)
+			return v[i].port == s->port &&
+			    strcmp(v[i].ip, "127.0.0.1") == 0 ? NULL : &v[i];
+	return &v[0];
+}
+
 static void
 c_cluster(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *al)
 {
-	bool down = fs_has(s, FS_CLUSTER_DOWN);
+	bool down = cluster_down(s);
+	struct shard v[2];
 	struct sb b;
+	int i, n, assigned = 0;
 
 	if (!cluster_mode(s)) {
 		r_err(s, c, "ERR This instance has cluster support disabled");
 		return;
 	}
+	n = shards(s, v);
+	for (i = 0; i < n; i++)
+		assigned += v[i].hi - v[i].lo + 1;
 	if (eq(argv[1], "INFO") && fs_has(s, FS_CLUSTER_UNSERVED)) {
 		/* A node alone, no slot assigned: what a real one says. */
 		b.n = 0;
@@ -412,23 +469,88 @@ c_cluster(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *
 		r_bulk(s, c, b.buf, b.n);
 	} else if (eq(argv[1], "INFO")) {
 		b.n = 0;
-		sb_add(&b, "cluster_state:%s\r\ncluster_slots_assigned:16384\r\n"
+		sb_add(&b, "cluster_state:%s\r\ncluster_slots_assigned:%d\r\n"
 		    "cluster_slots_ok:%d\r\ncluster_slots_pfail:0\r\n"
-		    "cluster_slots_fail:%d\r\ncluster_known_nodes:3\r\n"
-		    "cluster_size:3\r\ncluster_current_epoch:3\r\n"
-		    "cluster_my_epoch:1\r\n", down ? "fail" : "ok",
-		    down ? 10923 : 16384, down ? 5461 : 0);
+		    "cluster_slots_fail:%d\r\ncluster_known_nodes:%d\r\n"
+		    "cluster_size:%d\r\ncluster_current_epoch:3\r\n"
+		    "cluster_my_epoch:1\r\n", down ? "fail" : "ok", assigned,
+		    fs_has(s, FS_CLUSTER_DOWN) ? 10923 : assigned,
+		    fs_has(s, FS_CLUSTER_DOWN) ? 5461 : 0, n + 1, n);
 		r_bulk(s, c, b.buf, b.n);
 	} else if (eq(argv[1], "SLOTS")) {
-		/* This node serves no slot: every key lives at the dead port. */
-		fs_out_fmt(s, c, "*1\r\n*3\r\n:0\r\n:16383\r\n*3\r\n");
-		r_str(s, c, "127.0.0.1");
-		fs_out_fmt(s, c, ":%d\r\n", s->dead_port);
-		r_str(s, c, "0000000000000000000000000000000000000001");
+		fs_out_fmt(s, c, "*%d\r\n", n);
+		for (i = 0; i < n; i++) {
+			fs_out_fmt(s, c, "*3\r\n:%d\r\n:%d\r\n*3\r\n", v[i].lo,
+			    v[i].hi);
+			r_str(s, c, v[i].ip);
+			fs_out_fmt(s, c, ":%d\r\n", v[i].port);
+			r_str(s, c, v[i].id);
+		}
+	} else if (eq(argv[1], "SHARDS") && s->cfg.redis_version >= 7) {
+		fs_out_fmt(s, c, "*%d\r\n", n);
+		for (i = 0; i < n; i++) {
+			fs_out_fmt(s, c, "*4\r\n");
+			r_str(s, c, "slots");
+			fs_out_fmt(s, c, "*2\r\n:%d\r\n:%d\r\n", v[i].lo, v[i].hi);
+			r_str(s, c, "nodes");
+			fs_out_fmt(s, c, "*1\r\n*12\r\n");
+			r_str(s, c, "id");	r_str(s, c, v[i].id);
+			r_str(s, c, "port");	fs_out_fmt(s, c, ":%d\r\n", v[i].port);
+			r_str(s, c, "ip");	r_str(s, c, v[i].ip);
+			r_str(s, c, "endpoint"); r_str(s, c, v[i].ip);
+			r_str(s, c, "role");	r_str(s, c, "master");
+			r_str(s, c, "health");	r_str(s, c, "online");
+		}
+	} else if (eq(argv[1], "NODES")) {
+		b.n = 0;
+		for (i = 0; i < n; i++)
+			sb_add(&b, "%s %s:%d@%d %smaster - 0 0 %d connected %d-%d\n",
+			    v[i].id, v[i].ip, v[i].port, v[i].port + 10000,
+			    v[i].port == s->port && i == 0 &&
+			    !fs_has(s, FS_CLUSTER) ? "myself," : "", i + 1,
+			    v[i].lo, v[i].hi);
+		r_bulk(s, c, b.buf, b.n);
 	} else if (eq(argv[1], "MYID"))
-		r_str(s, c, "0000000000000000000000000000000000000002");
+		/* cluster-moved: a node outside the slot map it announces. */
+		r_str(s, c, fs_has(s, FS_CLUSTER) ?
+		    "0000000000000000000000000000000000000002" : v[0].id);
 	else
 		fs_out_fmt(s, c, "-ERR unknown subcommand '%.128s'. Try CLUSTER HELP.\r\n",
+		    argv[1]);
+}
+
+/* A sentinel monitoring "mymaster" at the refusing port. */
+static void
+c_sentinel(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *al)
+{
+	bool known = argc >= 3 && strcmp(argv[2], "mymaster") == 0;
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", s->dead_port);
+
+	if (eq(argv[1], "GET-MASTER-ADDR-BY-NAME") && argc == 3) {
+		if (!known) {
+			fs_out_fmt(s, c, "*-1\r\n");
+			return;
+		}
+		fs_out_fmt(s, c, "*2\r\n");
+		r_str(s, c, "127.0.0.1");
+		r_str(s, c, port);
+	} else if ((eq(argv[1], "CKQUORUM") || eq(argv[1], "REPLICAS") ||
+	    eq(argv[1], "SLAVES")) && argc == 3 && !known)
+		r_err(s, c, "ERR No such master with that name");
+	else if (eq(argv[1], "CKQUORUM") && argc == 3)
+		fs_out_fmt(s, c, "+OK 1 usable Sentinels. Quorum and failover "
+		    "authorization can be reached\r\n");
+	else if ((eq(argv[1], "REPLICAS") || eq(argv[1], "SLAVES")) && argc == 3)
+		fs_out_fmt(s, c, "*0\r\n");
+	else if (eq(argv[1], "MASTERS") && argc == 2) {
+		fs_out_fmt(s, c, "*1\r\n*6\r\n");
+		r_str(s, c, "name");	r_str(s, c, "mymaster");
+		r_str(s, c, "ip");	r_str(s, c, "127.0.0.1");
+		r_str(s, c, "port");	r_str(s, c, port);
+	} else
+		fs_out_fmt(s, c, "-ERR Unknown sentinel subcommand '%.128s'\r\n",
 		    argv[1]);
 }
 
@@ -490,6 +612,7 @@ static const struct cmd cmds[] = {
 	{ "select",	 2, K_LOADING | K_STALE, 1, c_select, NULL },
 	{ "info",	-1, K_LOADING | K_STALE, 1, c_info, NULL },
 	{ "cluster",	-2, K_LOADING | K_STALE, 3, c_cluster, NULL },
+	{ "sentinel",	-2, K_LOADING | K_STALE, 1, c_sentinel, NULL },
 	{ "config",	-2, K_LOADING | K_STALE, 1, c_config, NULL },
 	{ "client",	-2, K_LOADING | K_STALE, 1, c_client, NULL },
 	/* redis-cli asks COMMAND DOCS for hints; none is a valid answer. */
@@ -582,17 +705,38 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 		r_unknown(s, c, argc, argv);
 		return;
 	}
-	if (cluster_mode(s) && (k->flags & K_KEYED)) {
-		/* Redis's two wordings: a node that knows the cluster failed,
-		 * and a node that serves no slot for the key. */
-		if (fs_has(s, FS_CLUSTER_DOWN))
-			r_err(s, c, "CLUSTERDOWN The cluster is down");
-		else if (fs_has(s, FS_CLUSTER_UNSERVED))
-			r_err(s, c, "CLUSTERDOWN Hash slot not served");
-		else
-			fs_out_fmt(s, c, "-MOVED %u 127.0.0.1:%d\r\n",
-			    keyslot(argv[1], al[1]), s->dead_port);
+	if (fs_has(s, FS_SENTINEL) && strcmp(k->name, "sentinel") != 0 &&
+	    strcmp(k->name, "ping") != 0 && strcmp(k->name, "info") != 0 &&
+	    strcmp(k->name, "auth") != 0 && strcmp(k->name, "hello") != 0 &&
+	    strcmp(k->name, "client") != 0) {
+		/* A sentinel knows only its own commands. */
+		r_unknown(s, c, argc, argv);
 		return;
+	}
+	if (!fs_has(s, FS_SENTINEL) && strcmp(k->name, "sentinel") == 0) {
+		r_unknown(s, c, argc, argv);
+		return;
+	}
+	if (cluster_mode(s) && (k->flags & K_KEYED)) {
+		struct shard v[2];
+		const struct shard *o;
+		unsigned slot = keyslot(argv[1], al[1]);
+
+		/* Redis's two wordings: a node that knows the cluster
+		 * failed, and a node that serves no slot for the key. */
+		if (cluster_down(s)) {
+			r_err(s, c, "CLUSTERDOWN The cluster is down");
+			return;
+		}
+		if (fs_has(s, FS_CLUSTER_UNSERVED)) {
+			r_err(s, c, "CLUSTERDOWN Hash slot not served");
+			return;
+		}
+		if ((o = owner(s, slot, v)) != NULL) {
+			fs_out_fmt(s, c, "-MOVED %u %s:%d\r\n", slot, o->ip,
+			    o->port);
+			return;
+		}
 	}
 	/* Over maxmemory with noeviction: Redis refuses what would grow
 	 * the dataset (processCommand's performEvictions check). */

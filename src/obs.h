@@ -230,6 +230,26 @@ struct rd_hello_obs {
 	bool	 switched_back;		/* HELLO 2 after HELLO 3 (see hello.c) */
 };
 
+#define RD_MAX_REPLICAS	16
+
+/* What a sentinel said about one master (rd_probe_opts.sentinel_master):
+ * SENTINEL get-master-addr-by-name, ckquorum and replicas. */
+struct rd_sentinel_obs {
+	bool	 asked;
+	struct rd_reply_obs addr;	/* get-master-addr-by-name's reply */
+	bool	 nil;			/* it does not know the name */
+	char	 known[256];		/* then: the masters it monitors, ", " */
+	char	 master_ip[64];
+	int	 master_port;		/* 0 when it named none */
+	struct rd_reply_obs quorum;	/* ckquorum: "+OK 3 usable Sentinels..." or -NOQUORUM */
+	int	 nreplicas;
+	struct {
+		char	 ip[64];
+		int	 port;
+		char	 flags[64];	/* "slave", "slave,s_down" */
+	} replicas[RD_MAX_REPLICAS];
+};
+
 struct rd_obs {
 	int64_t	 start_us;		/* monotonic start of the run */
 	int64_t	 deadline_us;		/* the absolute deadline used */
@@ -253,6 +273,7 @@ struct rd_obs {
 	struct rd_server_obs server;
 	struct rd_latency_obs latency;
 
+	struct rd_sentinel_obs sentinel;	/* the peer as a sentinel, when asked */
 	/* A reply that came after the one asked for, before the next
 	 * command (+PONG then +EXTRA in one write): every later reply would
 	 * belong to the command before it, so the conversation stopped. */

@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
+#include "clients.h"
 #include "clock.h"
 #include "pipeline.h"
 #include "strutil.h"
+#include "topo_run.h"
 
 /* snprintf that cuts long text silently: evidence and remediation are
  * fixed-size and a cut sentence beats none. */
@@ -30,6 +33,25 @@ fmt(char *dst, size_t sz, const char *f, ...)
 	va_end(ap);
 }
 
+/* What the seed's probe hands back once it has read a cluster topology:
+ * the nodes are probed while the seed measures its latency. */
+struct nodes_ctx {
+	const struct rd_config *cfg;
+	const struct rd_vault *vault;
+	const struct rd_run_opts *run;
+	const struct rd_report_opts *ro;
+	struct rd_topology *t;
+	struct topo_cluster_run *cr;
+};
+
+static void
+nodes_start(void *arg)
+{
+	struct nodes_ctx *nc = arg;
+
+	nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro, nc->t);
+}
+
 /* Probe (unless there is nothing to probe), rules, report. */
 static int
 probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
@@ -37,22 +59,79 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
     struct rd_obs *obs, struct rd_report *r)
 {
 	struct rd_probe_opts po;
+	struct rd_topology *t = NULL;
+	const struct rd_config *rcfg;
+	struct nodes_ctx nc;
 
 	r->cfg = cfg;
 	r->obs = NULL;
+	r->topo = NULL;
 	r->opts = *ro;
 	if (cfg->valid && !run->no_network && obs != NULL) {
-		memset(&po, 0, sizeof(po));
-		po.deadline_us = run->deadline_us;
-		po.latency_samples = run->latency_samples;
-		po.resolver = run->resolver;
-		po.vault = vault;
-		po.hold = run->hold;
-		probe_run(cfg, &po, obs);
+		/* A topology is heap data: 64 nodes' steps do not belong on
+		 * a thread's stack.  Without memory the seed alone is
+		 * probed. */
+		if (!run->no_topology)
+			t = calloc(1, sizeof(*t));
+		if (t != NULL && cfg->nsentinels > 0) {
+			topo_sentinel(cfg, vault, run, ro, obs, t);
+		} else {
+			memset(&po, 0, sizeof(po));
+			po.deadline_us = run->deadline_us;
+			po.latency_samples = run->latency_samples;
+			po.resolver = run->resolver;
+			po.vault = vault;
+			po.hold = run->hold;
+			po.cluster = t != NULL ? &t->cl : NULL;
+			po.sentinel_master = run->sentinel_master;
+			po.no_latency = run->no_latency;
+			po.no_info = run->no_info;
+			po.topology_read = t != NULL ? nodes_start : NULL;
+			po.topology_ctx = &nc;
+			nc.cfg = cfg;
+			nc.vault = vault;
+			nc.run = run;
+			nc.ro = ro;
+			nc.t = t;
+			nc.cr = NULL;
+			probe_run(cfg, &po, obs);
+			if (t != NULL && t->cl.read)
+				topo_cluster_finish(nc.cr, cfg, obs, t);
+			else if (t != NULL && strcmp(obs->server.mode,
+			    "sentinel") == 0)
+				topo_sentinel_seed(cfg, obs, t);
+			else if (t != NULL && strcmp(obs->server.mode,
+			    "cluster") == 0) {
+				/* A cluster whose topology could not be
+				 * read: the mode is still known. */
+				t->mode = RD_TOPO_CLUSTER;
+				rd_hostport(t->seed, sizeof(t->seed), cfg->host,
+				    cfg->port);
+				rd_scopy(t->cluster_state, sizeof(t->cluster_state),
+				    obs->server.cluster_state);
+				t->client_cluster_aware =
+				    topo_client_cluster_aware(cfg, t->client_model,
+				    sizeof(t->client_model));
+			}
+		}
+		if (t != NULL && t->mode == RD_TOPO_NONE) {
+			free(t);
+			t = NULL;
+		}
 		r->obs = obs;
+		r->topo = t;
 	}
-	rules_eval(cfg, r->obs, ro, &r->findings);
+	/* Behind sentinels the application talks to the master: the rules
+	 * judge the probe of it against the configuration aimed at it. */
+	rcfg = t != NULL && t->mode == RD_TOPO_SENTINEL && t->master_known ?
+	    &t->master_cfg : cfg;
+	rules_eval(rcfg, r->obs, ro, &r->findings);
+	if (t != NULL && rcfg == cfg)
+		topo_record_seed(t, cfg, obs, r);
+	rules_topo(cfg, r->obs, r->topo, &r->findings);
 	report_finish(r);
+	if (rcfg != cfg)
+		topo_record_verdict(&t->master, r);
 	return r->exit_code;
 }
 
@@ -82,8 +161,8 @@ struct cand_pool {
 	pthread_mutex_t	 mu;
 };
 
-static void
-cand_config(const struct rd_config *base, const struct rd_candidate *c,
+void
+pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
     struct rd_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -106,6 +185,10 @@ cand_config(const struct rd_config *base, const struct rd_candidate *c,
 	out->family = base->family;
 	out->timeout_us = base->timeout_us;
 	out->envi = base->envi;
+	out->tls_ciphers = base->tls_ciphers;
+	out->tls_ciphersuites = base->tls_ciphersuites;
+	out->resp = base->resp;
+	out->no_auth_warning = base->no_auth_warning;
 	out->valid = true;
 	snprintf(out->source, sizeof(out->source), "%s", c->source);
 	out->f[RD_F_HOST].value = out->host;
@@ -138,6 +221,53 @@ cand_worker(void *arg)
 		    &j->r);
 		j->started = true;
 	}
+}
+
+/* Starts up to CAND_WORKERS threads on jobs[0..n) under deadline_us;
+ * returns how many started (0: none, every job stays unprobed). */
+static size_t
+pool_start(struct cand_pool *pool, struct cand_job *jobs, size_t n,
+    int64_t deadline_us, pthread_t *th)
+{
+	size_t nth = 0;
+
+	pool->jobs = jobs;
+	pool->n = n;
+	pool->next = 0;
+	pool->deadline_us = deadline_us;
+	pthread_mutex_init(&pool->mu, NULL);
+	while (nth < CAND_WORKERS && nth < n &&
+	    pthread_create(&th[nth], NULL, cand_worker, pool) == 0)
+		nth++;
+	return nth;
+}
+
+static void
+pool_join(struct cand_pool *pool, pthread_t *th, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&pool->mu);
+}
+
+/* A finished job's verdict, exit code and summary; releases its report. */
+static void
+job_result(struct cand_job *j, size_t nth, enum rd_verdict *v, int *ec,
+    char *summary, size_t sz)
+{
+	if (j->started) {
+		*v = j->r.verdict;
+		*ec = j->r.exit_code;
+		snprintf(summary, sz, "%s", j->r.summary);
+	} else {
+		*v = RD_V_NO_ATTEMPT;
+		*ec = RD_EXIT_NO_ATTEMPT;
+		snprintf(summary, sz, nth == 0 ? "not probed: could not start "
+		    "a thread" : "not probed: the deadline passed before its turn");
+	}
+	report_free(&j->r);
 }
 
 /* "env:REDIS_HOST" → "REDIS_HOST"; the variable to unset, or NULL when the
@@ -238,48 +368,202 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 			continue;
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
-		cand_config(cfg, j->cand, &j->cfg);
+		pipeline_peer_config(cfg, j->cand, &j->cfg);
 		j->ro = ro;
 		j->run = *run;
+		j->run.no_topology = true;	/* candidates: their verdict only */
 		j->vault = vault;
 	}
 	r->ncands = n;
-	pool.jobs = jobs;
-	pool.n = n;
-	pool.next = 0;
-	pool.deadline_us = run->deadline_us;
-	pthread_mutex_init(&pool.mu, NULL);
-	while (nth < CAND_WORKERS && nth < n &&
-	    pthread_create(&th[nth], NULL, cand_worker, &pool) == 0)
-		nth++;
+	nth = pool_start(&pool, jobs, n, run->deadline_us, th);
 
 	probe_and_judge(cfg, vault, run, ro, obs, r);
 
-	for (i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&pool.mu);
+	pool_join(&pool, th, nth);
 	for (i = 0; i < n; i++) {
-		struct cand_job *j = &jobs[i];
-		struct rd_cand_result *c = &r->cands[i];
-
-		c->cand = j->cand;
-		if (j->started) {
-			c->verdict = j->r.verdict;
-			c->exit_code = j->r.exit_code;
-			snprintf(c->summary, sizeof(c->summary), "%s",
-			    j->r.summary);
-		} else {
-			c->verdict = RD_V_NO_ATTEMPT;
-			c->exit_code = RD_EXIT_NO_ATTEMPT;
-			snprintf(c->summary, sizeof(c->summary), nth == 0 ?
-			    "not probed: could not start a thread" :
-			    "not probed: the deadline passed before its turn");
-		}
-		report_free(&j->r);
+		r->cands[i].cand = jobs[i].cand;
+		job_result(&jobs[i], nth, &r->cands[i].verdict,
+		    &r->cands[i].exit_code, r->cands[i].summary,
+		    sizeof(r->cands[i].summary));
 	}
 	free(jobs);
 	cand_finding(cfg, r);
 	return r->exit_code;
+}
+
+/* ---- SPEC 12: the nearest variations, when the attempt as the
+ * application fails ------------------------------------------------------ */
+
+#define MAX_ALTS	CAND_WORKERS	/* every variation at once */
+
+
+/* Fills jobs[] with the variations of cfg worth a try; returns how many. */
+static size_t
+alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
+    struct cand_job *jobs, struct rd_alt_result *res)
+{
+	const struct rd_client_model *m = cfg->model;
+	size_t n = 0, i;
+
+#define ALT(k, ...) do { \
+	jobs[n].cfg = *cfg; res[n].kind = (k); \
+	fmt(res[n].change, sizeof(res[n].change), __VA_ARGS__); } while (0)
+	if (cfg->tls && cfg->sni == NULL && cfg->host != NULL &&
+	    !config_host_is_ip(cfg->host)) {
+		ALT(RD_ALT_SNI, "SNI = %s", cfg->host);
+		jobs[n++].cfg.sni = cfg->host;
+	}
+	ALT(cfg->tls ? RD_ALT_TLS_OFF : RD_ALT_TLS_ON, "TLS %s",
+	    cfg->tls ? "off" : "on");
+	jobs[n].cfg.tls = !cfg->tls;
+	jobs[n].cfg.sni = !cfg->tls && (m == NULL || m->sni == RD_SNI_HOST) &&
+	    cfg->host != NULL && !config_host_is_ip(cfg->host) ? cfg->host : NULL;
+	n++;
+	if (cfg->family != 0) {
+		ALT(RD_ALT_FAMILY, "both address families (not IPv%d only)",
+		    cfg->family);
+		jobs[n++].cfg.family = 0;
+	}
+	if (cfg->password_set || cfg->auth_sent) {
+		ALT(RD_ALT_NO_PASSWORD, "without AUTH");
+		jobs[n].cfg.password_set = jobs[n].cfg.auth_sent = false;
+		jobs[n].cfg.empty_password = false;
+		jobs[n].cfg.secret = -1;
+		n++;
+	}
+	for (i = 0; !run->all_candidates && i < cfg->ncands && n < MAX_ALTS; i++) {
+		const struct rd_candidate *c = &cfg->cands[i];
+
+		if (!c->valid || c->winner)
+			continue;
+		res[n].kind = RD_ALT_CANDIDATE;
+		res[n].cand = c;
+		fmt(res[n].change, sizeof(res[n].change), "%s instead (%s:%d%s)",
+		    c->name, c->host, c->port, c->tls ? ", TLS" : "");
+		pipeline_peer_config(cfg, c, &jobs[n].cfg);
+		jobs[n].cfg.model = cfg->model;
+		n++;
+	}
+#undef ALT
+	return n;
+}
+
+static bool
+works(enum rd_verdict v)
+{
+	return v == RD_V_OK || v == RD_V_WARN;
+}
+
+/* The variation that works, as a finding in the client's and the
+ * environment's terms.  Added after report_finish(): the attempt as the
+ * application decided the verdict. */
+static void
+alt_finding(const struct rd_config *cfg, struct rd_report *r)
+{
+	const struct rd_client_model *m = cfg->model;
+	const struct rd_alt_result *a = NULL;
+	struct rd_finding *f = NULL;
+	char opt[160];
+	size_t i;
+
+	for (i = 0; i < r->nalts && a == NULL; i++)
+		if (works(r->alts[i].verdict))
+			a = &r->alts[i];
+	if (a == NULL)
+		return;
+	if (a->kind == RD_ALT_SNI) {
+		for (i = 0; i < r->findings.n; i++)
+			if (!strcmp(r->findings.v[i].id, "client.no_sni"))
+				f = &r->findings.v[i];
+		if (f == NULL && (f = findings_add(&r->findings, "client.no_sni",
+		    RD_SEV_CRITICAL)) != NULL) {
+			catalog_title(f);
+			if (m != NULL) {
+				fmt(opt, sizeof(opt), m->opt_sni, cfg->host);
+				finding_remedy(f, "%s: pass %s", m->name, opt);
+			}
+			finding_remedy(f, "set REDIS_SNI_SERVERNAME=%s", cfg->host);
+		}
+		if (f != NULL) {
+			f->sev = RD_SEV_CRITICAL;
+			finding_evid(f, "%sprobed: without SNI %s; with SNI = %s "
+			    "the connection works (%s)", f->evidence[0] ? "; " : "",
+			    rd_verdict_names[r->verdict], cfg->host, a->summary);
+		}
+		return;
+	}
+	if (a->kind == RD_ALT_CANDIDATE)
+		return;		/* config.candidate_works says it (below) */
+	if ((f = findings_add(&r->findings, "config.alternative_works",
+	    RD_SEV_WARNING)) == NULL)
+		return;
+	catalog_title(f);
+	finding_evid(f, "as %s would connect: %s; %s: %s",
+	    cfg->client_label[0] ? cfg->client_label : "configured",
+	    rd_verdict_names[r->verdict], a->change, a->summary);
+	switch (a->kind) {
+	case RD_ALT_TLS_ON:
+		if (m != NULL)
+			finding_remedy(f, "%s: %s", m->name, m->opt_tls);
+		finding_remedy(f, "use a rediss:// URL in REDIS_URL (the port "
+		    "speaks TLS)");
+		break;
+	case RD_ALT_TLS_OFF:
+		finding_remedy(f, "use a redis:// URL (the port speaks plaintext), "
+		    "or enable TLS on the server");
+		break;
+	case RD_ALT_FAMILY:
+		if (m != NULL)
+			finding_remedy(f, "%s: pass %s", m->name, m->opt_family);
+		finding_remedy(f, "or add ?family=0 to REDIS_URL (ioredis reads it)");
+		break;
+	case RD_ALT_NO_PASSWORD:
+		finding_remedy(f, "the server wants no password: unset "
+		    "REDIS_PASSWORD and drop the password from the URL, or set "
+		    "requirepass on the server");
+		break;
+	default:
+		break;
+	}
+}
+
+/* After a failed attempt as the application: every variation at once,
+ * one thread each, under the run's deadline. */
+static void
+run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
+    const struct rd_run_opts *run, const struct rd_report_opts *ro,
+    struct rd_report *r)
+{
+	struct cand_job *jobs;
+	struct cand_pool pool;
+	pthread_t th[CAND_WORKERS];
+	size_t i, n, nth;
+
+	if (works(r->verdict) || r->verdict == RD_V_NO_ATTEMPT ||
+	    clock_left_us(run->deadline_us) == 0)
+		return;
+	jobs = calloc(MAX_ALTS, sizeof(*jobs));
+	r->alts = calloc(MAX_ALTS, sizeof(*r->alts));
+	if (jobs == NULL || r->alts == NULL) {
+		free(jobs);
+		return;
+	}
+	n = alt_plan(cfg, run, jobs, r->alts);
+	for (i = 0; i < n; i++) {
+		jobs[i].ro = ro;
+		jobs[i].run = *run;
+		jobs[i].run.all_candidates = false;
+		jobs[i].vault = vault;
+	}
+	nth = pool_start(&pool, jobs, n, run->deadline_us, th);
+	pool_join(&pool, th, nth);
+	for (i = 0; i < n; i++)
+		job_result(&jobs[i], nth, &r->alts[i].verdict,
+		    &r->alts[i].exit_code, r->alts[i].summary,
+		    sizeof(r->alts[i].summary));
+	r->nalts = n;
+	free(jobs);
+	alt_finding(cfg, r);
 }
 
 int
@@ -293,6 +577,10 @@ pipeline_run(const struct rd_config *cfg, const struct rd_vault *vault,
 		o.deadline_us = clock_now_us() + (cfg->timeout_us > 0 ?
 		    cfg->timeout_us : RD_DEFAULT_TIMEOUT_US);
 	if (o.all_candidates && cfg->valid && !o.no_network && obs != NULL)
-		return run_all(cfg, vault, &o, ro, obs, r);
-	return probe_and_judge(cfg, vault, &o, ro, obs, r);
+		run_all(cfg, vault, &o, ro, obs, r);
+	else
+		probe_and_judge(cfg, vault, &o, ro, obs, r);
+	if (cfg->valid && !o.no_network && obs != NULL && !o.no_alternatives)
+		run_alternatives(cfg, vault, &o, ro, r);
+	return r->exit_code;
 }

@@ -24,6 +24,11 @@ struct rd_run_opts {
 	const struct rd_resolver *resolver;	/* NULL: the system resolver */
 	bool	 all_candidates;	/* probe every valid candidate too */
 	bool	 no_network;		/* env: the configuration's findings only */
+	bool	 no_topology;		/* probe the endpoint alone (a topology's peer) */
+	bool	 no_latency;		/* skip the latency step */
+	bool	 no_info;		/* skip the info step */
+	const char *sentinel_master;	/* the endpoint is a sentinel: ask about this master */
+	bool	 no_alternatives;	/* watch: no variations after a failure */
 	struct rd_hold *hold;		/* watch --hold: keeps the connection (hold.h) */
 };
 
@@ -37,5 +42,13 @@ struct rd_run_opts {
 int	pipeline_run(const struct rd_config *cfg, const struct rd_vault *vault,
 	    const struct rd_run_opts *run, const struct rd_report_opts *ro,
 	    struct rd_obs *obs, struct rd_report *r);
+
+/* A configuration for a peer of cfg (a candidate, a cluster node, a
+ * sentinel, a master a sentinel named): c's host, port, TLS and
+ * credentials with cfg's TLS files, family and timeout, SNI = c's host
+ * unless it is an IP literal.  out points into c and cfg (never pass it
+ * to config_free()). */
+void	pipeline_peer_config(const struct rd_config *cfg,
+	    const struct rd_candidate *c, struct rd_config *out);
 
 #endif

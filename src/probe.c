@@ -164,8 +164,10 @@ converse(struct probe *p)
 	if (!p->dead && p->cfg->db > 0)
 		pr_step_select(p);
 	if (!p->dead && pr_step_ping(p) == 0) {
-		pr_step_info(p);
-		if (!p->dead)
+		if (!p->po->no_info)
+			pr_step_info(p);
+		pr_step_topology(p);
+		if (!p->dead && !p->po->no_latency)
 			pr_step_latency(p);
 	}
 

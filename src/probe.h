@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "obs.h"
+#include "topo.h"
 
 /* Resolver seam.  NULL means the system's getaddrinfo().  The function runs
  * on a worker thread that the probe abandons at the deadline, so it may
@@ -34,6 +35,17 @@ struct rd_probe_opts {
 	bool	 no_cross_try;		/* skip the plaintext/TLS cross-try */
 	const struct rd_vault *vault;	/* the run's secrets: AUTH reveals cfg->secret,
 					   and every server byte is masked of all */
+	struct rd_cluster_obs *cluster;	/* non-NULL: a cluster node reads its
+					   topology here (topo.h) */
+	const char *sentinel_master;	/* non-NULL: ask the peer, a sentinel,
+					   about this master (obs->sentinel) */
+	bool	 no_latency;		/* skip the latency step (topology peers) */
+	bool	 no_info;		/* skip the info step (topology peers: their
+					   role and state come from the topology) */
+	/* Called (on the probe's thread) once cluster holds a topology,
+	 * before the latency step, so its nodes can be probed meanwhile. */
+	void	(*topology_read)(void *ctx);
+	void	*topology_ctx;
 	struct rd_hold *hold;		/* non-NULL: a conversation that ended well
 					   leaves its connection here (hold.h) */
 };

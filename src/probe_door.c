@@ -91,3 +91,39 @@ pr_door_first(const struct probe *p, struct rd_reply_obs *ro)
 	ro->tls_alert_bytes = n >= 2 && b[0] == 0x15 && b[1] == 0x03;
 	pr_door(p, b, n, ro->first_bytes, sizeof(ro->first_bytes));
 }
+
+/* What a cluster announced: every string a node sent about itself. */
+void
+pr_door_cluster(const struct probe *p, struct rd_cluster_obs *cl)
+{
+	int i;
+
+	for (i = 0; i < cl->nnodes; i++) {
+		struct rd_cluster_node *n = &cl->nodes[i];
+
+		door_str(p, n->id, sizeof(n->id));
+		door_str(p, n->role, sizeof(n->role));
+		door_str(p, n->ip, sizeof(n->ip));
+		door_str(p, n->hostname, sizeof(n->hostname));
+		door_str(p, n->flags, sizeof(n->flags));
+		door_str(p, n->health, sizeof(n->health));
+		door_str(p, n->master_id, sizeof(n->master_id));
+	}
+	door_str(p, cl->error, sizeof(cl->error));
+	door_str(p, cl->redirect.host, sizeof(cl->redirect.host));
+}
+
+/* What a sentinel said about a master: its address and replicas. */
+void
+pr_door_sentinel(const struct probe *p, struct rd_sentinel_obs *so)
+{
+	int i;
+
+	door_str(p, so->master_ip, sizeof(so->master_ip));
+	door_str(p, so->known, sizeof(so->known));
+	for (i = 0; i < so->nreplicas; i++) {
+		door_str(p, so->replicas[i].ip, sizeof(so->replicas[i].ip));
+		door_str(p, so->replicas[i].flags,
+		    sizeof(so->replicas[i].flags));
+	}
+}

@@ -67,6 +67,12 @@ void	pr_health(struct probe *p);
 
 void	pr_door_tls(const struct probe *p, struct rd_tls_obs *t);
 
+void	pr_door_cluster(const struct probe *p, struct rd_cluster_obs *cl);
+
+void	pr_door_sentinel(const struct probe *p, struct rd_sentinel_obs *so);
+
+void	pr_step_topology(struct probe *p);
+
 void	pr_door_first(const struct probe *p, struct rd_reply_obs *ro);
 
 bool	pr_host_is_ip(const char *h);

@@ -17,12 +17,18 @@ pr_step_auth(struct probe *p)
 
 	const char *pw, *user;
 
-	if (!cfg->password_set) {
+	/* The client's AUTH with an empty password (ioredis: redis://x@h
+	 * sends AUTH x ""): no secret to reveal. */
+	bool empty = cfg->empty_password || (!cfg->password_set && cfg->auth_sent);
+
+	if (!cfg->password_set && !empty) {
 		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
 		return 0;
 	}
 	/* The one place a secret leaves the vault. */
-	if ((pw = vault_reveal(p->po->vault, cfg->secret, NULL)) == NULL) {
+	if (empty)
+		pw = "";
+	else if ((pw = vault_reveal(p->po->vault, cfg->secret, NULL)) == NULL) {
 		pr_set_err(s, "internal", 0, "", "the password was not handed to "
 		    "the probe");
 		pr_step_done(p, RD_STEP_AUTH, RD_ST_FAIL, t0);

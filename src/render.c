@@ -73,6 +73,8 @@ render_problem_kind(enum rd_problem_kind k)
 	case RD_P_CONFLICT:	return "conflict";
 	case RD_P_ENV_FILE:	return "env_file";
 	case RD_P_TLS_FILE:	return "tls_file";
+	case RD_P_LOOSE:	return "loose_value";
+	case RD_P_NOT_READ:	return "not_read_by_app";
 	}
 	return "invalid";
 }

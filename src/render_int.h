@@ -19,6 +19,16 @@ struct cJSON;
 void	json_str(struct cJSON *, const char *k, const char *v);
 void	json_known(struct cJSON *, const char *k, int64_t v);
 
+/* A step's error object, or null when none (render_json.c). */
+struct rd_err;
+struct cJSON *json_error(const struct rd_err *err);
+
+/* The topology{} object (render_json_topo.c), and the text drawing of
+ * it (render_text_topo.c); nothing when t is NULL. */
+struct rd_topology;
+struct cJSON *json_topology(const struct rd_topology *t);
+int	text_topology(const struct rd_topology *t, FILE *out, bool color);
+
 /* Prints o and a newline (indented when pretty) and frees o.  Returns 0,
  * or -1 when o is NULL or a write failed. */
 int	json_emit(struct cJSON *o, FILE *out, bool pretty);

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "render_int.h"
+#include "profiles.h"
 #include "report.h"
 #include "strutil.h"
 #include "version.h"
@@ -101,6 +102,33 @@ json_candidate(const struct rd_candidate *c)
 	return o;
 }
 
+/* SPEC 11: the models, the AUTH the client sends, where the other models
+ * would connect differently. */
+static void
+json_models(cJSON *o, const struct rd_config *cfg)
+{
+	cJSON *a, *e;
+	size_t i;
+
+	json_str(o, "profile", cfg->profile != NULL ? cfg->profile->name : NULL);
+	json_str(o, "client", cfg->client_label);
+	if (cfg->auth_sent) {
+		e = cJSON_AddObjectToObject(o, "auth");
+		json_str(e, "username", cfg->username);
+		/* "" is no secret: AUTH user "" is what the client sends. */
+		cJSON_AddStringToObject(e, "password", !cfg->password_set ||
+		    cfg->empty_password ? "" : RD_MASK);
+	} else
+		cJSON_AddNullToObject(o, "auth");
+	a = cJSON_AddArrayToObject(o, "disagreements");
+	for (i = 0; i < cfg->ndisagree; i++) {
+		e = cJSON_CreateObject();
+		json_str(e, "client", cfg->disagree[i].client);
+		json_str(e, "differs", cfg->disagree[i].what);
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
 static cJSON *
 json_config(const struct rd_config *cfg)
 {
@@ -126,7 +154,10 @@ json_config(const struct rd_config *cfg)
 		f = cJSON_AddObjectToObject(fields, rd_field_names[k]);
 		json_str(f, "value", fd->value);
 		json_str(f, "source", fd->source);
+		if (fd->as_read != NULL)
+			cJSON_AddStringToObject(f, "as_read", fd->as_read);
 	}
+	json_models(o, cfg);
 
 	a = cJSON_AddArrayToObject(o, "shadowed");
 	for (i = 0; i < cfg->nshadowed; i++) {
@@ -175,10 +206,24 @@ json_config(const struct rd_config *cfg)
 	else
 		cJSON_AddNullToObject(o, "timeout_ms");
 	json_str(o, "env_file", cfg->env_file);
+	if (cfg->nsentinels > 0) {
+		json_str(o, "master_name", cfg->master_name);
+		a = cJSON_AddArrayToObject(o, "sentinels");
+		for (i = 0; i < (size_t)cfg->nsentinels; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			json_str(e, "host", cfg->sentinels[i].host);
+			add_num(e, "port", cfg->sentinels[i].port);
+			cJSON_AddItemToArray(a, e);
+		}
+		json_str(o, "sentinel_source", cfg->sentinel_source);
+		json_str(o, "sentinel_username", cfg->sentinel_user);
+		add_bool(o, "sentinel_password_set", cfg->sentinel_secret >= 0);
+	}
 	return o;
 }
 
-static cJSON *
+cJSON *
 json_error(const struct rd_err *err)
 {
 	cJSON *o;
@@ -634,11 +679,25 @@ report_to_cjson(const struct rd_report *r)
 	a = cJSON_AddArrayToObject(o, "checklist");
 	for (i = 0; i < RD_CL__COUNT; i++)
 		cJSON_AddItemToArray(a, json_cl_item(r, (enum rd_cl_id)i));
+	if (r->alts != NULL) {
+		a = cJSON_AddArrayToObject(o, "alternatives");
+		for (i = 0; i < r->nalts; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			json_str(e, "change", r->alts[i].change);
+			json_str(e, "verdict", rd_verdict_names[r->alts[i].verdict]);
+			cJSON_AddNumberToObject(e, "exit_code", r->alts[i].exit_code);
+			json_str(e, "summary", r->alts[i].summary);
+			cJSON_AddItemToArray(a, e);
+		}
+	}
 	if (r->cands != NULL) {
 		a = cJSON_AddArrayToObject(o, "candidates_probed");
 		for (i = 0; i < r->ncands; i++)
 			cJSON_AddItemToArray(a, json_cand_result(&r->cands[i]));
 	}
+	if (r->topo != NULL)
+		cJSON_AddItemToObject(o, "topology", json_topology(r->topo));
 	if (r->scenario != NULL)
 		json_str(o, "scenario", r->scenario);
 	if (r->lines != NULL || (r->command != NULL &&

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render_int.h"
+#include "profiles.h"
 #include "report.h"
 
 #define C_RED	"\033[31m"
@@ -118,14 +120,22 @@ text_target(const struct tx *t, const struct rd_report *r)
 		    "invalid%s\n", co(t, C_BOLD), co(t, C_OFF));
 	if (cfg->url_redacted != NULL)
 		fprintf(t->out, "  url       %s\n", cfg->url_redacted);
+	if (cfg->client_label[0] != '\0')
+		fprintf(t->out, "  as        %s%s%s%s\n", cfg->profile != NULL ?
+		    cfg->profile->name : "", cfg->profile != NULL ? " with " : "",
+		    cfg->client_label, cfg->auth_sent ? (cfg->password_set &&
+		    !cfg->empty_password ? ", sends AUTH" : ", sends AUTH with "
+		    "an empty password") : "");
 	for (k = 0; k < RD_F__COUNT; k++) {
 		const struct rd_field *f = &cfg->f[k];
 		const char *v = f->value;
 
 		if (k == RD_F_PASSWORD && v != NULL)
 			v = "****";
-		fprintf(t->out, "  %-9s %-24s %s%s%s\n", rd_field_names[k],
-		    or_dash(v), co(t, C_DIM), or_dash(f->source), co(t, C_OFF));
+		fprintf(t->out, "  %-9s %-24s %s%s%s%s%s\n", rd_field_names[k],
+		    or_dash(v), co(t, C_DIM), or_dash(f->source),
+		    f->as_read != NULL ? ", read as " : "",
+		    f->as_read != NULL ? f->as_read : "", co(t, C_OFF));
 	}
 	if (cfg->tls && cfg->insecure)
 		fprintf(t->out, "  %sverification disabled (--insecure)%s\n",
@@ -346,6 +356,22 @@ text_cands(const struct tx *t, const struct rd_report *r)
 	}
 }
 
+/* SPEC 12: the variations tried after the attempt as the application. */
+static void
+text_alts(const struct tx *t, const struct rd_report *r)
+{
+	size_t i;
+
+	if (r->alts == NULL || r->nalts == 0)
+		return;
+	fprintf(t->out, "\nalternatives (as the application failed)\n");
+	for (i = 0; i < r->nalts; i++)
+		fprintf(t->out, "  %s%-11s%s %-28s %s\n",
+		    co(t, verdict_color(r->alts[i].verdict)),
+		    rd_verdict_names[r->alts[i].verdict], co(t, C_OFF),
+		    r->alts[i].change, r->alts[i].summary);
+}
+
 static void
 text_lines(const struct tx *t, const struct rd_report *r)
 {
@@ -380,8 +406,10 @@ render_text(const struct rd_report *r, FILE *out)
 		text_steps(&t, r);
 	if (r->obs != NULL)
 		text_facts(&t, r->obs);
+	text_topology(r->topo, out, t.color);
 	text_lines(&t, r);
 	text_findings(&t, r);
+	text_alts(&t, r);
 	text_cands(&t, r);
 	text_checklist(&t, r);
 	fprintf(out, "\n%sverdict %s%s (exit %d)%s%s%s\n", co(&t, C_BOLD),

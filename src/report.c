@@ -108,6 +108,11 @@ report_free(struct rd_report *r)
 	free(r->cands);
 	r->cands = NULL;
 	r->ncands = 0;
+	free(r->topo);
+	r->topo = NULL;
+	free(r->alts);
+	r->alts = NULL;
+	r->nalts = 0;
 }
 
 /* ---- helpers ---- */
@@ -631,7 +636,7 @@ verdict_check(struct rd_report *r)
 	const struct rd_config *cfg = r->cfg;
 	const struct rd_obs *o = r->obs;
 	bool refused, pong;
-	const struct rd_finding *f;
+	const struct rd_finding *f, *u;
 	char hp[300];
 
 	if (cfg == NULL || !cfg->valid || o == NULL ||
@@ -651,11 +656,24 @@ verdict_check(struct rd_report *r)
 	/* A critical refusal found beside the PONG (cluster_state:fail:
 	 * PING works, every key command fails with CLUSTERDOWN) is still a
 	 * refusal of service. */
-	f = NULL;
+	f = u = NULL;
 	for (size_t i = 0; i < r->findings.n && f == NULL; i++)
 		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
 		    catalog_verdict(r->findings.v[i].id) == RD_V_REJECTING)
 			f = &r->findings.v[i];
+	/* Likewise a critical "no conversation" found beside it: the seed of
+	 * a cluster answers, but the nodes it sends the client to do not. */
+	for (size_t i = 0; i < r->findings.n && u == NULL; i++)
+		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
+		    catalog_verdict(r->findings.v[i].id) == RD_V_UNREACHABLE)
+			u = &r->findings.v[i];
+	if (pong && f == NULL && u != NULL && !err_reply(&o->auth) &&
+	    !err_reply(&o->select)) {
+		r->verdict = RD_V_UNREACHABLE;
+		r->exit_code = RD_EXIT_UNREACHABLE;
+		summary_finding(r, u, "no Redis conversation");
+		return;
+	}
 	if (pong && !err_reply(&o->auth) && !err_reply(&o->select) && f == NULL) {
 		r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
 		r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?

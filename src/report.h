@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "obs.h"
+#include "topo.h"
 
 #define RD_SCHEMA_VERSION	"1.0"
 
@@ -119,6 +120,22 @@ struct rd_cand_result {
 	char	 summary[256];
 };
 
+/* SPEC 12: one variation of the application's connection, probed under
+ * the same deadline after the attempt as the application failed. */
+enum rd_alt_kind {
+	RD_ALT_SNI, RD_ALT_TLS_ON, RD_ALT_TLS_OFF, RD_ALT_FAMILY,
+	RD_ALT_NO_PASSWORD, RD_ALT_CANDIDATE
+};
+
+struct rd_alt_result {
+	enum rd_alt_kind kind;
+	char	 change[128];		/* "SNI = localhost", "TLS off", ... */
+	const struct rd_candidate *cand;	/* RD_ALT_CANDIDATE */
+	enum rd_verdict verdict;
+	int	 exit_code;
+	char	 summary[256];
+};
+
 /* explain: one classified line of pasted text or a log. */
 struct rd_explain_line {
 	int	 lineno;
@@ -133,6 +150,8 @@ struct rd_report {
 	const char *command;		/* "check", "env", "simulate", "explain", "watch" */
 	const struct rd_config *cfg;	/* never NULL for check/env/simulate */
 	const struct rd_obs *obs;	/* NULL when no network step ran (env) */
+	struct rd_topology *topo;	/* cluster or sentinel behind the target, else
+					   NULL; owned (report_free releases it) */
 	const char *scenario;		/* simulate: the scenario name, else NULL */
 	struct rd_findings findings;
 	struct rd_cl_item checklist[RD_CL__COUNT];
@@ -141,6 +160,8 @@ struct rd_report {
 	char	 summary[1024];		/* explain lists every id's count */
 	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
 	size_t	 ncands;
+	struct rd_alt_result *alts;	/* the variations tried, else NULL */
+	size_t	 nalts;
 	const struct rd_explain_line *lines;	/* explain, else NULL */
 	size_t	 nlines;
 	bool	 no_input;		/* explain: no text at all (exit 3) */
@@ -158,6 +179,11 @@ void	rules_eval(const struct rd_config *, const struct rd_obs *,
 void	rules_config(const struct rd_config *, const struct rd_obs *,
 	    const struct rd_report_opts *, struct rd_findings *);
 
+/* The client-model half (rules_client.c): config.not_read_by_app,
+ * config.loose_value, config.client_disagreement, client.*. */
+void	rules_client(const struct rd_config *, const struct rd_obs *,
+	    struct rd_findings *);
+
 /* The hello step's findings (rules_hello.c) and a Unix socket's
  * connection findings (rules_unix.c), called by rules_eval() after the
  * table. */
@@ -172,6 +198,11 @@ void	rules_unix(const struct rd_config *, const struct rd_obs *,
  * reuses it for pasted errors. */
 const char *rules_classify_reply(const char *err_text);
 
+/* The topology half of the rules (rules_topo.c): cluster.* and
+ * sentinel.* findings from t (nothing when t is NULL). */
+void	rules_topo(const struct rd_config *, const struct rd_obs *,
+	    const struct rd_topology *t, struct rd_findings *);
+
 /* Fills checklist, verdict, exit_code and summary from cfg, obs and the
  * findings already in r. */
 void	report_finish(struct rd_report *r);
@@ -182,6 +213,11 @@ void	report_free(struct rd_report *r);
 
 /* Prints r in r->opts.format.  Returns 0, or -1 on a write error. */
 int	report_render(const struct rd_report *r, FILE *out);
+
+/* env --list-clients (clients true) / --list-profiles: the model rows as
+ * JSON (fmt json or ndjson) or text.  Returns 0, -1 on a write error
+ * (render_models.c). */
+int	render_models(enum rd_format fmt, bool clients, FILE *out);
 
 /* Renderers, one per file; report_render() dispatches. */
 int	render_json(const struct rd_report *, FILE *, bool pretty);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dotenv.h"
+#include "profiles.h"
 #include "envdetect.h"
 #include "resolve.h"
 #include "unixsock.h"
@@ -99,6 +100,46 @@ overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
 	explicit_bzero(buf, len);
 	free(buf);
 	return rc;
+}
+
+/* The flags with the models filled in: --profile, else REDISDIAG_PROFILE,
+ * else the default profile; --client, else REDISDIAG_CLIENT, else the
+ * profile's own (NULL). */
+static struct rd_connflags
+with_models(const struct rd_connflags *flags)
+{
+	struct rd_connflags f = *flags;
+	const char *v;
+
+	if (f.profile == NULL)
+		f.profile = (v = getenv("REDISDIAG_PROFILE")) != NULL && *v ?
+		    v : profile_default()->name;
+	if (f.client == NULL && (v = getenv("REDISDIAG_CLIENT")) != NULL && *v)
+		f.client = v;
+	return f;
+}
+
+/* "NAME=HEX" → name, value; -1 when the pair is malformed. */
+static int
+unhex_pair(char *tok, char **name, char **value)
+{
+	char *eq = strchr(tok, '='), *r, *w;
+	unsigned hi, lo;
+
+	if (eq == NULL || eq == tok)
+		return -1;
+	*eq = '\0';
+	*name = tok;
+	*value = w = eq + 1;
+	for (r = eq + 1; r[0] && r[1]; r += 2) {
+		if (sscanf(r, "%1x%1x", &hi, &lo) != 2)
+			return -1;
+		*w++ = (char)(hi * 16 + lo);
+	}
+	if (*r != '\0')
+		return -1;
+	*w = '\0';
+	return 0;
 }
 
 /* Adds config.tls_file for a TLS path that cannot be used. */
@@ -195,9 +236,37 @@ apply_socket(const struct rd_connflags *fl, struct rd_config *c)
 }
 
 int
-resolve_process(const struct rd_connflags *flags, struct rd_config *out,
+resolve_pairs(const struct rd_connflags *flags, char *line,
+    struct rd_config *out, struct rd_vault *vault)
+{
+	struct rd_envmap m = { 0 };
+	struct rd_connflags f = with_models(flags);
+	char *save = NULL, *tok, *name, *value;
+	int rc = 0;
+
+	for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\r\n", &save))
+		if (unhex_pair(tok, &name, &value) == -1 ||
+		    envmap_set(&m, name, value, "env") == -1)
+			rc = -1;
+	if (rc == -1) {
+		envmap_free(&m);
+		memset(out, 0, sizeof(*out));
+		config_add_problem(out, RD_P_ENV_FILE, "--env-batch", true,
+		    "--env-batch: a line is not NAME=HEX pairs");
+		return -1;
+	}
+	rc = config_resolve(&f, &m, NULL, out, vault);
+	envmap_free(&m);
+	return rc;
+}
+
+int
+resolve_process(const struct rd_connflags *flags_in, struct rd_config *out,
     struct rd_vault *vault)
 {
+	struct rd_connflags fl = with_models(flags_in);
+	const struct rd_connflags *flags = &fl;
 	struct rd_envmap m = { 0 };
 	struct rd_envinfo envi;
 	const char *root;

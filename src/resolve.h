@@ -15,6 +15,13 @@
 int	resolve_process(const struct rd_connflags *flags, struct rd_config *out,
 	    struct rd_vault *vault);
 
+/* The same for one environment given as "NAME=HEX NAME=HEX ..." (the
+ * values hex-encoded, so any byte travels), for env --env-batch: the
+ * process environment is not read, no container is detected.  line is
+ * overwritten. */
+int	resolve_pairs(const struct rd_connflags *flags, char *line,
+	    struct rd_config *out, struct rd_vault *vault);
+
 /* Prints the warnings a person must see on stderr (a password on the
  * command line), unless quiet. */
 void	resolve_warnings(const struct rd_config *cfg, bool quiet);

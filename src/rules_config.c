@@ -470,6 +470,7 @@ rules_config(const struct rd_config *cfg, const struct rd_obs *obs,
 		return;
 	r_problems(&c);
 	r_shadowed(&c);
+	rules_client(cfg, obs, fs);
 	/* The rest judge a server that resolved. */
 	if (!cfg->valid || cfg->host == NULL)
 		return;

@@ -157,8 +157,11 @@ const struct rd_scenario rd_scenarios[] = {
 	{ "db-out-of-range", "the client selects database 16 of 16 (0-15)",
 	    REDIS(0), SC_DB16, 0, "server.db_out_of_range", RD_EXIT_REJECTING,
 	    "rejecting" },
+	/* The node it announces for every slot refuses: a cluster client
+	 * cannot work, so the run is unreachable (issue 11). */
 	{ "cluster-moved", "a cluster node: keys are MOVED to a node that does not answer",
-	    REDIS(FS_CLUSTER), 0, 0, "server.cluster_mode", RD_EXIT_OK, "warn" },
+	    REDIS(FS_CLUSTER), 0, 0, "server.cluster_mode", RD_EXIT_UNREACHABLE,
+	    "unreachable" },
 	{ "cluster-down", "a cluster node with cluster_state:fail (CLUSTERDOWN)",
 	    /* PING still answers on a failed cluster (Redis skips the slot
 	     * check for keyless commands); CLUSTER INFO says fail. */
@@ -167,6 +170,21 @@ const struct rd_scenario rd_scenarios[] = {
 	{ "cluster-slot-unserved", "a cluster node that serves no slot (CLUSTERDOWN Hash slot not served)",
 	    REDIS(FS_CLUSTER_UNSERVED), 0, 0, "server.cluster_down",
 	    RD_EXIT_REJECTING, "rejecting" },
+
+	/* Topology (SPEC section 13): the fault server answers the topology
+	 * commands with loopback addresses that refuse. */
+	{ "cluster-announce-unreachable", "a cluster whose second master announces 127.0.0.2, where nothing listens",
+	    REDIS(FS_CLUSTER_FAR), 0, 0, "cluster.announced_unreachable",
+	    RD_EXIT_UNREACHABLE, "unreachable" },
+	{ "cluster-slots-uncovered", "a cluster where no master serves slots 16284-16383",
+	    REDIS(FS_CLUSTER_HOLES), 0, 0, "cluster.slots_uncovered",
+	    RD_EXIT_REJECTING, "rejecting" },
+	{ "sentinel-wrong-master", "a sentinel asked about a master name it does not monitor",
+	    REDIS(FS_SENTINEL), SC_SENTINEL | SC_WRONG_MASTER, 0,
+	    "sentinel.unknown_master", RD_EXIT_REJECTING, "rejecting" },
+	{ "sentinel-master-unreachable", "a sentinel names a master at a loopback port that refuses",
+	    REDIS(FS_SENTINEL), SC_SENTINEL, 0, "sentinel.master_unreachable",
+	    RD_EXIT_UNREACHABLE, "unreachable" },
 
 	/* The environment: synthetic, the caller's is never read. */
 	{ "localhost-in-container", "REDIS_HOST=127.0.0.1 inside a container: nothing listens there",
@@ -323,6 +341,10 @@ scenario_client(const struct rd_scenario *sc, int port, int dead_port,
 
 	snprintf(out->url, sizeof(out->url), "%s://%s:%d",
 	    (f & SC_TLS) ? "rediss" : "redis", host, target);
+	if (f & SC_SENTINEL)
+		snprintf(out->url, sizeof(out->url), "%s://%s:%d/%s",
+		    (f & SC_TLS) ? "rediss+sentinel" : "redis+sentinel", host,
+		    target, (f & SC_WRONG_MASTER) ? "wrong-master" : "mymaster");
 	if (f & SC_HOST_VARS) {
 		/* The incident's shape: host variables, not a URL. */
 		snprintf(v, sizeof(v), "%d", target);

@@ -40,6 +40,8 @@
 #define SC_NXDOMAIN	0x0200	/* SC_NX_HOST through a resolver saying EAI_NONAME */
 #define SC_DNS_STALL	0x0400	/* SC_NX_HOST through a resolver that never answers */
 #define SC_SNI_LOCALHOST 0x0800	/* --sni localhost */
+#define SC_SENTINEL	0x1000	/* REDIS_URL=redis+sentinel://127.0.0.1:port/mymaster */
+#define SC_WRONG_MASTER	0x2000	/* with SC_SENTINEL: /wrong-master instead */
 
 struct rd_scenario {
 	const char *name;

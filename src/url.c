@@ -183,10 +183,20 @@ strict_num(const char *s, size_t n, long lo, long hi)
 static int
 parse_scheme(const char *s, size_t *pos, struct rd_url *u, struct rd_url_err *e)
 {
-	static const char *later[] = { "unix://", "redis+sentinel://",
-	    "rediss+sentinel://", "redis-socket://", "valkey://", "valkeys://" };
+	static const char *later[] = { "unix://", "redis-socket://",
+	    "valkey://", "valkeys://" };
 	size_t i;
 
+	if (strncasecmp(s, "redis+sentinel://", 17) == 0) {
+		u->sentinel = true;
+		*pos = 17;
+		return 0;
+	}
+	if (strncasecmp(s, "rediss+sentinel://", 18) == 0) {
+		u->sentinel = u->tls = true;
+		*pos = 18;
+		return 0;
+	}
 	if (strncasecmp(s, "redis://", 8) == 0) {
 		*pos = 8;
 		return 0;
@@ -345,6 +355,70 @@ parse_path(const char *s, size_t a, size_t b, struct rd_url *u,
 	return 0;
 }
 
+/* "h1:p1,h2:p2": every sentinel into u->sentinels, the first also into
+ * u->host and u->port. */
+static int
+parse_sentinels(const char *s, size_t a, size_t b, struct rd_url *u,
+    struct rd_url_err *e)
+{
+	struct rd_url one;
+	const char *comma;
+	size_t pe;
+
+	for (;;) {
+		comma = memchr(s + a, ',', b - a);
+		pe = comma ? (size_t)(comma - s) : b;
+		if (pe == a)
+			return fail(e, a, "empty sentinel address");
+		if (u->nsentinels >= RD_URL_MAX_SENTINELS)
+			return fail(e, a, "more than %d sentinels",
+			    RD_URL_MAX_SENTINELS);
+		memset(&one, 0, sizeof(one));
+		if (parse_hostport(s, a, pe, &one, e) == -1)
+			return -1;
+		memcpy(u->sentinels[u->nsentinels].host, one.host,
+		    sizeof(one.host));
+		u->sentinels[u->nsentinels].port = one.port > 0 ? one.port :
+		    RD_SENTINEL_PORT;
+		if (u->nsentinels++ == 0) {
+			memcpy(u->host, one.host, sizeof(one.host));
+			u->host_ipv6 = one.host_ipv6;
+			u->port = u->sentinels[0].port;
+		}
+		if (comma == NULL)
+			return 0;
+		a = pe + 1;
+	}
+}
+
+/* "/MASTER" or "/MASTER/db" of a sentinel URL. */
+static int
+parse_master(const char *s, size_t a, size_t b, struct rd_url *u,
+    struct rd_url_err *e)
+{
+	const char *sl;
+	size_t me;
+	long db;
+
+	if (b - a <= 1)
+		return fail(e, a, "a sentinel URL names the master: "
+		    "redis+sentinel://host:port/MASTER");
+	sl = memchr(s + a + 1, '/', b - a - 1);
+	me = sl ? (size_t)(sl - s) : b;
+	if (me == a + 1)
+		return fail(e, a + 1, "empty master name");
+	if (pct_decode(s + a + 1, me - a - 1, a + 1, u->master,
+	    sizeof(u->master), "master name", e) == -1)
+		return -1;
+	if (sl == NULL || b - me <= 1)
+		return 0;
+	if ((db = strict_num(s + me + 1, b - me - 1, 0, 1000000)) < 0)
+		return fail(e, me + 1,
+		    "database in the path is not a number in 0..1000000");
+	u->db = (int)db;
+	return 0;
+}
+
 /* Splits the authority from path/query and the userinfo from the host. */
 static int
 parse_rest(const char *s, size_t pos, size_t len, struct rd_url *u,
@@ -367,7 +441,8 @@ parse_rest(const char *s, size_t pos, size_t len, struct rd_url *u,
 			return -1;
 		pos = at + 1;
 	}
-	if (parse_hostport(s, pos, ae, u, e) == -1)
+	if (u->sentinel ? parse_sentinels(s, pos, ae, u, e) == -1 :
+	    parse_hostport(s, pos, ae, u, e) == -1)
 		return -1;
 	for (i = ae; i < len; i++)
 		if (s[i] == '#')
@@ -375,7 +450,9 @@ parse_rest(const char *s, size_t pos, size_t len, struct rd_url *u,
 	qs = ae;
 	while (qs < len && s[qs] != '?')
 		qs++;
-	if (ae < qs && parse_path(s, ae, qs, u, e) == -1)
+	if (u->sentinel && parse_master(s, ae, qs, u, e) == -1)
+		return -1;
+	if (!u->sentinel && ae < qs && parse_path(s, ae, qs, u, e) == -1)
 		return -1;
 	if (qs < len && parse_query(s, qs + 1, len, u, e) == -1)
 		return -1;
@@ -506,6 +583,46 @@ url_format_redacted(bool tls, const char *user, bool password_set,
 int
 url_redact(const struct rd_url *u, char *buf, size_t len)
 {
+	if (u->sentinel) {
+		struct sb b = { buf, len, 0 };
+		const char *user = u->user_only ? RD_MASK : u->has_user ?
+		    u->user : NULL;
+		char num[32];
+		int i;
+
+		if (len > 0)
+			buf[0] = '\0';
+		sb_puts(&b, u->tls ? "rediss+sentinel://" : "redis+sentinel://");
+		if (user != NULL && strcmp(user, RD_MASK) == 0)
+			sb_puts(&b, RD_MASK);
+		else if (user != NULL)
+			sb_enc(&b, user);
+		if (u->has_password)
+			sb_puts(&b, ":****");
+		if (user != NULL || u->has_password)
+			sb_putc(&b, '@');
+		for (i = 0; i < u->nsentinels; i++) {
+			const char *h = u->sentinels[i].host;
+
+			if (i > 0)
+				sb_putc(&b, ',');
+			if (strchr(h, ':') != NULL) {
+				sb_putc(&b, '[');
+				sb_puts(&b, h);
+				sb_putc(&b, ']');
+			} else
+				sb_puts(&b, h);
+			snprintf(num, sizeof(num), ":%d", u->sentinels[i].port);
+			sb_puts(&b, num);
+		}
+		sb_putc(&b, '/');
+		sb_enc(&b, u->master);
+		if (u->db >= 0) {
+			snprintf(num, sizeof(num), "/%d", u->db);
+			sb_puts(&b, num);
+		}
+		return (int)b.o;
+	}
 	return url_format_redacted(u->tls, u->user_only ? RD_MASK :
 	    u->has_user ? u->user : NULL, u->has_password, u->host, u->port,
 	    u->db, buf, len);

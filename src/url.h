@@ -10,7 +10,13 @@
  *
  * Scheme case-insensitive; user and password percent-decoded; host a name,
  * an IPv4 address or a bracketed IPv6 literal; port 1..65535; db a decimal
- * number.  unix:// and redis+sentinel:// are refused as not supported. */
+ * number.  unix:// is refused as not supported.
+ *
+ *   redis[s]+sentinel://[[user]:password@]h1[:p1][,h2[:p2]...]/MASTER[/db]
+ *
+ * names sentinels (port 26379 when left out) and the master they monitor;
+ * host and port are then the first sentinel's, and the password is the
+ * master's (sentinel AUTH is separate, as in ioredis and redis-py). */
 #ifndef RD_URL_H
 #define RD_URL_H
 
@@ -26,8 +32,20 @@ struct rd_url_query {
 	bool	 secret;	/* password, pass, auth, token ... */
 };
 
+#define RD_URL_MAX_SENTINELS	16
+#define RD_SENTINEL_PORT	26379
+
+struct rd_url_hostport {
+	char	 host[256];		/* without brackets */
+	int	 port;			/* RD_SENTINEL_PORT when not given */
+};
+
 struct rd_url {
 	bool	 tls;			/* rediss:// */
+	bool	 sentinel;		/* redis[s]+sentinel:// */
+	int	 nsentinels;
+	struct rd_url_hostport sentinels[RD_URL_MAX_SENTINELS];
+	char	 master[256];		/* the monitored master's name */
 	bool	 has_user, has_password;
 	bool	 user_only;		/* "user@" without ':': redis-cli reads it as a
 					   password, so it is shown as "****" */

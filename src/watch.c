@@ -206,6 +206,10 @@ cmd_watch(const struct rd_cli *cli)
 	bool ever_up = false;		/* some probe has succeeded */
 	bool quiet = cli->ropts.quiet, out_ok = true;
 
+	/* A heartbeat probes as the application, nothing more: no SPEC 12
+	 * variations after a failed probe (check does those). */
+	run.no_alternatives = true;
+
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&hold, 0, sizeof(hold));
 	hold.c.fd = -1;

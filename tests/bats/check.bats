@@ -79,7 +79,13 @@ step() {
 }
 
 @test "healthy TLS with the test CA: exit 0, verified, SNI localhost, SANs" {
+	# The default client (ioredis) sends no SNI: a warning, still exit 0.
 	chk -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .tls.sni_sent)" = false ]
+	echo "$output" | jq -e '[.findings[].id] | index("client.no_sni") != null'
+	# The generic profile (SPEC section 4) sends the host name.
+	chk -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA" --profile generic
 	[ "$status" -eq 0 ]
 	no_critical
 	[ "$(step tls)" = ok ]
@@ -295,7 +301,7 @@ _conns() {
 		sleep 0.05
 	done
 	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 15s \
-	    --latency-samples 1
+	    --latency-samples 1 --profile generic
 	[ "$status" -eq 0 ]
 	[ "$(step tls)" = ok ]
 	[ "$(step ping)" = ok ]
@@ -410,13 +416,32 @@ _sni_server() {
 @test "the SNI a TLS server receives is the host name" {
 	local log="$FX_DIR/sni-name.log" port i
 	port=$(_sni_server "$log")
-	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 3s
+	# The generic profile; the default client (ioredis) sends none.
+	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 3s --profile generic
 	for ((i = 0; i < 40; i++)); do
 		grep -q 'Hostname in TLS extension' "$log" && break
 		sleep 0.05
 	done
 	grep -q 'Hostname in TLS extension: "localhost"' "$log"
 	[ "$(echo "$output" | jq -r .tls.sni_sent)" = true ]
+}
+
+@test "the default client (ioredis) sends no SNI to the server; --client redis-py sends the host" {
+	local log="$FX_DIR/sni-default.log" port i
+	port=$(_sni_server "$log")
+	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 3s
+	sleep 0.2
+	if grep -q 'Hostname in TLS extension' "$log"; then return 1; fi
+	[ "$(echo "$output" | jq -r .tls.sni_sent)" = false ]
+	[ "$(echo "$output" | jq -r .config.client)" = ioredis@6 ]
+	local log2="$FX_DIR/sni-py.log"
+	port=$(_sni_server "$log2")
+	chk -h localhost -p "$port" --tls --cacert "$FX_CA" --timeout 3s --client redis-py
+	for ((i = 0; i < 40; i++)); do
+		grep -q 'Hostname in TLS extension' "$log2" && break
+		sleep 0.05
+	done
+	grep -q 'Hostname in TLS extension: "localhost"' "$log2"
 }
 
 @test "no SNI is sent for an IP literal" {

@@ -38,7 +38,15 @@ jqr() {
 }
 
 @test "nothing set: defaults, config.default_used, exit 0" {
+	# The default profile's client (ioredis) defaults to localhost;
+	# the generic profile (SPEC section 4) to 127.0.0.1.
 	rd --
+	[ "$status" -eq 0 ]
+	[ "$(jqr .config.host)" = localhost ]
+	[ "$(jqr .config.profile)" = cacheservice ]
+	[ "$(jqr .config.client)" = ioredis@6 ]
+	[ "$(jqr '[.findings[].id] | index("config.default_used") != null')" = true ]
+	rd -- --profile generic
 	[ "$status" -eq 0 ]
 	[ "$(jqr .exit_code)" = 0 ]
 	[ "$(jqr .config.host)" = 127.0.0.1 ]
@@ -93,7 +101,13 @@ jqr() {
 }
 
 @test "NF only: NF_REDIS_URL resolves with TLS and SNI" {
+	# ioredis (the default client) sends no SNI: client.no_sni says so.
 	rd NF_REDIS_URL="$NF_URL" --
+	[ "$status" -eq 0 ]
+	[ "$(jqr .config.sni)" = null ]
+	[ "$(jqr '[.findings[].id] | index("client.no_sni") != null')" = true ]
+	jqr '.findings[] | select(.id == "client.no_sni") | .remediation[]' | grep -q 'REDIS_SNI_SERVERNAME=master.redis--x7k2.addon.code.run'
+	rd NF_REDIS_URL="$NF_URL" -- --profile generic
 	[ "$status" -eq 0 ]
 	[ "$(jqr .config.host)" = master.redis--x7k2.addon.code.run ]
 	[ "$(jqr .config.tls)" = true ]
@@ -153,35 +167,68 @@ jqr() {
 }
 
 @test "a bad URL: exit 3, config.invalid_url says where" {
+	# ioredis 6 (new URL) throws on port 99999: the application cannot start.
 	rd REDIS_URL='redis://cache:99999' --
+	[ "$status" -eq 3 ]
+	jqr '.findings[] | select(.id == "config.invalid_url") | .evidence' | grep -q 'ioredis@6: TypeError: Invalid URL'
+	rd REDIS_URL='redis://cache:99999' -- --profile generic
 	[ "$status" -eq 3 ]
 	[ "$(jqr .exit_code)" = 3 ]
 	[ "$(jqr .config.valid)" = false ]
 	[ "$(jqr '[.findings[].id] | index("config.invalid_url") != null')" = true ]
 	jqr '.findings[] | select(.id == "config.invalid_url") | .evidence' | grep -q 'at byte 14'
-	rd REDIS_URL='unix:///run/redis.sock' --
+	rd REDIS_URL='unix:///run/redis.sock' -- --profile generic
 	[ "$status" -eq 3 ]
 	jqr '.findings[] | select(.id == "config.invalid_url") | .evidence' | grep -q 'not supported yet'
-	rd -- -u 'http://cache:6379'
+	rd -- -u 'http://cache:6379' --profile generic
 	[ "$status" -eq 3 ]
 	[ "$(jqr '[.findings[].id] | index("config.invalid_url") != null')" = true ]
 }
 
-@test "ports a parseInt would read differently: exit 3, both readings" {
+@test "ports the application reads loosely: resolved as parseInt reads them, flagged, exit 0" {
+	# Never refuse what the application would use (SPEC 11).
+	local p want
+	for p in '6379abc:6379' ' 6379:6379' '0x18eb:6379' '6379.5:6379' '0:6379' '6379 :6379' '6380abc:6380'; do
+		want=${p##*:}
+		rd REDIS_HOST=cache REDIS_PORT="${p%:*}" --
+		[ "$status" -eq 0 ]
+		[ "$(jqr .config.port)" = "$want" ]
+		[ "$(jqr .config.fields.port.value)" = "${p%:*}" ]
+		[ "$(jqr .config.fields.port.as_read)" = "$want" ]
+		[ "$(jqr '[.findings[].id] | index("config.loose_value") != null')" = true ]
+	done
+	# parseInt(v, 10) reads 0 for 0x18eb, then || falls back to 6379
+	rd REDIS_HOST=cache REDIS_PORT=0x18eb --
+	jqr '.findings[] | select(.id == "config.loose_value") | .evidence' | grep -q '"0x18eb" is read as 6379'
+	# 70000: no client can connect there: exit 3
+	rd REDIS_HOST=cache REDIS_PORT=70000 --
+	[ "$status" -eq 3 ]
+	[ "$(jqr '[.findings[].id] | index("config.invalid_port") != null')" = true ]
+	# python-getenv: int() raises on 6379abc (the service dies), accepts " 6379 "
+	rd REDIS_HOST=cache REDIS_PORT=6379abc -- --profile python-getenv
+	[ "$status" -eq 3 ]
+	jqr '.findings[] | select(.id == "config.invalid_port") | .evidence' | grep -q 'int() raises'
+	rd REDIS_HOST=cache REDIS_PORT=' 6379 ' -- --profile python-getenv
+	[ "$status" -eq 0 ]
+	[ "$(jqr .config.port)" = 6379 ]
+}
+
+@test "generic profile: ports a parseInt would read differently: exit 3, both readings" {
 	local p
 	for p in 6379abc ' 6379' 0x18eb 6379.5 70000; do
-		rd REDIS_HOST=cache REDIS_PORT="$p" --
+		rd REDIS_HOST=cache REDIS_PORT="$p" -- --profile generic
 		[ "$status" -eq 3 ]
 		[ "$(jqr '[.findings[].id] | index("config.invalid_port") != null')" = true ]
 	done
-	rd REDIS_HOST=cache REDIS_PORT=6379abc --
+	rd REDIS_HOST=cache REDIS_PORT=6379abc -- --profile generic
 	jqr '.findings[] | select(.id == "config.invalid_port") | .evidence' | grep -q 'parseInt reads 6379'
-	rd REDIS_HOST=cache REDIS_PORT=0x18eb --
-	jqr '.findings[] | select(.id == "config.invalid_port") | .evidence' | grep -q 'parseInt reads 6379'
+	# parseInt(v, 10): the radix is given, so 0x18eb is 0
+	rd REDIS_HOST=cache REDIS_PORT=0x18eb -- --profile generic
+	jqr '.findings[] | select(.id == "config.invalid_port") | .evidence' | grep -q 'parseInt reads 0'
 }
 
 @test "a bad REDIS_PORT behind REDIS_URL is a warning, exit 0" {
-	rd REDIS_URL=redis://cache:6380 REDIS_PORT=abc --
+	rd REDIS_URL=redis://cache:6380 REDIS_PORT=abc -- --profile generic
 	[ "$status" -eq 0 ]
 	[ "$(jqr '.findings[] | select(.id == "config.invalid_port") | .severity')" = warning ]
 }
@@ -205,7 +252,7 @@ jqr() {
 }
 
 @test "REDISCLI_AUTH is a password source" {
-	rd REDIS_HOST=cache REDISCLI_AUTH=cli-auth-x REDIS_PASSWORD=other --
+	rd REDIS_HOST=cache REDISCLI_AUTH=cli-auth-x REDIS_PASSWORD=other -- --profile generic
 	[ "$status" -eq 0 ]
 	[ "$(jqr .config.fields.password.source)" = env:REDISCLI_AUTH ]
 	[ "$(jqr .config.password_set)" = true ]

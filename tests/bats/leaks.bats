@@ -17,6 +17,10 @@ RD=${REDISDIAG:-$BATS_TEST_DIRNAME/../../redisdiag}
 
 FORMATS="json text ndjson nagios prometheus junit"
 
+# The secrets here come through REDISCLI_AUTH, which the generic profile
+# reads (the default application, cacheservice, does not).
+export REDISDIAG_PROFILE=generic
+
 setup_file() {
 	fx_init
 	export FX_DIR FX_PORTREG

@@ -139,9 +139,13 @@ envfile() {
 	    "redis://:$C@[::1" "unix://:$C@/tmp/s" " redis://:$C@cache" \
 	    "redis://:$C@ca che" "redis://:$C@cache/db$C" "redis://:$C@cache#$C" \
 	    "redis://$C:$C@1.2.3"; do
+		# The default profile's client reads some of these (ioredis
+		# accepts a host with a space): no leak either way.
 		ef env REDIS_URL="$u"
-		[ "$status" -eq 3 ]
 		ef env -- -u "$u"
+		ef env REDIS_URL="$u" -- --profile generic
+		[ "$status" -eq 3 ]
+		ef env -- -u "$u" --profile generic
 		# -u unix:// is a Unix socket now (issue 13): valid, still masked.
 		if [[ $u == unix://* ]]; then
 			[ "$status" -eq 0 ]
@@ -155,11 +159,15 @@ envfile() {
 @test "env: a URL in REDIS_HOST, a bad port next to a password" {
 	ef env REDIS_HOST="redis://:$C@cache:6379"
 	[ "$status" -eq 3 ]
+	# The default profile reads 6379abc as parseInt does (exit 0, flagged);
+	# the generic profile refuses it.
 	ef env REDIS_HOST=cache REDIS_PORT=6379abc REDIS_PASSWORD="$C"
+	[ "$status" -eq 0 ]
+	ef env REDIS_HOST=cache REDIS_PORT=6379abc REDIS_PASSWORD="$C" -- --profile generic
 	[ "$status" -eq 3 ]
-	ef env NF_REDIS_HOST=cache NF_REDIS_PORT=0x18eb NF_REDIS_PASSWORD="$C"
+	ef env NF_REDIS_HOST=cache NF_REDIS_PORT=0x18eb NF_REDIS_PASSWORD="$C" -- --profile generic
 	[ "$status" -eq 3 ]
-	ef env REDIS_HOST=cache REDIS_DB=x REDIS_TLS=maybe REDISCLI_AUTH="$C"
+	ef env REDIS_HOST=cache REDIS_DB=x REDIS_TLS=maybe REDISCLI_AUTH="$C" -- --profile generic
 	[ "$status" -eq 3 ]
 }
 
@@ -374,7 +382,8 @@ audit_rows() {
 
 @test "--verbose: AUTH without a user is 'AUTH ****'; WRONGPASS is shown as the server said it" {
 	run --separate-stderr timeout 20 env -i PATH="$PATH" REDISCLI_AUTH="wrong-$C" \
-	    "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" --format text --verbose --timeout 5s
+	    "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" --format text --verbose --timeout 5s \
+	    --profile generic
 	[ "$status" -eq 1 ]
 	clean
 	[[ $stderr == *"* > AUTH ****"* ]]
@@ -384,7 +393,7 @@ audit_rows() {
 
 @test "--verbose: TLS facts (version, cipher, SNI, verify result, subject, issuer, SANs)" {
 	run --separate-stderr timeout 20 "$RD" check -u "rediss://:$C2ENC@localhost:$FX_PORT_vtls" \
-	    --cacert "$FX_CA" --format json --verbose --timeout 5s
+	    --cacert "$FX_CA" --format json --verbose --timeout 5s --profile generic
 	clean
 	[[ $stderr == *"* tls: handshake with SNI localhost"* ]]
 	[[ $stderr =~ \*\ tls:\ TLSv1\.[23],\ cipher\ [A-Z0-9_-]+ ]]

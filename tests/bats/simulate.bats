@@ -165,7 +165,9 @@ stop_serve() {
 	    busy masterdown readonly-replica oom db-out-of-range cluster-moved \
 	    cluster-down not-redis hostile-reply localhost-in-container \
 	    shadowed-nf-vars garbage bulk-2g bulk-huge deep-nesting long-line \
-	    drip tls-garbage close-mid-reply endless-ping dns-stall; do
+	    drip tls-garbage close-mid-reply endless-ping dns-stall \
+	    cluster-announce-unreachable cluster-slots-uncovered \
+	    sentinel-wrong-master sentinel-master-unreachable; do
 		echo "$names" | grep -qx -- "$n"
 	done
 }
@@ -266,9 +268,30 @@ stop_serve() {
 
 @test "oom: server.oom_risk, exit 0" { scenario oom server.oom_risk warn 0; }
 @test "db-out-of-range: server.db_out_of_range, exit 1" { scenario db-out-of-range server.db_out_of_range rejecting 1; }
-@test "cluster-moved: server.cluster_mode, exit 0" { scenario cluster-moved server.cluster_mode warn 0; }
+@test "cluster-moved: server.cluster_mode; the node it announces refuses, exit 2" { scenario cluster-moved server.cluster_mode unreachable 2; has cluster.announced_unreachable; }
 @test "cluster-down: server.cluster_down (PING still answers), exit 1" { scenario cluster-down server.cluster_down rejecting 1; }
 @test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" { scenario cluster-slot-unserved server.cluster_down rejecting 1; }
+@test "cluster-announce-unreachable: cluster.announced_unreachable, exit 2" {
+	scenario cluster-announce-unreachable cluster.announced_unreachable unreachable 2
+	[ "$(echo "$output" | jq -r .topology.mode)" = cluster ]
+	[ "$(echo "$output" | jq -r '.topology.nodes[] | select(.announced.ip == "127.0.0.2") | .reachable')" = false ]
+	[ "$(echo "$output" | jq -r '[.topology.nodes[] | select(.reachable)] | length')" -eq 1 ]
+	[ "$(echo "$output" | jq -r .topology.redirect.host)" = 127.0.0.2 ]
+}
+@test "cluster-slots-uncovered: cluster.slots_uncovered, exit 1" {
+	scenario cluster-slots-uncovered cluster.slots_uncovered rejecting 1
+	[ "$(echo "$output" | jq -c .topology.slots.uncovered)" = '[[16284,16383]]' ]
+}
+@test "sentinel-wrong-master: sentinel.unknown_master, exit 1" {
+	scenario sentinel-wrong-master sentinel.unknown_master rejecting 1
+	[ "$(echo "$output" | jq -r .topology.sentinels[0].answer)" = nil ]
+	[ "$(echo "$output" | jq -r .topology.sentinels[0].known_masters)" = mymaster ]
+}
+@test "sentinel-master-unreachable: sentinel.master_unreachable, exit 2" {
+	scenario sentinel-master-unreachable sentinel.master_unreachable unreachable 2
+	[ "$(echo "$output" | jq -r .topology.master.reachable)" = false ]
+	[ "$(echo "$output" | jq -r .topology.sentinels[0].knows_master)" = true ]
+}
 @test "localhost-in-container: config.localhost_in_container, exit 2" {
 	scenario localhost-in-container config.localhost_in_container unreachable 2
 	[ "$(echo "$output" | jq -r .environment.in_container)" = true ]

@@ -161,8 +161,9 @@ vg_clean() {
 }
 
 @test "check requirepass with the right password" {
+	# REDISCLI_AUTH is read by the generic profile (redis-cli's way).
 	VG_ENV=(REDISCLI_AUTH="$PW")
-	vg check -h 127.0.0.1 -p "$FX_PORT_auth" --timeout 60s --format json
+	vg check -h 127.0.0.1 -p "$FX_PORT_auth" --timeout 60s --format json --profile generic
 	vg_clean 0
 	[[ $output != *"$PW"* ]]
 }
@@ -280,7 +281,10 @@ sim() {
 @test "simulate cert-expired" { sim cert-expired 2 --timeout 60s; has tls.cert_expired; }
 @test "simulate sni-required" { sim sni-required 2 --timeout 60s; has tls.sni_required; }
 @test "simulate dns-nxdomain" { sim dns-nxdomain 2 --timeout 60s; has dns.nxdomain; }
-@test "simulate cluster-moved" { sim cluster-moved 0 --timeout 60s; has server.cluster_mode; }
+@test "simulate cluster-moved" { sim cluster-moved 2 --timeout 60s; has server.cluster_mode; }
+# Topology: one thread per announced node or sentinel (issue 11).
+@test "simulate cluster-announce-unreachable" { sim cluster-announce-unreachable 2 --timeout 60s; has cluster.announced_unreachable; }
+@test "simulate sentinel-master-unreachable" { sim sentinel-master-unreachable 2 --timeout 60s; has sentinel.master_unreachable; }
 @test "simulate wrongpass" { sim wrongpass 1 --timeout 60s; has auth.wrongpass; }
 @test "simulate plaintext-to-tls" { sim plaintext-to-tls 2 --timeout 60s; has proto.tls_required; }
 @test "simulate dns-stall --timeout 500ms (a lookup abandoned at the deadline)" { sim dns-stall 2 --timeout 500ms; has dns.timeout; }

@@ -119,13 +119,13 @@ test_name_tables(void **state)
 static void
 test_problem_kinds(void **state)
 {
-	const char *names[RD_P_TLS_FILE + 1];
+	const char *names[RD_P_NOT_READ + 1];
 	int k;
 
 	(void)state;
-	for (k = 0; k <= RD_P_TLS_FILE; k++)
+	for (k = 0; k <= RD_P_NOT_READ; k++)
 		names[k] = render_problem_kind((enum rd_problem_kind)k);
-	assert_enum("problem_kind", names, RD_P_TLS_FILE + 1, false);
+	assert_enum("problem_kind", names, RD_P_NOT_READ + 1, false);
 }
 
 /* The format table is cli.c's own: each name of $defs/format must parse

@@ -48,7 +48,13 @@ static const struct row rows[] = {
 	{ "localhost:6379", 0, false, NULL, NULL, NULL, 0, 0, "not a redis://", 0 },
 	{ "http://h", 0, false, NULL, NULL, NULL, 0, 0, "not a redis://", 0 },
 	{ "unix:///tmp/redis.sock", 0, false, NULL, NULL, NULL, 0, 0, "not supported yet", 0 },
-	{ "redis+sentinel://h:26379/mymaster", 0, false, NULL, NULL, NULL, 0, 0, "not supported yet", 0 },
+	{ "redis+sentinel://h:26379/mymaster", 1, false, "", "", "h", 26379, -1, NULL, 0 },
+	{ "redis+sentinel://:" CANARY "@a,b:26380/m/3", 1, false, "", CANARY, "a", 26379, 3, NULL, 0 },
+	{ "rediss+sentinel://u:" CANARY "@[::1]:5000/m", 1, true, "u", CANARY, "::1", 5000, -1, NULL, 0 },
+	{ "redis+sentinel://h:26379", 0, false, NULL, NULL, NULL, 0, 0, "names the master", 24 },
+	{ "redis+sentinel://h:26379/m/x", 0, false, NULL, NULL, NULL, 0, 0, "0..1000000", -1 },
+	{ "redis+sentinel://a,,b/m", 0, false, NULL, NULL, NULL, 0, 0, "empty sentinel", -1 },
+	{ "redis+sentinel://a:0/m", 0, false, NULL, NULL, NULL, 0, 0, "1..65535", 19 },
 	{ "redis://h:0", 0, false, NULL, NULL, NULL, 0, 0, "1..65535", 10 },
 	{ "redis://h:65536", 0, false, NULL, NULL, NULL, 0, 0, "1..65535", 10 },
 	{ "redis://h:6379abc", 0, false, NULL, NULL, NULL, 0, 0, "1..65535", 10 },
@@ -160,6 +166,33 @@ test_limits(void **state)
 	assert_non_null(strstr(e.msg, "password longer"));
 }
 
+/* The sentinel list, the master and the redacted form of a sentinel URL. */
+static void
+test_sentinel(void **state)
+{
+	struct rd_url u;
+	struct rd_url_err e;
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(url_parse("redis+sentinel://:" CANARY
+	    "@127.0.0.1:26379,[::1],s3.example:26381/my%20master/2", &u, &e), 0);
+	assert_true(u.sentinel);
+	assert_int_equal(u.nsentinels, 3);
+	assert_string_equal(u.sentinels[0].host, "127.0.0.1");
+	assert_int_equal(u.sentinels[0].port, 26379);
+	assert_string_equal(u.sentinels[1].host, "::1");
+	assert_int_equal(u.sentinels[1].port, 26379);
+	assert_string_equal(u.sentinels[2].host, "s3.example");
+	assert_int_equal(u.sentinels[2].port, 26381);
+	assert_string_equal(u.master, "my master");
+	assert_int_equal(u.db, 2);
+	url_redact(&u, buf, sizeof(buf));
+	assert_string_equal(buf, "redis+sentinel://:****@127.0.0.1:26379,"
+	    "[::1]:26379,s3.example:26381/my%20master/2");
+	assert_null(strstr(buf, CANARY));
+}
+
 static void
 test_redact(void **state)
 {
@@ -203,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_sentinel),
 		cmocka_unit_test(test_check_host),
 	};
 

@@ -1,0 +1,201 @@
+/* clients.c — the client models (see clients.h): one row per client and
+ * version range whose behaviour differs.
+ *
+ * How each row was verified (the manual repeats it):
+ *   ioredis 6.0.0, 5.9.3, 5.3.2 and node-redis 6.3.1 (npm, pinned, under
+ *     build/clients): constructed without connecting (lazyConnect,
+ *     redis.options; createClient's parsed options and credentials) over
+ *     the generated environments of tests/diff, and their source read
+ *     (Redis.parseOptions, utils.parseURL, event_handler's handshake;
+ *     RedisClient.parseURL, #getHandshakeCommands, socket.js).  ioredis
+ *     changed twice: 5.8.2 made family 0 the default (before: IPv4 only),
+ *     6.0.0 replaced url.parse() by new URL().
+ *   redis-py 4.3.4 (Debian python3-redis): from_url/Redis constructed,
+ *     connection_kwargs read, make_connection() called (no socket), over
+ *     the same environments; connection.py read (parse_url, on_connect,
+ *     SSLConnection: check_hostname False, server_hostname=host).
+ *   go-redis v9: not packaged here; modelled from its source (options.go
+ *     ParseURL, setupTCPConn) — not run.
+ *   redigo 1.8.3 (Debian golang-github-gomodule-redigo-dev): DialURL's
+ *     source read (redis/conn.go): user info without ':' is ignored (the
+ *     password is used only when set), SNI is the host (tls.Config
+ *     ServerName), the path must be /N.
+ *   redis-cli 7.0 (Debian redis-tools): parseRedisUri and cliAuth read;
+ *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
+ *     only with --sni).
+ *   redisdiag: SPEC section 4, the generic profile's own reading. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients.h"
+
+#define V(a, b, c)	((long)(a) * 10000 + (b) * 100 + (c))
+#define ANY_Q		(RD_Q_PASSWORD | RD_Q_DB | RD_Q_TLS | RD_Q_SSL | \
+			 RD_Q_FAMILY | RD_Q_PORT | RD_Q_USERNAME)
+
+static const struct rd_client_model models[] = {
+	{ "ioredis", "6", V(6, 0, 0), V(6, 99, 99),
+	  "6.0.0 (npm; run, source read)", "node",
+	  RD_UR_NODE_WHATWG, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
+	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
+	  true, true, RD_SNI_NONE, 0, true, false, true,
+	  "new URL() refusing the URL (TypeError: Invalid URL), a bad %-escape in the user info (URIError)",
+	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
+	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	{ "ioredis", "5.8.2-5", V(5, 8, 2), V(5, 99, 99),
+	  "5.9.3 (npm; run, source read)", "node",
+	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
+	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
+	  true, true, RD_SNI_NONE, 0, true, false, true,
+	  "a bad %-escape in the user info (URIError from url.parse)",
+	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
+	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	{ "ioredis", "5.0-5.8.1", V(5, 0, 0), V(5, 8, 1),
+	  "5.3.2 (npm; run, source read)", "node",
+	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
+	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
+	  true, true, RD_SNI_NONE, 4, true, false, true,
+	  "a bad %-escape in the user info (URIError from url.parse)",
+	  "tls: { servername: '%s' }", "family: 0 (or 6)", "tls: {}", "password",
+	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	{ "node-redis", "6", V(5, 0, 0), V(6, 99, 99),
+	  "6.3.1 (npm; run, source read)", "node",
+	  RD_UR_WHATWG, false, true, true, RD_UO_USER_NO_AUTH,
+	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_NUMBER,
+	  true, true, RD_SNI_NONE, 0, true, true, false,
+	  "a URL new URL() refuses or whose scheme is not redis:/rediss:, a path that is not a number, a bad %-escape in the user info",
+	  "socket: { servername: '%s' }", "socket: { family: 0 }",
+	  "socket: { tls: true }", "password",
+	  "createClient({ url, password }) or createClient({ socket: { host, port }, password })" },
+	{ "redis-py", "4", V(4, 0, 0), V(4, 99, 99),
+	  "4.3.4 (Debian python3-redis; run, source read)", "python",
+	  RD_UR_PYTHON, false, false, false, RD_UO_USER_OPTION_PASSWORD,
+	  RD_MERGE_URL_TRUTHY, RD_Q_PASSWORD | RD_Q_DB | RD_Q_PORT |
+	  RD_Q_USERNAME | RD_Q_UNKNOWN_THROWS, false, RD_DB_INT_OR_IGNORE,
+	  false, true, RD_SNI_HOST, 0, false, false, false,
+	  "a scheme other than redis/rediss/unix, a port that is not a number, ?db= that is not one; an unknown query key raises TypeError when the connection is made; int() of a bad REDIS_PORT kills the service at start",
+	  "ssl_server_hostname (redis-py 5+; 4.x sends the host)",
+	  "(getaddrinfo, both families)", "ssl=True", "password",
+	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)" },
+	{ "go-redis", "9", V(9, 0, 0), V(9, 99, 99),
+	  "v9 (not packaged here: modelled from its source, options.go ParseURL; not run)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_USER_NO_AUTH,
+	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
+	  false, true, RD_SNI_HOST, 0, true, false, false,
+	  "ParseURL: a URL net/url refuses (control characters, a bad escape, a bad port), a scheme other than redis/rediss, a path that is not a number, an unknown query key",
+	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
+	  "TLSConfig: &tls.Config{}", "Password",
+	  "redis.ParseURL(url) then NewClient, or redis.Options{Addr, Password}" },
+	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
+	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; source read: redis/conn.go DialURL, dial)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_USER_NO_AUTH,
+	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_STRICT,
+	  false, true, RD_SNI_HOST, 0, true, true, false,
+	  "DialURL: a URL net/url refuses, a scheme other than redis/rediss, a path other than /N",
+	  "redis.DialTLSConfig(&tls.Config{ServerName: \"%s\"})", "(net.Dialer, both families)",
+	  "redis.DialUseTLS(true)", "redis.DialPassword",
+	  "redis.DialURL(url) or redis.Dial(\"tcp\", addr, redis.DialPassword(...))" },
+	{ "redis-cli", "7", V(6, 0, 0), V(7, 99, 99),
+	  "7.0 (Debian redis-tools; source read: parseRedisUri, cliAuth, hiredis net.c/ssl.c)", "c",
+	  RD_UR_HIREDIS, false, false, false, RD_UO_PASSWORD,
+	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_PARSEINT,
+	  false, true, RD_SNI_NONE, 0, false, false, false,
+	  "a URL without redis:// or rediss:// (it exits)",
+	  "--sni %s", "(IPv4 first, then IPv6)", "--tls", "-a / REDISCLI_AUTH",
+	  "redis-cli -u URL, or -h/-p/-a" },
+	{ "redisdiag", "1", 0, V(99, 99, 99),
+	  "this program (SPEC section 4)", "",
+	  RD_UR_STRICT, false, false, false, RD_UO_PASSWORD,
+	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_TLS | RD_Q_SSL | RD_Q_FAMILY, false,
+	  RD_DB_STRICT, false, false, RD_SNI_HOST, 0, true, false, false,
+	  "nothing: an unusable value is a config.* finding",
+	  "--sni %s", "-4 / -6", "--tls", "-a / REDISCLI_AUTH",
+	  "redisdiag check" },
+};
+
+#define NMODELS	(sizeof(models) / sizeof(models[0]))
+
+const struct rd_client_model *
+client_models(size_t *n)
+{
+	*n = NMODELS;
+	return models;
+}
+
+/* "6", "5.8", "5.3.2" → MAJOR*10000+MINOR*100+PATCH; -1 when not a
+ * version.  A missing part is 0. */
+static long
+parse_version(const char *s)
+{
+	long part[3] = { 0, 0, 0 };
+	int i = 0;
+	char *end;
+
+	if (*s == 'v')
+		s++;
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		part[i] = strtol(s, &end, 10);
+		if (part[i] > 99)
+			return -1;
+		s = end;
+		if (*s == '\0')
+			break;
+		if (*s != '.' || ++i > 2)
+			return -1;
+		s++;
+	}
+	return V(part[0], part[1], part[2]);
+}
+
+const struct rd_client_model *
+client_find(const char *spec, const char **why)
+{
+	char name[64];
+	const char *at = strchr(spec, '@');
+	long v = -1, hi;
+	size_t i, n = at ? (size_t)(at - spec) : strlen(spec);
+
+	*why = NULL;
+	if (n == 0 || n >= sizeof(name)) {
+		*why = "not a client name (try env --list-clients)";
+		return NULL;
+	}
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	if (at != NULL && (v = parse_version(at + 1)) < 0) {
+		*why = "the version is not N[.N[.N]]";
+		return NULL;
+	}
+	/* "@5" means the newest 5.x this table knows: the top of 5.99.99. */
+	if (at != NULL && strchr(at + 1, '.') == NULL)
+		hi = v + 9999;
+	else
+		hi = v;
+	for (i = 0; i < NMODELS; i++) {
+		if (strcmp(models[i].name, name) != 0)
+			continue;
+		if (v < 0)
+			return &models[i];	/* rows are newest first */
+		if (hi >= models[i].vmin && hi <= models[i].vmax)
+			return &models[i];
+		if (hi > models[i].vmax && v <= models[i].vmax)
+			return &models[i];
+	}
+	for (i = 0; i < NMODELS; i++)
+		if (strcmp(models[i].name, name) == 0) {
+			*why = "no model for that version (try env --list-clients)";
+			return NULL;
+		}
+	*why = "unknown client (try env --list-clients)";
+	return NULL;
+}
+
+const char *
+client_label(const struct rd_client_model *m, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%s@%s", m->name, m->version);
+	return buf;
+}
