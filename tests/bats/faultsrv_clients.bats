@@ -163,7 +163,8 @@ norm() {
 	#  maxclients:hiredis    a reset and SIGPIPE race (real: "Connection
 	#                        reset by peer"; the simulator: killed by
 	#                        SIGPIPE, nothing printed)
-	#  plaintext-to-tls:ioredis, client-cert-required:ioredis
+	#  plaintext-to-tls:ioredis, client-cert-required:ioredis (and
+	#  node-redis, ioredis5)
 	#                        which side of the reset the client sees
 	#                        first (write vs read ECONNRESET; the alert
 	#                        or the reset)
@@ -173,7 +174,7 @@ norm() {
 	#                        ("host:port : (1, ..." and "host:port: (1, ...")
 	known=" maxclients:redis-py maxclients:hiredis plaintext-to-tls:ioredis
 	    client-cert-required:ioredis client-cert-required:ioredis5
-	    client-cert-required:redis-py "
+	    client-cert-required:redis-py client-cert-required:node-redis "
 	known=" $(echo $known) "
 	printf '%-22s' scenario >&3
 	for c in $clients; do printf ' %-10.10s' "$c" >&3; done
