@@ -718,6 +718,22 @@ client_transport(struct ctx *x)
 	x->c->auth_sent = x->c->f[RD_F_PASSWORD].value != NULL;
 }
 
+/* A sentinel set (--sentinel, --master-name, a redis+sentinel:// URL) is
+ * read the generic way: the profiles model the applications' single-node
+ * constructors, and no profile reads a sentinel list yet. */
+static bool
+sentinel_requested(const struct ctx *x)
+{
+	const struct rd_envvar *e = x->env != NULL ?
+	    envmap_get(x->env, "REDIS_URL") : NULL;
+	const char *u = x->fl->url != NULL ? x->fl->url :
+	    e != NULL ? e->value : NULL;
+
+	return x->fl->nsentinels > 0 || x->fl->master_name != NULL ||
+	    (u != NULL && (strncasecmp(u, "redis+sentinel://", 17) == 0 ||
+	    strncasecmp(u, "rediss+sentinel://", 18) == 0));
+}
+
 int
 config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
     const struct rd_envinfo *envi, struct rd_config *out,
@@ -741,7 +757,8 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	x->vault = vault;
 	out->secret = out->user_slot = out->sentinel_secret = -1;
 	copy_flags(x);
-	if (choose_models(x) == 0 && !out->profile->generic) {
+	if (choose_models(x) == 0 && !out->profile->generic &&
+	    !sentinel_requested(x)) {
 		cf_resolve_app(x, out->profile, out->model);
 		cf_candidates(x);
 		goto done;

@@ -553,6 +553,9 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
 		jobs[i].ro = ro;
 		jobs[i].run = *run;
 		jobs[i].run.all_candidates = false;
+		/* A variation is one endpoint: its verdict only, never a
+		 * topology of its own (nested pools of peers). */
+		jobs[i].run.no_topology = true;
 		jobs[i].vault = vault;
 	}
 	nth = pool_start(&pool, jobs, n, run->deadline_us, th);

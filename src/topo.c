@@ -34,6 +34,7 @@ struct peer_job {
 	struct rd_endpoint_result *ep;	/* where the result goes */
 	pthread_t	 th;
 	bool		 started;
+	bool		 joined;	/* pthread_join done */
 };
 
 /* Fills ep from a finished peer probe. */
@@ -104,6 +105,8 @@ peer_start(struct peer_job *j, const struct rd_config *base, const char *host,
 {
 	struct rd_candidate *c = &j->cand;
 
+	/* A job may be reused (sentinels, then replicas): a new thread. */
+	j->started = j->joined = false;
 	memset(c, 0, sizeof(*c));
 	rd_scopy(c->host, sizeof(c->host), host);
 	c->port = port;
@@ -157,8 +160,9 @@ peers_join(struct peer_job *jobs, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (jobs[i].started)
+		if (jobs[i].started && !jobs[i].joined)
 			pthread_join(jobs[i].th, NULL);
+		jobs[i].joined = true;
 		report_free(&jobs[i].r);
 	}
 }
@@ -321,6 +325,9 @@ topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 	for (i = 0; i < t->nsentinels; i++) {
 		if (jobs[i].started) {
 			pthread_join(jobs[i].th, NULL);
+			/* Joined: peers_join() below must not join it again
+			 * (a second pthread_join is undefined; it crashed). */
+			jobs[i].joined = true;
 			t->sentinels[i].said = jobs[i].obs.sentinel;
 		}
 		if (first_ok == -1 && t->sentinels[i].ep.pong)
