@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "config.h"
 #include "explain.h"
+#include "explain_int.h"
 #include "report.h"
 #include "strutil.h"
 
@@ -222,6 +223,9 @@ add_findings(const struct scan *s, struct rd_report *r)
 			    "itself. Point REDIS_URL / REDIS_HOST at the Redis "
 			    "service and check no variable shadows it (redisdiag "
 			    "env).", l->host);
+		for (const struct ex_ambiguity *a = ex_ambiguities; a->id != NULL; a++)
+			if (strcmp(a->id, c->id) == 0)
+				finding_remedy(f, "%s", a->note);
 		catalog_remedies(f);
 	}
 }
@@ -285,21 +289,36 @@ synth_free(struct rd_config *cfg)
 	free(cfg->f[RD_F_PORT].value);
 }
 
-/* "...; 3 of 120 lines: tcp.refused x2, auth.required x1" */
+/* "...; 3 of 120 lines: tcp.refused x2, auth.required x1".  An item is
+ * added whole or not at all, never cut mid-word: what does not fit is
+ * counted in a closing "and N more ids" (room for it is kept). */
 static void
 summary_counts(const struct scan *s, struct rd_report *r)
 {
-	size_t i;
+	const size_t cap = sizeof(r->summary);
+	char item[96], tail[64] = "";
+	size_t i, len, left = 0, room;
 
-	rd_appendf(r->summary, sizeof(r->summary),
-	    "; %ld of %ld line%s classified", s->nclassified, s->nread,
-	    s->nread == 1 ? "" : "s");
-	for (i = 0; i < s->nids; i++)
-		rd_appendf(r->summary, sizeof(r->summary), "%s%s x%ld",
-		    i ? ", " : ": ", s->ids[i].id, s->ids[i].count);
+	rd_appendf(r->summary, cap, "; %ld of %ld line%s classified",
+	    s->nclassified, s->nread, s->nread == 1 ? "" : "s");
 	if (s->stopped)
-		rd_appendf(r->summary, sizeof(r->summary),
-		    "; input cut after %ld lines", EXPLAIN_MAX_LINES);
+		snprintf(tail, sizeof(tail), "; input cut after %ld lines",
+		    EXPLAIN_MAX_LINES);
+	for (i = 0; i < s->nids; i++) {
+		snprintf(item, sizeof(item), "%s%s x%ld", i ? ", " : ": ",
+		    s->ids[i].id, s->ids[i].count);
+		len = strlen(r->summary);
+		room = cap - 1 - len;
+		/* keep room for ", and 64 more ids" and the tail */
+		if (left == 0 && strlen(item) + 24 + strlen(tail) <= room)
+			rd_appendf(r->summary, cap, "%s", item);
+		else
+			left++;
+	}
+	if (left > 0)
+		rd_appendf(r->summary, cap, ", and %zu more id%s", left,
+		    left == 1 ? "" : "s");
+	rd_appendf(r->summary, cap, "%s", tail);
 }
 
 int

@@ -1,10 +1,11 @@
-/* explain_table.c — what a Redis client's error line means.
+/* explain_table.c — what a Redis client's error line means: the tables.
  *
  * The pattern table behind `redisdiag explain`: which client wrote a line
  * (ioredis, redis-py, Jedis, ...), which finding id of SPEC section 7 it
- * names, and the host:port it mentions; plus the redaction of secrets in
- * pasted text.  What each id means and how to fix it is the catalog's
- * (catalog.c), shared with the rules.
+ * names.  Only rows live here; the matching is explain_match.c, the
+ * redaction and the host:port extraction explain_redact.c.  What each id
+ * means and how to fix it is the catalog's (catalog.c), shared with the
+ * rules.
  *
  * Pasted text is all explain has, so it matches words — but codes first
  * wherever a client prints one (ECONNREFUSED, EAI_AGAIN, errno numbers,
@@ -15,60 +16,32 @@
  *
  * Rows are tried in order and the first match wins, so specific rows come
  * before general ones: a server's reply before anything else (the server
- * answered, so the network is fine), TLS before TCP (a TLS failure often
- * ends in a reset), DNS lookups before the TCP timeouts they contain. */
-#include <ctype.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+ * answered, so the network is fine; the RESP prefixes themselves are the
+ * rules' table, rules_classify_reply()), TLS before TCP (a TLS failure
+ * often ends in a reset), DNS lookups before the TCP timeouts they
+ * contain.  The tests that hold every row to real clients' words are
+ * tests/unit/test_explain.c and the corpus (tests/corpus/explain). */
+#include <stddef.h>
 
-#include "explain.h"
+#include "explain_int.h"
 
-/* Match flags. */
-#define M_ICASE		0x01	/* case-insensitive */
-#define M_WORD		0x02	/* s1 is a whole word (not inside another) */
-#define M_NUM_AFTER	0x04	/* s1 is followed by " <digits>" (MOVED 3999) */
-#define M_PROTO_BYTE	0x08	/* 'Protocol error, got "X"': X decides */
-
-struct pat {
-	const char *s1;		/* must occur */
-	const char *s2;		/* must also occur (anywhere), or NULL */
-	unsigned flags;
-	const char *id;
-};
-
-/*
- * 1. Server replies.  The RESP error prefixes and reply wordings are the
- * rules' one table (rules_classify_reply() in rules.c), tried where a
- * client puts the server's text: at the start of the line, after ": "
- * ("ReplyError: NOAUTH ..."), after "(error) " and after "[" (node-redis
- * "[ErrorReply: ...]").  Not at every word: "the device is BUSY" in a
- * log is not Redis's BUSY.
- */
-static const char *
-server_reply_id(const char *line)
-{
-	const char *p, *id;
-
-	if ((id = rules_classify_reply(line)) != NULL)
-		return id;
-	for (p = line; *p != '\0'; p++) {
-		if (p[0] == ':' && p[1] == ' ')
-			id = rules_classify_reply(p + 2);
-		else if (p[0] == '[' || (p[0] == ')' && p[1] == ' '))
-			id = rules_classify_reply(p + 1);
-		if (id != NULL)
-			return id;
-	}
-	return NULL;
-}
 
 /* Server refusals as clients reword them, without the RESP prefix. */
-static const struct pat server_rows[] = {
+const struct pat ex_server_rows[] = {
 	/* redis-py turns NOAUTH into AuthenticationError("Authentication
 	 * required."). */
 	{ "Authentication required", NULL, 0, "auth.required" },
+	/* ioredis 5 and 6 swallow Redis's error for a password sent to a
+	 * server without one and warn: "[WARN] (This) Redis server('s
+	 * `default` user) does not require a password, but a password was
+	 * supplied". */
+	{ "require a password, but a password was supplied", NULL, 0,
+	  "auth.no_password_configured" },
+	/* redis-py names the reply by its exception class and drops the
+	 * prefix: "NoPermissionError: this user has no permissions ...". */
+	{ "NoPermissionError", NULL, M_WORD, "auth.noperm" },
+	{ "BusyLoadingError", NULL, M_WORD, "server.loading" },
+	{ "ReadOnlyError", NULL, M_WORD, "server.readonly_replica" },
 	/* Cluster and sentinel clients (SPEC section 13), before the codes:
 	 * their lines end in the last node's ECONNREFUSED, which is the
 	 * consequence.  ioredis ClusterAllFailedError "Failed to refresh
@@ -101,7 +74,7 @@ static const struct pat server_rows[] = {
 };
 
 /* 2. TLS: verify codes (OpenSSL, Node, Go, Java, .NET) and alerts. */
-static const struct pat tls_rows[] = {
+const struct pat ex_tls_rows[] = {
 	/* The server answered a ClientHello with bytes that are not TLS. */
 	{ "WRONG_VERSION_NUMBER", NULL, 0, "tls.plaintext_port" },
 	{ "wrong version number", NULL, M_ICASE, "tls.plaintext_port" },
@@ -166,22 +139,46 @@ static const struct pat tls_rows[] = {
 	{ "SSL", "reset by peer", 0, "tls.handshake_failed" },
 	{ "EPROTO", NULL, M_WORD, "tls.handshake_failed" },
 	{ "SSLError", NULL, 0, "tls.handshake_failed" },
+	/* PHP's stream warnings (phpredis, predis): the specific one first,
+	 * "Failed to enable crypto" after it.  A handshake that times out
+	 * once TCP is up is what a plaintext Redis port does to a TLS
+	 * client: it never answers a ClientHello. */
+	{ "did not match expected name", NULL, 0, "tls.hostname_mismatch" },
+	{ "SSL: Handshake timed out", NULL, 0, "tls.plaintext_port" },
+	{ "TLS handshake timeout", NULL, 0, "tls.plaintext_port" },	/* Go */
+	{ "Failed to enable crypto", NULL, 0, "tls.handshake_failed" },
+	{ "SSL operation failed with code", NULL, 0, "tls.handshake_failed" },
+	/* predis: "ConnectionException: Error while switching to encrypted
+	 * communication [tls://...]" (the cause is in PHP's warning). */
+	{ "Error while switching to encrypted communication", NULL, 0,
+	  "tls.handshake_failed" },
 	{ NULL, NULL, 0, NULL }
 };
 
 /* 3. Replies that are not RESP, and name lookups (Go words them
  * "lookup NAME on RESOLVER: ..."; the resolver's own failure is a DNS
  * problem even when it reads "connection refused" or "i/o timeout"). */
-static const struct pat proto_dns_rows[] = {
+const struct pat ex_proto_dns_rows[] = {
 	{ "Protocol error, got", NULL, M_PROTO_BYTE, "proto.not_redis" },
 	{ "Protocol Error", NULL, M_ICASE, "proto.not_redis" },
 	{ "redis: invalid reply", NULL, 0, "proto.not_redis" },
 	{ "Unknown reply", NULL, 0, "proto.not_redis" },
+	/* ioredis 6's own RESP decoder: 'Unknown RESP type 72 "H"'. */
+	{ "Unknown RESP type", NULL, 0, "proto.not_redis" },
+	/* redis-rb: "Got 'H' as initial reply byte". */
+	{ "as initial reply byte", NULL, 0, "proto.not_redis" },
+	/* predis: "ProtocolException: Unknown response prefix: 'H'". */
+	{ "Unknown response prefix", NULL, 0, "proto.not_redis" },
+	/* Perl's Redis: "unknown answer type: H (TTP/1.1 ...)"; redigo:
+	 * "unexpected response line (possible server error ...)". */
+	{ "unknown answer type", NULL, 0, "proto.not_redis" },
+	{ "unexpected response line", NULL, 0, "proto.not_redis" },
 
 	{ "lookup ", "i/o timeout", 0, "dns.timeout" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
 	{ "lookup ", "server misbehaving", 0, "dns.temporary" },
 	{ "lookup ", "connection refused", 0, "dns.temporary" },
+	{ "lookup ", "network is unreachable", 0, "dns.temporary" },
 	{ "lookup ", "Temporary failure", 0, "dns.temporary" },
 	{ "lookup ", "no such host", 0, "dns.nxdomain" },
 	{ NULL, NULL, 0, NULL }
@@ -189,7 +186,7 @@ static const struct pat proto_dns_rows[] = {
 
 /* 4. System error codes as clients print them (Node's err.code, Ruby's
  * Errno::, Go's syscall names do not apply: Go prints text). */
-static const struct pat code_rows[] = {
+const struct pat ex_code_rows[] = {
 	{ "ENOTFOUND", NULL, M_WORD, "dns.nxdomain" },
 	{ "EAI_NONAME", NULL, M_WORD, "dns.nxdomain" },
 	{ "EAI_AGAIN", NULL, M_WORD, "dns.temporary" },
@@ -211,10 +208,7 @@ static const struct pat code_rows[] = {
 /* 5. errno and resolver numbers in "Error N connecting to" (redis-py),
  * "[Errno N]" (Python) and "Error N while ...": Linux, macOS and Windows
  * (WSA) numbers, and glibc's negative EAI_* values. */
-static const struct {
-	int	 num;
-	const char *id;
-} errno_rows[] = {
+const struct ex_errno_row ex_errno_rows[] = {
 	{ 111, "tcp.refused" }, { 61, "tcp.refused" }, { 10061, "tcp.refused" },
 	{ 110, "tcp.timeout" }, { 60, "tcp.timeout" }, { 10060, "tcp.timeout" },
 	{ 113, "tcp.unreachable" }, { 65, "tcp.unreachable" },
@@ -226,10 +220,11 @@ static const struct {
 	{ -3, "dns.temporary" }, { 11002, "dns.temporary" },
 	{ -4, "dns.temporary" },
 	{ -5, "dns.no_address" }, { -9, "dns.no_address" }, { 11004, "dns.no_address" },
+	{ 0, NULL }
 };
 
 /* 6. Fixed wordings of clients and operating systems, last resort. */
-static const struct pat text_rows[] = {
+const struct pat ex_text_rows[] = {
 	{ "Temporary failure in name resolution", NULL, M_ICASE, "dns.temporary" },
 	{ "getaddrinfo", "Try again", 0, "dns.temporary" },
 	{ "No address associated with hostname", NULL, M_ICASE, "dns.no_address" },
@@ -264,7 +259,22 @@ static const struct pat text_rows[] = {
 	{ "Connection reset", NULL, M_ICASE, "tcp.reset" },
 	{ "ConnectionReset", NULL, 0, "tcp.reset" },
 
+	/* EAGAIN: the timeout of a blocking socket (SO_RCVTIMEO), as hiredis
+	 * and Perl's Redis report it; while connecting, the connect's. */
+	{ "Could not connect to Redis server", "Resource temporarily unavailable", 0,
+	  "tcp.timeout" },
+	{ "Resource temporarily unavailable", NULL, 0, "proto.timeout" },
 	{ "Broken pipe", NULL, M_ICASE, "proto.closed" },
+	/* Perl's Redis after a failure; Go's net after its own close. */
+	{ "Not connected to any server", NULL, 0, "proto.closed" },
+	{ "Error while reading from Redis server", NULL, 0, "proto.closed" },
+	{ "use of closed network connection", NULL, 0, "proto.closed" },
+	/* phpredis's read failure; Python's ssl module on a TLS EOF. */
+	{ "socket error on read socket", NULL, 0, "proto.closed" },
+	/* predis: "Error while writing bytes to the server." (its reading
+	 * twin is the row above). */
+	{ "Error while writing bytes to the server", NULL, 0, "proto.closed" },
+	{ "EOF occurred in violation of protocol", NULL, 0, "proto.closed" },
 	{ "Socket closed unexpectedly", NULL, M_ICASE, "proto.closed" },
 	{ "Unexpected end of stream", NULL, M_ICASE, "proto.closed" },
 	{ "Connection is closed", NULL, M_ICASE, "proto.closed" },
@@ -274,6 +284,8 @@ static const struct pat text_rows[] = {
 	{ "read error on connection", NULL, M_ICASE, "proto.closed" },
 	{ "Error while reading line from the server", NULL, M_ICASE, "proto.closed" },
 	{ "Connection lost", NULL, M_ICASE, "proto.closed" },
+	/* Go's io.EOF, printed alone by redigo and go-redis. */
+	{ "EOF", NULL, M_WORD, "proto.closed" },
 
 	{ "Timeout reading from", NULL, M_ICASE, "proto.timeout" },
 	{ "Read timed out", NULL, M_ICASE, "proto.timeout" },
@@ -287,6 +299,9 @@ static const struct pat text_rows[] = {
 
 	/* A client that could not connect and does not say why in this
 	 * line (the cause is usually on a "Caused by:" line of its own). */
+	/* redis-rb wraps the cause's class in its own: "Error connecting to
+	 * Redis on HOST:PORT (Redis::TimeoutError) (Redis::CannotConnectError)". */
+	{ "Error connecting to Redis", "TimeoutError", 0, "tcp.timeout" },
 	{ "Unable to connect to", NULL, M_ICASE, "tcp.connect_failed" },
 	{ "UnableToConnect", NULL, 0, "tcp.connect_failed" },
 	{ "UnableToResolvePhysicalConnection", NULL, 0, "tcp.connect_failed" },
@@ -301,10 +316,7 @@ static const struct pat text_rows[] = {
 /* Which client wrote a line, by the class and package names and fixed
  * phrases each one prints.  Order matters: "io.lettuce.core.RedisException"
  * must not be taken for phpredis's RedisException. */
-static const struct {
-	const char *marker;
-	const char *client;
-} client_rows[] = {
+const struct ex_client_row ex_client_rows[] = {
 	{ "io.lettuce", "lettuce" },
 	{ "StackExchange.Redis", "StackExchange.Redis" },
 	{ "Predis\\", "predis" },
@@ -355,684 +367,24 @@ static const struct {
 	{ " connecting to ", "redis-py" },
 	{ "Timeout reading from socket", "redis-py" },
 	{ "Connection closed by server", "redis-py" },
+	{ NULL, NULL }
 };
 
-static bool
-is_word(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* A line and its lower-case copy: case-insensitive rows search the copy
- * with strstr, which is several times faster than strcasestr over a
- * million-line log. */
-struct txt {
-	const char *s;
-	const char *low;
+/* Lines that name only a generic end of the connection cannot tell its
+ * cause; the corpus shows which faults real clients report that way, and
+ * the finding says so instead of guessing (issue 14). */
+const struct ex_ambiguity ex_ambiguities[] = {
+	{ "tcp.timeout", "The line says only that the connection timed out: "
+	  "a TLS client (rediss://, tls: true) on a plaintext Redis port ends "
+	  "the same way, because Redis never answers a ClientHello; so does a "
+	  "port that drops packets. `redisdiag check --tls` tells them apart." },
+	{ "proto.closed", "The line says only that the connection closed: "
+	  "clients report so a server at maxclients or in protected mode "
+	  "(whose error they do not show), plaintext spoken to a TLS port, "
+	  "and a TLS handshake without the server name (SNI) the server "
+	  "wants. `redisdiag check` tells them apart." },
+	{ "tcp.reset", "The line says only that the connection was reset: "
+	  "clients report so plaintext spoken to a TLS port and a server at "
+	  "maxclients as well as a proxy or idle timeout." },
+	{ NULL, NULL }
 };
-
-/* The lower-case form of a table needle.  The rows are string literals,
- * so their lower-case copies are made once and remembered by address (a
- * million-line log would otherwise redo them for every line); a needle
- * that does not fit the memo is lowered into buf. */
-static const char *
-lowered(const char *needle, size_t n, char *buf)
-{
-	static struct {
-		const char *src;
-		char	 low[64];
-	} memo[512];
-	size_t h = ((uintptr_t)needle >> 3) % 512, k, i;
-
-	for (k = 0; k < 512; k++, h = (h + 1) % 512) {
-		if (memo[h].src == needle)
-			return memo[h].low;
-		if (memo[h].src == NULL && n < sizeof(memo[h].low)) {
-			for (i = 0; i <= n; i++)
-				memo[h].low[i] = (char)tolower((unsigned char)needle[i]);
-			memo[h].src = needle;
-			return memo[h].low;
-		}
-		if (memo[h].src == NULL)
-			break;
-	}
-	for (i = 0; i <= n; i++)
-		buf[i] = (char)tolower((unsigned char)needle[i]);
-	return buf;
-}
-
-/* Finds needle in t under flags; returns where in t->s, or NULL. */
-static const char *
-find(const struct txt *t, const char *needle, unsigned flags)
-{
-	char nb[128];
-	const char *hay = t->s, *p, *q;
-	size_t n = strlen(needle);
-
-	if ((flags & M_ICASE) && n < sizeof(nb)) {
-		needle = lowered(needle, n, nb);
-		hay = t->low;
-	}
-	for (p = hay;; p++) {
-		if ((p = strstr(p, needle)) == NULL)
-			return NULL;
-		q = t->s + (p - hay);
-		if (flags & M_WORD) {
-			if ((q > t->s && is_word(q[-1])) || is_word(q[n]) ||
-			    (q > t->s && q[-1] == '-' && q - 1 > t->s &&
-			    is_word(q[-2])))
-				continue;
-		}
-		if (flags & M_NUM_AFTER) {
-			if (q[n] != ' ' || !isdigit((unsigned char)q[n + 1]))
-				continue;
-		}
-		return q;
-	}
-}
-
-/* 'Protocol error, got "X" as reply type byte': 0x15 (alert) or 0x16
- * (handshake) is a TLS record, so the port speaks TLS. */
-static const char *
-proto_byte_id(const char *at)
-{
-	const char *q = strchr(at, '"');
-
-	if (q == NULL)
-		return "proto.not_redis";
-	q++;
-	if (*q == '\x15' || *q == '\x16' ||
-	    strncasecmp(q, "\\x15", 4) == 0 || strncasecmp(q, "\\x16", 4) == 0 ||
-	    strncasecmp(q, "\\u0015", 6) == 0 || strncasecmp(q, "\\u0016", 6) == 0)
-		return "proto.tls_required";
-	return "proto.not_redis";
-}
-
-static const char *
-match_rows(const struct pat *rows, const struct txt *line)
-{
-	const char *at;
-	size_t i;
-
-	for (i = 0; rows[i].s1 != NULL; i++) {
-		if ((at = find(line, rows[i].s1, rows[i].flags)) == NULL)
-			continue;
-		if (rows[i].s2 != NULL && find(line, rows[i].s2,
-		    rows[i].flags & M_ICASE) == NULL)
-			continue;
-		if (rows[i].flags & M_PROTO_BYTE)
-			return proto_byte_id(at);
-		return rows[i].id;
-	}
-	return NULL;
-}
-
-/* "Error N connecting", "Error N while", "[Errno N]". */
-static const char *
-match_errno(const char *line)
-{
-	static const char *const pre[] = { "Error ", "[Errno " };
-	const char *p, *q;
-	char *end;
-	size_t i, k;
-	long v;
-
-	for (k = 0; k < 2; k++) {
-		for (p = line; (p = strstr(p, pre[k])) != NULL; p++) {
-			q = p + strlen(pre[k]);
-			if (!isdigit((unsigned char)*q) &&
-			    !(*q == '-' && isdigit((unsigned char)q[1])))
-				continue;
-			v = strtol(q, &end, 10);
-			if (k == 0 && strncmp(end, " connecting", 11) != 0 &&
-			    strncmp(end, " while", 6) != 0 &&
-			    strncmp(end, " reading", 8) != 0 &&
-			    strncmp(end, " writing", 8) != 0)
-				continue;
-			if (k == 1 && *end != ']')
-				continue;
-			for (i = 0; i < sizeof(errno_rows) / sizeof(errno_rows[0]); i++)
-				if (errno_rows[i].num == v)
-					return errno_rows[i].id;
-		}
-	}
-	return NULL;
-}
-
-static const char *
-client_of(const char *line)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(client_rows) / sizeof(client_rows[0]); i++)
-		if (strstr(line, client_rows[i].marker) != NULL)
-			return client_rows[i].client;
-	return NULL;
-}
-
-/* A continuation of the previous line's exception: it inherits its client. */
-static bool
-is_continuation(const char *line)
-{
-	return line[0] == ' ' || line[0] == '\t' ||
-	    strncmp(line, "Caused by:", 10) == 0 ||
-	    strncmp(line, "--->", 4) == 0 ||
-	    strstr(line, " ---> ") != NULL;
-}
-
-/* ---- host and port ---- */
-
-static bool
-is_hostc(char c)
-{
-	return isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_';
-}
-
-static bool
-is_ipv4(const char *s, size_t n)
-{
-	int parts = 0, val = -1;
-	size_t i;
-
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (val < 0 || val > 255)
-				return false;
-			parts++;
-			val = -1;
-		} else if (isdigit((unsigned char)s[i])) {
-			val = (val < 0 ? 0 : val * 10) + (s[i] - '0');
-			if (val > 255)
-				return false;
-		} else
-			return false;
-	}
-	return parts == 4;
-}
-
-/* A plausible host name: an IPv4 literal, or a name with a letter that is
- * not a source file ("Connection.java:204") or a date ("2024-05-01T12"). */
-static bool
-plausible_host(const char *s, size_t n)
-{
-	static const char *const exts[] = {
-		".java", ".kt", ".scala", ".go", ".py", ".rb", ".php", ".js",
-		".mjs", ".cjs", ".ts", ".cs", ".c", ".h", ".rs", ".ex", ".exs"
-	};
-	bool alpha = false;
-	size_t i, el;
-
-	if (n == 0 || n > 253)
-		return false;
-	if (is_ipv4(s, n))
-		return true;
-	for (i = 0; i < n; i++)
-		if (isalpha((unsigned char)s[i]))
-			alpha = true;
-	if (!alpha || s[0] == '.' || s[0] == '-')
-		return false;
-	if (n >= 5 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-')
-		return false;
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		el = strlen(exts[i]);
-		if (n > el && strncasecmp(s + n - el, exts[i], el) == 0)
-			return false;
-	}
-	return true;
-}
-
-/* Reads a port at p (digits, 1..65535, not followed by more digits or by
- * ":<digit>", which is a time of day).  Returns it or 0. */
-static int
-read_port(const char *p)
-{
-	long v = 0;
-	int nd = 0;
-
-	while (isdigit((unsigned char)p[nd]) && nd < 6) {
-		v = v * 10 + (p[nd] - '0');
-		nd++;
-	}
-	if (nd == 0 || nd > 5 || v < 1 || v > 65535)
-		return 0;
-	if (isalpha((unsigned char)p[nd]) || p[nd] == '_')
-		return 0;
-	if (p[nd] == ':' && isdigit((unsigned char)p[nd + 1]))
-		return 0;
-	if (p[nd] == '.' && isdigit((unsigned char)p[nd + 1]))
-		return 0;
-	return (int)v;
-}
-
-static void
-set_host(char *host, size_t hostlen, const char *s, size_t n)
-{
-	if (n >= hostlen)
-		n = hostlen - 1;
-	memcpy(host, s, n);
-	host[n] = '\0';
-}
-
-/* Parses "[v6]:port", "host:port" or (when noport_ok) "host" at p.
- * Node prints IPv6 without brackets ("ECONNREFUSED ::1:6379"): with
- * unbracketed set, a token with several colons splits at the last one. */
-static bool
-parse_addr(const char *p, bool noport_ok, bool unbracketed, char *host,
-    size_t hostlen, int *port)
-{
-	const char *e;
-	size_t n;
-	int pt;
-
-	if (*p == '[') {
-		e = strchr(p, ']');
-		if (e == NULL || e - p < 3 || e - p > 64)
-			return false;
-		for (const char *c = p + 1; c < e; c++)
-			if (!isxdigit((unsigned char)*c) && *c != ':' &&
-			    *c != '.' && *c != '%')
-				return false;
-		pt = e[1] == ':' ? read_port(e + 2) : 0;
-		if (pt == 0 && !noport_ok)
-			return false;
-		set_host(host, hostlen, p + 1, (size_t)(e - p - 1));
-		*port = pt;
-		return true;
-	}
-	if (unbracketed) {
-		const char *c = p, *last = NULL;
-		int ncolon = 0;
-		while (isxdigit((unsigned char)*c) || *c == ':' || *c == '.') {
-			if (*c == ':') {
-				ncolon++;
-				last = c;
-			}
-			c++;
-		}
-		if (ncolon >= 2 && last != NULL && (pt = read_port(last + 1)) != 0 &&
-		    c == last + 1 + strspn(last + 1, "0123456789")) {
-			set_host(host, hostlen, p, (size_t)(last - p));
-			*port = pt;
-			return true;
-		}
-	}
-	for (e = p; is_hostc(*e); e++)
-		;
-	n = (size_t)(e - p);
-	while (n > 0 && p[n - 1] == '.')	/* "resolve redis." */
-		n--;
-	if (!plausible_host(p, n))
-		return false;
-	pt = (*e == ':') ? read_port(e + 1) : 0;
-	if (pt == 0 && !noport_ok)
-		return false;
-	set_host(host, hostlen, p, n);
-	*port = pt;
-	return true;
-}
-
-/* The first host:port anywhere in line that looks like one. */
-static bool
-scan_addr(const char *line, char *host, size_t hostlen, int *port)
-{
-	const char *p;
-
-	for (p = line; *p != '\0'; p++) {
-		if (*p == '[') {
-			if (parse_addr(p, false, false, host, hostlen, port))
-				return true;
-			continue;
-		}
-		if (!is_hostc(*p) || (p > line && is_hostc(p[-1])))
-			continue;
-		/* A stack frame "(File.java:12)" or a path "/app/x.go:42";
-		 * but "localhost/127.0.0.1:6379" (Java) is an address. */
-		if (p > line && (p[-1] == '(' || p[-1] == '/') &&
-		    !(p[-1] == '/' && p - 1 > line && is_hostc(p[-2])))
-			continue;
-		if (parse_addr(p, false, false, host, hostlen, port))
-			return true;
-	}
-	return false;
-}
-
-/* Extracts the target host and port, preferring places where a client
- * names it (after "->", "lookup ", "ENOTFOUND ", "://", ...) over the
- * first address-shaped token. */
-static void
-extract_target(const char *line, char *host, size_t hostlen, int *port)
-{
-	static const char *const name_anchors[] = {
-		"getaddrinfo ENOTFOUND ", "getaddrinfo EAI_AGAIN ",
-		"getaddrinfo EAI_NONAME ", "getaddrinfo EAI_FAIL ",
-		"getaddrinfo EAI_NODATA ", "UnknownHostException: ",
-		"getaddrinfo for ", "DNS name ", "resolve host ",
-	};
-	static const char *const addr_anchors[] = {
-		"->", "ECONNREFUSED ", "ETIMEDOUT ", "EHOSTUNREACH ",
-		"ENETUNREACH ", "ECONNRESET ", "dial tcp ", " connecting to ",
-		"Redis at ", "Redis on ", "connect(2) for ", "Unable to connect to ",
-		"UnableToConnect on ",
-	};
-	const char *p, *q;
-	char h2[256];
-	int p2;
-	size_t i;
-	struct txt t = { line, line };	/* case-sensitive finds only */
-
-	host[0] = '\0';
-	*port = 0;
-
-	/* MOVED 3999 127.0.0.1:6381: the node the key lives on. */
-	if ((p = find(&t, "MOVED", M_WORD | M_NUM_AFTER)) != NULL ||
-	    (p = find(&t, "ASK", M_WORD | M_NUM_AFTER)) != NULL) {
-		p = strchr(p + 4, ' ');
-		if (p != NULL && parse_addr(p + 1, false, true, host, hostlen, port))
-			return;
-	}
-	/* Go: "lookup NAME on RESOLVER:53: ... ->RESOLVER:53": the name, not
-	 * the resolver. */
-	if ((p = strstr(line, "lookup ")) != NULL &&
-	    parse_addr(p + 7, true, false, host, hostlen, port))
-		return;
-	for (i = 0; i < sizeof(addr_anchors) / sizeof(addr_anchors[0]); i++)
-		if ((p = strstr(line, addr_anchors[i])) != NULL &&
-		    parse_addr(p + strlen(addr_anchors[i]), false, true, host,
-		    hostlen, port))
-			return;
-	/* URLs: redis://user:pass@host:port, tcp://host:port (Predis). */
-	for (p = line; (p = strstr(p, "://")) != NULL; p += 3) {
-		q = p + 3;
-		const char *at = q + strcspn(q, "@/ \t\"'");
-		if (*at == '@')
-			q = at + 1;
-		if (parse_addr(q, true, false, host, hostlen, port))
-			return;
-	}
-	/* Lettuce: "localhost/<unresolved>:6379". */
-	if ((p = strstr(line, "/<unresolved>:")) != NULL) {
-		q = p;
-		while (q > line && is_hostc(q[-1]))
-			q--;
-		if (q < p && plausible_host(q, (size_t)(p - q))) {
-			set_host(host, hostlen, q, (size_t)(p - q));
-			*port = read_port(p + 14);
-			return;
-		}
-	}
-	for (i = 0; i < sizeof(name_anchors) / sizeof(name_anchors[0]); i++) {
-		if ((p = strstr(line, name_anchors[i])) == NULL)
-			continue;
-		p += strlen(name_anchors[i]);
-		if (*p == '\'' || *p == '"')
-			p++;
-		if (!parse_addr(p, true, false, host, hostlen, port))
-			continue;
-		/* The name alone; a port may be elsewhere ("redis redis:6379"). */
-		if (*port == 0 && scan_addr(line, h2, sizeof(h2), &p2) &&
-		    strcmp(h2, host) == 0)
-			*port = p2;
-		return;
-	}
-	scan_addr(line, host, hostlen, port);
-}
-
-/* ---- redaction ---- */
-
-static bool
-key_names_secret(const char *k, size_t n)
-{
-	static const char *const words[] = {
-		"pass", "pwd", "secret", "token", "auth_key", "credential"
-	};
-	char low[64];
-	size_t i;
-
-	if (n == 0 || n >= sizeof(low))
-		return false;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)k[i]);
-	low[n] = '\0';
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(low, words[i]) != NULL)
-			return true;
-	return false;
-}
-
-struct out {
-	char	*buf;
-	size_t	 len, cap;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	while (n-- > 0 && o->len + 1 < o->cap)
-		o->buf[o->len++] = *s++;
-	o->buf[o->len] = '\0';
-}
-
-static size_t
-token_len(const char *p)
-{
-	return strcspn(p, " \t\r\n");
-}
-
-/* Words after AUTH that are not a password. */
-static bool
-auth_word_ok(const char *p, size_t n)
-{
-	static const char *const ok[] = {
-		"<password>", "failed", "failed:", "failed.", "called", "command",
-		"required", "required.", "error", "error:", "(error)", "is", "was",
-		"with", "without", "to", "for", "<username>", "must", "not"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strlen(ok[i]) == n && strncasecmp(p, ok[i], n) == 0)
-			return true;
-	return false;
-}
-
-/* True when s is a port, perhaps closed by punctuation: "6379", "6379]". */
-static bool
-port_like(const char *s)
-{
-	size_t d = strspn(s, "0123456789");
-
-	return d > 0 && strspn(s + d, "])}>,.;") == strlen(s + d);
-}
-
-void
-explain_redact(const char *in, char *buf, size_t cap)
-{
-	struct out o = { buf, 0, cap };
-	const char *p = in, *q;
-	size_t n, k;
-
-	if (cap == 0)
-		return;
-	buf[0] = '\0';
-	while (*p != '\0' && o.len + 1 < cap) {
-		/* scheme://user:pass@ -> scheme://user:****@ */
-		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
-			put(&o, p, 3);
-			p += 3;
-			/* The user info ends at the token's last '@': people
-			 * paste passwords with a raw '/' or '@' in them, and
-			 * masking too much beats printing a secret. */
-			k = strcspn(p, " \t\"'<>");
-			q = NULL;
-			for (n = 0; n < k; n++)
-				if (p[n] == '@')
-					q = p + n;
-			n = q != NULL ? (size_t)(q - p) : strcspn(p, "@/ \t\"'<>");
-			if (p[n] == '@') {
-				q = memchr(p, ':', n);
-				if (q != NULL) {
-					put(&o, p, (size_t)(q - p));
-					put(&o, ":****@", 6);
-				} else
-					put(&o, "****@", 5);
-				p += n + 1;
-			} else if (p[n] == '\0' && (q = memchr(p, ':', n)) != NULL &&
-			    !port_like(q + 1)) {
-				/* Cut off before the '@' (a truncated line):
-				 * what follows the colon may be a password. */
-				put(&o, p, (size_t)(q - p));
-				put(&o, ":****", 5);
-				p += n;
-			}
-			continue;
-		}
-		/* -a PASS, --pass PASS, --pass=PASS (redis-cli). */
-		if ((p == in || p[-1] == ' ' || p[-1] == '\t') &&
-		    (strncmp(p, "-a ", 3) == 0 || strncmp(p, "--pass ", 7) == 0 ||
-		    strncmp(p, "--pass=", 7) == 0 ||
-		    strncmp(p, "--password ", 11) == 0 ||
-		    strncmp(p, "--password=", 11) == 0)) {
-			k = strcspn(p, " =") + 1;
-			put(&o, p, k);
-			p += k;
-			while (*p == ' ')
-				put(&o, p++, 1);
-			if ((n = token_len(p)) > 0) {
-				put(&o, "****", 4);
-				p += n;
-			}
-			continue;
-		}
-		/* AUTH [user] pass, requirepass VALUE, masterauth VALUE. */
-		if ((p == in || !is_word(p[-1])) &&
-		    ((strncasecmp(p, "auth ", 5) == 0 && (k = 5)) ||
-		    (strncasecmp(p, "requirepass ", 12) == 0 && (k = 12)) ||
-		    (strncasecmp(p, "masterauth ", 11) == 0 && (k = 11)))) {
-			int words = k == 5 ? 2 : 1;
-			put(&o, p, k);
-			p += k;
-			while (words-- > 0) {
-				while (*p == ' ')
-					put(&o, p++, 1);
-				n = token_len(p);
-				if (n == 0 || *p == '(' || auth_word_ok(p, n))
-					break;
-				put(&o, "****", 4);
-				p += n;
-			}
-			continue;
-		}
-		/* KEY=VALUE, KEY: VALUE, "KEY":"VALUE" for a secret-ish KEY. */
-		if ((isalpha((unsigned char)*p) || *p == '_') &&
-		    (p == in || !is_word(p[-1]))) {
-			for (n = 0; is_word(p[n]) || p[n] == '-' || p[n] == '.'; n++)
-				;
-			q = p + n;
-			if (*q == '"' || *q == '\'')
-				q++;
-			while (*q == ' ')
-				q++;
-			if (key_names_secret(p, n) && (*q == '"' || *q == '\'') &&
-			    q > p + n && q[-1] == ' ') {
-				/* password 'VALUE', password "VALUE" */
-				char quote = *q++;
-
-				put(&o, p, (size_t)(q - p));
-				p = q;
-				k = strcspn(p, quote == '"' ? "\"" : "'");
-				if (k > 0)
-					put(&o, "****", 4);
-				p += k;
-				continue;
-			}
-			if (key_names_secret(p, n) && (*q == '=' || *q == ':') &&
-			    q[1] != '/') {
-				q++;
-				while (*q == ' ')
-					q++;
-				if (*q == '"' || *q == '\'')
-					q++;
-				put(&o, p, (size_t)(q - p));
-				p = q;
-				n = strcspn(p, " \t\"',;&)]}");
-				if (n > 0) {
-					put(&o, "****", 4);
-					p += n;
-				}
-				continue;
-			}
-			put(&o, p, n);
-			p += n;
-			continue;
-		}
-		put(&o, p, 1);
-		p++;
-	}
-}
-
-/* ---- classification ---- */
-
-bool
-explain_classify(const char *line, const char *prev_client,
-    struct rd_explain_line *out, char *client_seen, size_t seenlen)
-{
-	char buf[EXPLAIN_LINE_MAX + 1], low[EXPLAIN_LINE_MAX + 1];
-	char red[EXPLAIN_LINE_MAX + 64];
-	struct txt t = { buf, low };
-	const char *id, *client;
-	size_t n, i;
-
-	n = strnlen(line, EXPLAIN_LINE_MAX);
-	memcpy(buf, line, n);
-	buf[n] = '\0';
-	for (i = 0; i <= n; i++)
-		low[i] = (char)tolower((unsigned char)buf[i]);
-
-	client = client_of(buf);
-	if (client == NULL && prev_client != NULL && prev_client[0] != '\0' &&
-	    is_continuation(buf))
-		client = prev_client;
-	if (client_seen != NULL && seenlen > 0)
-		snprintf(client_seen, seenlen, "%s", client ? client : "");
-
-	if ((id = server_reply_id(buf)) == NULL &&
-	    (id = match_rows(server_rows, &t)) == NULL &&
-	    (id = match_rows(tls_rows, &t)) == NULL &&
-	    (id = match_rows(proto_dns_rows, &t)) == NULL &&
-	    (id = match_rows(code_rows, &t)) == NULL &&
-	    (id = match_errno(buf)) == NULL &&
-	    (id = match_rows(text_rows, &t)) == NULL)
-		return false;
-
-	memset(out, 0, sizeof(*out));
-	snprintf(out->id, sizeof(out->id), "%s", id);
-	snprintf(out->client, sizeof(out->client), "%s", client ? client : "");
-
-	/* Redact the whole line before cutting it, so a cut cannot split a
-	 * secret from the marker that announced it; the target is read from
-	 * the redacted line too, so a password with a raw '@' in a pasted URL
-	 * cannot come back as the host. */
-	explain_redact(buf, red, sizeof(red));
-	extract_target(red, out->host, sizeof(out->host), &out->port);
-	n = strlen(red);
-	while (n > 0 && (red[n - 1] == '\r' || red[n - 1] == ' ' ||
-	    red[n - 1] == '\t'))
-		red[--n] = '\0';
-	if (n >= sizeof(out->excerpt)) {
-		n = sizeof(out->excerpt) - 4;
-		/* Do not end inside a UTF-8 sequence. */
-		while (n > 0 && ((unsigned char)red[n] & 0xc0) == 0x80)
-			n--;
-		memcpy(out->excerpt, red, n);
-		memcpy(out->excerpt + n, "...", 4);
-	} else
-		memcpy(out->excerpt, red, n + 1);
-	/* Control bytes would corrupt a terminal; JSON escapes them anyway. */
-	for (char *c = out->excerpt; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 && *c != '\t')
-			*c = '?';
-	return true;
-}
-
-

@@ -353,8 +353,14 @@ fs_conn_step(struct faultsrv *s, struct fs_conn *c, short rev, int64_t now)
 	fs_payload_refill(s, c, now);
 	if (fs_conn_write(s, c, now) == -1)
 		return -1;
-	if (c->close_after_flush && c->outoff == c->outlen)
+	if (c->close_after_flush && c->outoff == c->outlen) {
+		/* Redis writes the maxclients (or protected-mode) error and
+		 * closes at once, unread bytes or not: a client that already
+		 * sent its first command gets a reset, as from a real server. */
+		if (s->cfg.kind == FS_GREET_CLOSE)
+			return -1;
 		fs_conn_finish(s, c);
+	}
 	return 0;
 }
 
@@ -412,16 +418,22 @@ loop(void *arg)
 		if (pf[0].revents & POLLIN)
 			break;		/* faultsrv_stop() */
 		now = clock_now_us();
+		/* Every connection gets its turn with its own events: r is
+		 * poll's count for the whole set, never one step's result (it
+		 * once was, and every connection after the first got no
+		 * events: one client at a time). */
 		for (i = 1; i < n; i++) {
+			int st;
+
 			if (idx[i] == -2) {
 				if (pf[i].revents & POLLIN)
 					fs_conn_accept(s);
 				continue;
 			}
-			r = fs_conn_step(s, s->conns[idx[i]], r > 0 ? pf[i].revents : 0,
-			    now);
-			if (r < 0)
-				fs_conn_free(s, idx[i], r == -2);
+			st = fs_conn_step(s, s->conns[idx[i]],
+			    r > 0 ? pf[i].revents : 0, now);
+			if (st < 0)
+				fs_conn_free(s, idx[i], st == -2);
 		}
 	}
 	return NULL;

@@ -47,6 +47,7 @@ enum fs_kind {
 				   no one, cluster_state:fail */
 #define FS_SENTINEL	0x4000	/* a sentinel: "mymaster" is 127.0.0.1:the
 				   refusing port, any other name unknown */
+#define FS_CLUSTER_UNSERVED 0x8000	/* cluster mode, this node serves no slot */
 
 enum fs_cert { FS_CERT_LEAF, FS_CERT_SELF, FS_CERT_EXPIRED, FS_CERT_WRONGHOST };
 

@@ -71,8 +71,15 @@ fs_parse_request(const char *buf, size_t len, size_t *used, int *argc,
 		return 0;
 
 	if (buf[0] != '*') {
-		/* Inline: one line split on blanks, as redis-cli over telnet. */
-		if ((nl = memchr(buf, '\n', len)) == NULL) {
+		/* Inline: one line split on blanks, as redis-cli over telnet.
+		 * Redis looks for the newline with strchr(), which stops at
+		 * a NUL: a line with a NUL before its newline is never
+		 * complete, so a TLS ClientHello (NULs in its first bytes)
+		 * is never answered, only cut at the inline bound. */
+		const char *z = memchr(buf, '\0', len);
+
+		if ((nl = memchr(buf, '\n', len)) == NULL ||
+		    (z != NULL && z < nl)) {
 			if (len > FS_INLINE_MAX) {
 				*perr = "Protocol error: too big inline request";
 				return -1;

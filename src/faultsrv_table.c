@@ -53,7 +53,7 @@ static bool
 cluster_mode(const struct faultsrv *s)
 {
 	return fs_has(s, FS_CLUSTER | FS_CLUSTER_DOWN | FS_CLUSTER_FAR |
-	    FS_CLUSTER_HOLES);
+	    FS_CLUSTER_HOLES | FS_CLUSTER_UNSERVED);
 }
 
 /* cluster_state:fail: Redis serves no key (CLUSTERDOWN). */
@@ -159,9 +159,10 @@ info_text(struct faultsrv *s, int argc, char **argv, struct sb *b)
 	time_t now = time(NULL);
 
 	if (fs_has(s, FS_OOM)) {
-		/* 99% of a 100 MiB maxmemory, and nothing may be evicted. */
+		/* Just over a 100 MiB maxmemory, and nothing may be
+		 * evicted: writes get OOM, reads and PING still work. */
 		maxmem = 104857600;
-		used = 103809024;
+		used = 104867840;
 	}
 	if (want_section(argc, argv, "server")) {
 		sb_add(b, "# Server\r\nredis_version:%s\r\nredis_git_sha1:00000000\r\n"
@@ -247,6 +248,7 @@ info_text(struct faultsrv *s, int argc, char **argv, struct sb *b)
 #define K_BUSY		0x08	/* allowed while a script runs */
 #define K_KEYED		0x10	/* argv[1] is a key: cluster redirection */
 #define K_WRITE		0x20
+#define K_DENYOOM	0x40	/* refused over maxmemory (CMD_DENYOOM) */
 
 struct cmd {
 	const char *name;
@@ -456,7 +458,16 @@ c_cluster(struct faultsrv *s, struct fs_conn *c, int argc, char **argv, size_t *
 	n = shards(s, v);
 	for (i = 0; i < n; i++)
 		assigned += v[i].hi - v[i].lo + 1;
-	if (eq(argv[1], "INFO")) {
+	if (eq(argv[1], "INFO") && fs_has(s, FS_CLUSTER_UNSERVED)) {
+		/* A node alone, no slot assigned: what a real one says. */
+		b.n = 0;
+		sb_add(&b, "cluster_state:fail\r\ncluster_slots_assigned:0\r\n"
+		    "cluster_slots_ok:0\r\ncluster_slots_pfail:0\r\n"
+		    "cluster_slots_fail:0\r\ncluster_known_nodes:1\r\n"
+		    "cluster_size:0\r\ncluster_current_epoch:0\r\n"
+		    "cluster_my_epoch:0\r\n");
+		r_bulk(s, c, b.buf, b.n);
+	} else if (eq(argv[1], "INFO")) {
 		b.n = 0;
 		sb_add(&b, "cluster_state:%s\r\ncluster_slots_assigned:%d\r\n"
 		    "cluster_slots_ok:%d\r\ncluster_slots_pfail:0\r\n"
@@ -608,7 +619,7 @@ static const struct cmd cmds[] = {
 	{ "command",	-1, K_LOADING | K_STALE, 1, NULL, "*0\r\n" },
 	/* An empty database: no key exists. */
 	{ "get",	 2, K_KEYED, 1, NULL, "$-1\r\n" },
-	{ "set",	-3, K_KEYED | K_WRITE, 1, NULL, "+OK\r\n" },
+	{ "set",	-3, K_KEYED | K_WRITE | K_DENYOOM, 1, NULL, "+OK\r\n" },
 	{ "exists",	-2, K_KEYED, 1, NULL, ":0\r\n" },
 	{ "del",	-2, K_KEYED | K_WRITE, 1, NULL, ":0\r\n" },
 	{ "type",	 2, K_KEYED, 1, NULL, "+none\r\n" },
@@ -711,8 +722,14 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 		const struct shard *o;
 		unsigned slot = keyslot(argv[1], al[1]);
 
+		/* Redis's two wordings: a node that knows the cluster
+		 * failed, and a node that serves no slot for the key. */
 		if (cluster_down(s)) {
 			r_err(s, c, "CLUSTERDOWN The cluster is down");
+			return;
+		}
+		if (fs_has(s, FS_CLUSTER_UNSERVED)) {
+			r_err(s, c, "CLUSTERDOWN Hash slot not served");
 			return;
 		}
 		if ((o = owner(s, slot, v)) != NULL) {
@@ -720,6 +737,19 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 			    o->port);
 			return;
 		}
+	}
+	/* Over maxmemory with noeviction: Redis refuses what would grow
+	 * the dataset (processCommand's performEvictions check). */
+	if (fs_has(s, FS_OOM) && (k->flags & K_DENYOOM)) {
+		r_err(s, c, "OOM command not allowed when used memory > 'maxmemory'.");
+		return;
+	}
+	/* A read-only replica refuses writes before it looks at its link
+	 * (Redis 7.0's order): a SET to a replica whose master is down
+	 * gets READONLY, a GET gets MASTERDOWN. */
+	if (is_replica(s) && (k->flags & K_WRITE)) {
+		r_err(s, c, "READONLY You can't write against a read only replica.");
+		return;
 	}
 	if (fs_has(s, FS_MASTERDOWN) && !(k->flags & K_STALE)) {
 		r_err(s, c, "MASTERDOWN Link with MASTER is down and "
@@ -733,10 +763,6 @@ fs_dispatch(struct faultsrv *s, struct fs_conn *c, struct fs_request *rq)
 	if (fs_has(s, FS_BUSY) && !(k->flags & K_BUSY)) {
 		r_err(s, c, "BUSY Redis is busy running a script. You can only "
 		    "call SCRIPT KILL or SHUTDOWN NOSAVE.");
-		return;
-	}
-	if (is_replica(s) && (k->flags & K_WRITE)) {
-		r_err(s, c, "READONLY You can't write against a read only replica.");
 		return;
 	}
 	if (k->fn != NULL)

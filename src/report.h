@@ -157,7 +157,7 @@ struct rd_report {
 	struct rd_cl_item checklist[RD_CL__COUNT];
 	enum rd_verdict verdict;
 	int	 exit_code;
-	char	 summary[256];
+	char	 summary[1024];		/* explain lists every id's count */
 	struct rd_cand_result *cands;	/* --all-candidates, else NULL */
 	size_t	 ncands;
 	struct rd_alt_result *alts;	/* the variations tried, else NULL */

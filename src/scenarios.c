@@ -152,7 +152,7 @@ const struct rd_scenario rd_scenarios[] = {
 	    "rejecting" },
 	{ "readonly-replica", "the server is a replica (INFO says role:slave)",
 	    REDIS(FS_REPLICA), 0, 0, "server.readonly_replica", RD_EXIT_OK, "warn" },
-	{ "oom", "used memory at 99% of maxmemory with maxmemory-policy noeviction",
+	{ "oom", "used memory over maxmemory with maxmemory-policy noeviction: writes get OOM",
 	    REDIS(FS_OOM), 0, 0, "server.oom_risk", RD_EXIT_OK, "warn" },
 	{ "db-out-of-range", "the client selects database 16 of 16 (0-15)",
 	    REDIS(0), SC_DB16, 0, "server.db_out_of_range", RD_EXIT_REJECTING,
@@ -166,6 +166,9 @@ const struct rd_scenario rd_scenarios[] = {
 	    /* PING still answers on a failed cluster (Redis skips the slot
 	     * check for keyless commands); CLUSTER INFO says fail. */
 	    REDIS(FS_CLUSTER_DOWN), 0, 0, "server.cluster_down",
+	    RD_EXIT_REJECTING, "rejecting" },
+	{ "cluster-slot-unserved", "a cluster node that serves no slot (CLUSTERDOWN Hash slot not served)",
+	    REDIS(FS_CLUSTER_UNSERVED), 0, 0, "server.cluster_down",
 	    RD_EXIT_REJECTING, "rejecting" },
 
 	/* Topology (SPEC section 13): the fault server answers the topology

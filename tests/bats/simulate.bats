@@ -270,6 +270,7 @@ stop_serve() {
 @test "db-out-of-range: server.db_out_of_range, exit 1" { scenario db-out-of-range server.db_out_of_range rejecting 1; }
 @test "cluster-moved: server.cluster_mode; the node it announces refuses, exit 2" { scenario cluster-moved server.cluster_mode unreachable 2; has cluster.announced_unreachable; }
 @test "cluster-down: server.cluster_down (PING still answers), exit 1" { scenario cluster-down server.cluster_down rejecting 1; }
+@test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" { scenario cluster-slot-unserved server.cluster_down rejecting 1; }
 @test "cluster-announce-unreachable: cluster.announced_unreachable, exit 2" {
 	scenario cluster-announce-unreachable cluster.announced_unreachable unreachable 2
 	[ "$(echo "$output" | jq -r .topology.mode)" = cluster ]

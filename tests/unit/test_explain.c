@@ -330,6 +330,35 @@ static const struct redact_case redact_cases[] = {
 	{ "requirepass Canary-77x", "Canary-77x", "requirepass ****" },
 	/* A line cut before the '@': the rest after the colon is masked. */
 	{ "failed for redis://user:Canary-77x", "Canary-77x", "redis://user:****" },
+	/* issue 14: ioredis attaches the failed command to its error, so
+	 * AUTH's (and HELLO's AUTH) arguments come back in the text. */
+	{ "ReplyError: WRONGPASS invalid username-password pair or user is disabled. command: { name: 'auth', args: [ 'S3cretPw' ] }",
+	  "S3cretPw", "name: 'auth', args: [ '****' ] }" },
+	{ "ReplyError: WRONGPASS invalid username-password pair. command: { name: 'auth', args: [ 'default', 'S3cretPw' ] }",
+	  "S3cretPw", "WRONGPASS invalid username-password pair." },
+	{ "ReplyError: WRONGPASS invalid username-password pair. command: { name: 'hello', args: [ '3', 'AUTH', 'default', 'S3cretPw' ] }",
+	  "S3cretPw", "name: 'hello', args: [ '3', 'AUTH'," },
+	{ "{\"err\":{\"command\":{\"name\":\"auth\",\"args\":[\"S3cretPw\"]}}}",
+	  "S3cretPw", "\"name\":\"auth\"" },
+	{ "HELLO 3 AUTH default S3cretPw", "S3cretPw", "HELLO 3 AUTH ****" },
+	/* PHP's var_export and print_r, Ruby's hash, variables, XML. */
+	{ "array ( 'password' => 'S3cretPw', 'host' => 'cache' )", "S3cretPw", "'host' => 'cache'" },
+	{ "Array ( [password] => S3cretPw [host] => cache )", "S3cretPw", "[host] => cache" },
+	{ "{:host=>\"cache\", :password=>\"S3cretPw\"}", "S3cretPw", ":host=>\"cache\"" },
+	{ "REDISCLI_AUTH=S3cretPw redis-cli ping", "S3cretPw", "REDISCLI_AUTH=****" },
+	{ "env REDIS_AUTH=S3cretPw node app.js", "S3cretPw", "REDIS_AUTH=****" },
+	{ "cache:6379?auth=S3cretPw&db=0", "S3cretPw", "&db=0" },
+	{ "{\"host\":\"cache\",\"auth\":\"S3cretPw\"}", "S3cretPw", "\"host\":\"cache\"" },
+	{ "PHP Fatal error: $redis->auth('S3cretPw') failed", "S3cretPw", "->auth(" },
+	{ "$redis->auth(['default', 'S3cretPw']);", "S3cretPw", "->auth(" },
+	{ "<redis><host>cache</host><password>S3cretPw</password></redis>", "S3cretPw", "<host>cache</host>" },
+	/* Words that only look like keys stay. */
+	{ "redis.exceptions.AuthenticationError: invalid username-password pair", NULL,
+	  "AuthenticationError: invalid username-password pair" },
+	{ "Predis\\Connection\\ConnectionException: `AUTH` failed: WRONGPASS invalid", NULL,
+	  "`AUTH` failed: WRONGPASS invalid" },
+	{ "Redis server authentication error: [auth] WRONGPASS invalid username-password pair", NULL,
+	  "[auth] WRONGPASS invalid username-password pair" },
 	/* Redis's own wording stays readable. */
 	{ "ERR AUTH <password> called without any password configured for the default user.",
 	  NULL, "ERR AUTH <password> called without any password configured" },
@@ -343,7 +372,7 @@ static void
 test_redact(void **state)
 {
 	char out[512];
-	size_t i;
+	size_t i, bad = 0;
 
 	(void)state;
 	for (i = 0; i < sizeof(redact_cases) / sizeof(redact_cases[0]); i++) {
@@ -353,9 +382,10 @@ test_redact(void **state)
 		    strstr(out, redact_cases[i].keep) == NULL) {
 			print_error("case %zu: %s\n  -> %s\n", i,
 			    redact_cases[i].in, out);
-			fail();
+			bad++;
 		}
 	}
+	assert_int_equal(bad, 0);
 }
 
 /* The excerpt of a classified line never carries the pasted password. */
