@@ -40,4 +40,8 @@ int	json_emit(struct cJSON *o, FILE *out, bool pretty);
 int	render_clean(FILE *out, int (*fn)(const void *arg, FILE *),
 	    const void *arg);
 
+/* The machine formats (render_formats.c, render_prom.c, render_junit.c)
+ * say that a report went out: render_formats_printed() in report.h. */
+void	render_mark_printed(void);
+
 #endif
