@@ -181,6 +181,22 @@ idle_reset_finding(const struct rd_hold_event *ev, int64_t conn_no,
 
 /* An --env-file that cannot be used is a usage error, as in env: one
  * line on stderr, exit 3.  The report on stdout still says why. */
+/* One probe line on stdout.  Returns false when it could not be written. */
+static bool
+print_event(int64_t seq, const char *state, int consec,
+    const struct rd_report *r)
+{
+	struct rd_watch_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = seq;
+	now_rfc3339(ev.ts, sizeof(ev.ts));
+	ev.state = state;
+	ev.consecutive_failures = consec;
+	ev.r = r;
+	return render_watch_event(&ev, stdout) == 0;
+}
+
 int
 cmd_watch(const struct rd_cli *cli)
 {
@@ -189,7 +205,6 @@ cmd_watch(const struct rd_cli *cli)
 	struct rd_obs *obs = NULL;
 	struct rd_report r;
 	struct rd_run_opts run = cli->run;
-	struct rd_watch_event ev;
 	struct rd_watch_summary sum;
 	struct sigaction sa, old_int, old_term;
 	sigset_t block, oldmask;
@@ -251,15 +266,8 @@ cmd_watch(const struct rd_cli *cli)
 		last_rc = RD_EXIT_NO_ATTEMPT;
 		if (cli->verbose)
 			(void)render_trace(&r, stderr);
-		if (!quiet) {
-			memset(&ev, 0, sizeof(ev));
-			ev.seq = seq;
-			now_rfc3339(ev.ts, sizeof(ev.ts));
-			ev.state = state;
-			ev.consecutive_failures = consec;
-			ev.r = &r;
-			out_ok = render_watch_event(&ev, stdout) == 0;
-		}
+		if (!quiet)
+			out_ok = print_event(seq, state, consec, &r);
 		report_free(&r);
 		goto summary;
 	}
@@ -346,16 +354,9 @@ cmd_watch(const struct rd_cli *cli)
 			fprintf(stderr, "* probe %lld\n", (long long)seq);
 			(void)render_trace(&r, stderr);
 		}
-		if (!quiet && out_ok) {
-			memset(&ev, 0, sizeof(ev));
-			ev.seq = seq;
-			now_rfc3339(ev.ts, sizeof(ev.ts));
-			ev.state = state;
-			ev.consecutive_failures = consec;
-			ev.r = &r;
-			/* A reader that went away (EPIPE) ends the watch. */
-			out_ok = render_watch_event(&ev, stdout) == 0;
-		}
+		/* A reader that went away (EPIPE) ends the watch. */
+		if (!quiet && out_ok)
+			out_ok = print_event(seq, state, consec, &r);
 		report_free(&r);
 next:
 		if (!out_ok || stop_signal ||
