@@ -397,10 +397,29 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 #define MAX_ALTS	CAND_WORKERS	/* every variation at once */
 
 
-/* Fills jobs[] with the variations of cfg worth a try; returns how many. */
+/* Did the server speak plaintext to us (a reply, RESP or not, that is
+ * not a TLS alert)?  Then "TLS on" cannot be the fix, and against a
+ * banner that waits it would only run into the deadline. */
+static bool
+spoke_plaintext(const struct rd_obs *o)
+{
+	const struct rd_reply_obs *rs[] = { &o->greeting, &o->auth,
+	    &o->select, &o->ping };
+	size_t i;
+
+	for (i = 0; i < sizeof(rs) / sizeof(rs[0]); i++)
+		if ((rs[i]->kind != RD_R_NONE || rs[i]->not_resp ||
+		    rs[i]->hostile) && !rs[i]->tls_alert_bytes)
+			return true;
+	return false;
+}
+
+/* Fills jobs[] with the variations of cfg worth a try, given what the
+ * attempt as the application saw (o, may be NULL); returns how many. */
 static size_t
-alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
-    struct cand_job *jobs, struct rd_alt_result *res)
+alt_plan(const struct rd_config *cfg, const struct rd_obs *o,
+    const struct rd_run_opts *run, struct cand_job *jobs,
+    struct rd_alt_result *res)
 {
 	const struct rd_client_model *m = cfg->model;
 	size_t n = 0, i;
@@ -413,12 +432,17 @@ alt_plan(const struct rd_config *cfg, const struct rd_run_opts *run,
 		ALT(RD_ALT_SNI, "SNI = %s", cfg->host);
 		jobs[n++].cfg.sni = cfg->host;
 	}
-	ALT(cfg->tls ? RD_ALT_TLS_OFF : RD_ALT_TLS_ON, "TLS %s",
-	    cfg->tls ? "off" : "on");
-	jobs[n].cfg.tls = !cfg->tls;
-	jobs[n].cfg.sni = !cfg->tls && (m == NULL || m->sni == RD_SNI_HOST) &&
-	    cfg->host != NULL && !config_host_is_ip(cfg->host) ? cfg->host : NULL;
-	n++;
+	/* The other protocol, unless the port has shown it speaks this one
+	 * (a completed handshake; a plaintext reply). */
+	if (o == NULL || (cfg->tls ? !o->tls.ok : !spoke_plaintext(o))) {
+		ALT(cfg->tls ? RD_ALT_TLS_OFF : RD_ALT_TLS_ON, "TLS %s",
+		    cfg->tls ? "off" : "on");
+		jobs[n].cfg.tls = !cfg->tls;
+		jobs[n].cfg.sni = !cfg->tls && (m == NULL ||
+		    m->sni == RD_SNI_HOST) && cfg->host != NULL &&
+		    !config_host_is_ip(cfg->host) ? cfg->host : NULL;
+		n++;
+	}
 	if (cfg->family != 0) {
 		ALT(RD_ALT_FAMILY, "both address families (not IPv%d only)",
 		    cfg->family);
@@ -548,7 +572,7 @@ run_alternatives(const struct rd_config *cfg, const struct rd_vault *vault,
 		free(jobs);
 		return;
 	}
-	n = alt_plan(cfg, run, jobs, r->alts);
+	n = alt_plan(cfg, r->obs, run, jobs, r->alts);
 	for (i = 0; i < n; i++) {
 		jobs[i].ro = ro;
 		jobs[i].run = *run;
