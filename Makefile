@@ -21,7 +21,9 @@ PKG_CONFIG ?= pkg-config
 
 PKGS	:= hiredis openssl libcjson libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libmicrohttpd is not linked: serve loads it (src/mhd.c), so the GnuTLS
+# stack it pulls in is not loaded by every other command.
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null) -ldl
 
 RD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Isrc $(PKG_CFLAGS) -MMD -MP

@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
+#include "mhd.h"
 
 #include "clock.h"
 #include "commands.h"
@@ -283,7 +283,7 @@ worker_main(void *arg)
 		resume = job_answer(j, status, body, len);
 		pthread_mutex_unlock(&S.mu);
 		if (resume)
-			MHD_resume_connection(j->conn);
+			mhd.resume_connection(j->conn);
 		pthread_mutex_lock(&S.mu);
 		job_unref(j);
 		pthread_cond_broadcast(&S.idle);
@@ -305,14 +305,14 @@ answer(struct MHD_Connection *c, unsigned status, const char *ctype,
 		if (body == NULL)
 			return MHD_NO;
 	}
-	if ((r = MHD_create_response_from_buffer(len, body,
+	if ((r = mhd.create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE)) == NULL) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	rc = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return rc;
 }
 
@@ -360,7 +360,7 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 static int64_t
 deadline_of(struct MHD_Connection *c, int64_t now)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *h = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Prometheus-Scrape-Timeout-Seconds");
 	int64_t us = S.cap_us;
 	char *end;
@@ -392,7 +392,7 @@ probe(struct MHD_Connection *c, struct req *rq)
 	struct job *j;
 	int64_t now = clock_now_us();
 
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
+	mhd.get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
 	if (q.nother > 0 || q.ntarget != 1 || q.target == NULL ||
 	    q.target[0] == '\0')
 		return reject(c, RJ_BAD_QUERY, MHD_HTTP_BAD_REQUEST,
@@ -435,7 +435,7 @@ probe(struct MHD_Connection *c, struct req *rq)
 	j->refs = 2;			/* the request and the worker */
 	rq->job = j;
 	/* Suspended before a worker can resume it. */
-	MHD_suspend_connection(c);
+	mhd.suspend_connection(c);
 	if (S.qtail != NULL)
 		S.qtail->next = j;
 	else
@@ -727,7 +727,7 @@ drain(struct MHD_Daemon *d)
 	pthread_mutex_lock(&S.mu);
 	S.draining = true;
 	pthread_mutex_unlock(&S.mu);
-	if ((ls = MHD_quiesce_daemon(d)) != MHD_INVALID_SOCKET)
+	if ((ls = mhd.quiesce_daemon(d)) != MHD_INVALID_SOCKET)
 		close(ls);
 
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -761,7 +761,7 @@ drain(struct MHD_Daemon *d)
 	pthread_mutex_unlock(&S.mu);
 	while ((j = cut) != NULL) {
 		cut = j->cnext;
-		MHD_resume_connection(j->conn);
+		mhd.resume_connection(j->conn);
 		pthread_mutex_lock(&S.mu);
 		/* Ours, and the worker's when no worker had it. */
 		j->refs -= j->orphan ? 1 : 0;
@@ -785,6 +785,10 @@ cmd_serve(const struct rd_cli *cli)
 	size_t cut;
 	bool stuck = false;
 
+	if (mhd_load(err, sizeof(err)) == -1) {
+		fprintf(stderr, "redisdiag: serve: %s\n", err);
+		return RD_EXIT_NO_ATTEMPT;
+	}
 	if (listen_addr(cli->listen, &ai) == -1) {
 		fprintf(stderr, "redisdiag: --listen: not ADDR:PORT or cannot "
 		    "be resolved\n");
@@ -824,7 +828,7 @@ cmd_serve(const struct rd_cli *cli)
 		free(th);
 		return RD_EXIT_NO_ATTEMPT;
 	}
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
 	    handler, NULL,
@@ -846,7 +850,7 @@ cmd_serve(const struct rd_cli *cli)
 		free(th);
 		return RD_EXIT_NO_ATTEMPT;
 	}
-	if ((info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)) != NULL)
+	if ((info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)) != NULL)
 		port = info->port;
 	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), NULL,
 	    0, NI_NUMERICHOST) != 0)
@@ -870,7 +874,7 @@ cmd_serve(const struct rd_cli *cli)
 	cut = drain(d);
 	/* Give the answers just queued a moment to leave. */
 	usleep(cut > 0 ? 100000 : 0);
-	MHD_stop_daemon(d);
+	mhd.stop_daemon(d);
 	pthread_mutex_lock(&S.mu);
 	S.stop = true;
 	pthread_cond_broadcast(&S.work);
