@@ -786,6 +786,7 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	cf_sentinel(x);
 	cf_candidates(x);
 done:
+	cf_spare_passwords(x);
 	if (x->oom)
 		out->valid = false;
 	rc = out->valid && !x->oom ? 0 : -1;

@@ -143,6 +143,19 @@ struct rd_sentinel_addr {
 };
 
 #define RD_MAX_DISAGREE	8
+#define RD_MAX_SPARE_PW	4
+
+/* A password the environment holds besides the one the client sends (a
+ * variable the profile does not read, one that lost a merge, another
+ * candidate's URL): SPEC 12's "with the password" variation tries it
+ * after NOAUTH or WRONGPASS.  Only its vault slot: never the secret. */
+struct rd_spare_pw {
+	char	 name[64];		/* "NF_REDIS_PASSWORD", "REDIS_TLS_URL" */
+	char	 source[RD_SOURCE_LEN];	/* "env:NF_REDIS_PASSWORD", "env-file:.env:3" */
+	int	 secret;		/* its vault slot, never -1 */
+	bool	 url;			/* the user info of a URL variable */
+	bool	 read_by_app;		/* the profile reads the variable (it lost) */
+};
 
 /* Another client model that would connect differently (SPEC 11). */
 struct rd_disagree {
@@ -199,6 +212,8 @@ struct rd_config {
 	struct rd_query_key *query;	size_t nquery;
 	struct rd_candidate *cands;	size_t ncands;
 	size_t	 ncands_cut;		/* candidates beyond the list's bound, not kept */
+	struct rd_spare_pw spare_pw[RD_MAX_SPARE_PW];	/* (config_cands.c) */
+	size_t	 nspare_pw;
 
 	struct rd_envinfo envi;		/* container / platform detection */
 	char	*env_file;		/* path of --env-file, or NULL */

@@ -222,3 +222,62 @@ cf_candidates(struct ctx *x)
 	if (x->v[V_NF_HOST].value != NULL && x->L < L_NF_HOST)
 		cand_pair(x, V_NF_HOST, V_NF_PORT, V_NF_PASSWORD, false);
 }
+
+/* ---- spare passwords (SPEC 12: "with the password") ----------------- */
+
+static void
+spare(struct ctx *x, const char *name, const char *src, const char *pw,
+    bool url)
+{
+	struct rd_config *c = x->c;
+	struct rd_spare_pw *s;
+	int slot;
+	size_t i;
+
+	/* A full vault only loses the variation, not the configuration. */
+	if (c->nspare_pw >= RD_MAX_SPARE_PW || pw == NULL || *pw == '\0' ||
+	    (slot = vault_put(x->vault, pw, strlen(pw))) == -1 ||
+	    (c->password_set && slot == c->secret))
+		return;
+	for (i = 0; i < c->nspare_pw; i++)
+		if (c->spare_pw[i].secret == slot)
+			return;		/* the same secret under another name */
+	s = &c->spare_pw[c->nspare_pw++];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->source, sizeof(s->source), "%s", src);
+	s->secret = slot;
+	s->url = url;
+	s->read_by_app = c->profile != NULL && profile_reads(c->profile, name);
+}
+
+/* The passwords the environment holds besides the one the client sends:
+ * the password variables (whether the profile reads them or they lost),
+ * then the other candidates' URLs.  Each goes into the vault (the door
+ * masks it even when it is never sent). */
+void
+cf_spare_passwords(struct ctx *x)
+{
+	static const char *const vars[] = { "REDIS_PASSWORD",
+	    "NF_REDIS_PASSWORD", "REDISCLI_AUTH", NULL };
+	const struct rd_envvar *e;
+	char src[RD_SOURCE_LEN];
+	size_t i;
+
+	if (x->vault == NULL || !x->c->valid)
+		return;
+	for (i = 0; vars[i] != NULL; i++) {
+		if (x->env == NULL || (e = envmap_get(x->env, vars[i])) == NULL)
+			continue;
+		cf_env_src(e, src, sizeof(src));
+		spare(x, e->name, src, e->value, false);
+	}
+	for (i = 0; i < x->c->ncands; i++) {
+		const struct rd_candidate *k = &x->c->cands[i];
+		const char *pw;
+
+		if (k->winner || k->secret < 0 ||
+		    (pw = vault_reveal(x->vault, k->secret, NULL)) == NULL)
+			continue;
+		spare(x, k->name, k->source, pw, true);
+	}
+}

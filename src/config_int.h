@@ -95,6 +95,7 @@ bool	cf_query_true(const struct purl *p, const char **key);
 char *cf_dup_or_null(struct ctx *x, const char *s);
 void	cf_secrets_to_vault(struct ctx *x);
 void	cf_candidates(struct ctx *x);
+void	cf_spare_passwords(struct ctx *x);	/* after cf_candidates */
 void	cf_sentinel(struct ctx *x);
 void	cf_resolve_app(struct ctx *x, const struct rd_profile *p,
     const struct rd_client_model *m);	/* config_app.c */

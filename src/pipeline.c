@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "clients.h"
 #include "clock.h"
+#include "profiles.h"
 #include "pipeline.h"
 #include "strutil.h"
 #include "topo_run.h"
@@ -414,6 +415,27 @@ spoke_plaintext(const struct rd_obs *o)
 	return false;
 }
 
+/* The auth.* class of the reply that failed the attempt ("" none). */
+static const char *
+auth_class(const struct rd_obs *o)
+{
+	const struct rd_reply_obs *rs[5];
+	size_t i;
+
+	if (o == NULL)
+		return "";
+	rs[0] = &o->greeting;
+	rs[1] = &o->hello.reply;
+	rs[2] = &o->auth;
+	rs[3] = &o->select;
+	rs[4] = &o->ping;
+	for (i = 0; i < 5; i++)
+		if (strncmp(rs[i]->class_id, "auth.", 5) == 0 &&
+		    strcmp(rs[i]->class_id, "auth.noperm") != 0)
+			return rs[i]->class_id;
+	return "";
+}
+
 /* Fills jobs[] with the variations of cfg worth a try, given what the
  * attempt as the application saw (o, may be NULL); returns how many. */
 static size_t
@@ -422,6 +444,7 @@ alt_plan(const struct rd_config *cfg, const struct rd_obs *o,
     struct rd_alt_result *res)
 {
 	const struct rd_client_model *m = cfg->model;
+	const char *auth;
 	size_t n = 0, i;
 
 #define ALT(k, ...) do { \
@@ -448,11 +471,38 @@ alt_plan(const struct rd_config *cfg, const struct rd_obs *o,
 		    cfg->family);
 		jobs[n++].cfg.family = 0;
 	}
-	if (cfg->password_set || cfg->auth_sent) {
-		ALT(RD_ALT_NO_PASSWORD, "without AUTH");
+	/* With or without the password: only when the attempt failed over
+	 * it (NOAUTH; WRONGPASS; a password the server has none for). */
+	auth = auth_class(o);
+	if ((cfg->password_set || cfg->auth_sent) && (o == NULL ||
+	    !strcmp(auth, "auth.no_password_configured") ||
+	    !strcmp(auth, "auth.wrongpass"))) {
+		ALT(RD_ALT_NO_PASSWORD, "without the password (no AUTH)");
 		jobs[n].cfg.password_set = jobs[n].cfg.auth_sent = false;
 		jobs[n].cfg.empty_password = false;
 		jobs[n].cfg.secret = -1;
+		n++;
+	}
+	for (i = 0; i < cfg->nspare_pw && n < MAX_ALTS &&
+	    (!strcmp(auth, "auth.required") || !strcmp(auth, "auth.wrongpass"));
+	    i++) {
+		const struct rd_spare_pw *sp = &cfg->spare_pw[i];
+
+		ALT(RD_ALT_PASSWORD, "with the password of %s%s%s", sp->name,
+		    cfg->password_set ? " instead" : "", cfg->user_only_url ?
+		    ", without the URL's user" : "");
+		res[n].spare = sp;
+		/* redis://x@h: the user info is what went wrong, not a user. */
+		if (cfg->user_only_url) {
+			jobs[n].cfg.username = NULL;
+			jobs[n].cfg.user_slot = -1;
+		}
+		jobs[n].cfg.password_set = jobs[n].cfg.auth_sent = true;
+		jobs[n].cfg.empty_password = false;
+		jobs[n].cfg.secret = sp->secret;
+		jobs[n].cfg.f[RD_F_PASSWORD].value = (char *)RD_MASK;
+		fmt(jobs[n].cfg.f[RD_F_PASSWORD].source, RD_SOURCE_LEN, "%s",
+		    sp->source);
 		n++;
 	}
 	for (i = 0; !run->all_candidates && i < cfg->ncands && n < MAX_ALTS; i++) {
@@ -476,6 +526,86 @@ static bool
 works(enum rd_verdict v)
 {
 	return v == RD_V_OK || v == RD_V_WARN;
+}
+
+/* "env:REDIS_PASSWORD" → "REDIS_PASSWORD", "url:REDIS_URL (…)" →
+ * "REDIS_URL", "env-file:PATH:LINE" → NULL (no variable's name). */
+static const char *
+src_var(const char *src, char *buf, size_t sz)
+{
+	size_t n;
+
+	if (strncmp(src, "env:", 4) != 0 && strncmp(src, "url:", 4) != 0)
+		return NULL;
+	src += 4;
+	n = strcspn(src, " :");
+	fmt(buf, sz, "%.*s", (int)n, src);
+	return buf;
+}
+
+/* The server has no password: drop the one the client sends, in the
+ * client's terms and where it came from. */
+static void
+remedy_no_password(const struct rd_config *cfg, struct rd_finding *f)
+{
+	const struct rd_client_model *m = cfg->model;
+	const char *src = cfg->f[RD_F_PASSWORD].source;
+	char var[64];
+
+	if (m != NULL && strcmp(m->name, "redisdiag") != 0)
+		finding_remedy(f, "%s: pass no %s (the server has no password)",
+		    m->name, m->opt_password);
+	if (strncmp(src, "url:", 4) == 0 && src_var(src, var, sizeof(var)))
+		finding_remedy(f, "drop the password (the :****@ user info) "
+		    "from %s", var);
+	else if (strncmp(src, "env:", 4) == 0 && src_var(src, var, sizeof(var)))
+		finding_remedy(f, "unset %s (or leave it empty)", var);
+	else if (src[0] != '\0' && strcmp(src, "default") != 0)
+		finding_remedy(f, "remove the password given by %s", src);
+	finding_remedy(f, "or set one on the server (requirepass, or ACL "
+	    "SETUSER default on >PASSWORD) if it should have one");
+}
+
+/* The server wants the password another source holds: send it, in the
+ * client's terms and the application's variables. */
+static void
+remedy_password(const struct rd_config *cfg, const struct rd_spare_pw *sp,
+    struct rd_finding *f)
+{
+	const struct rd_client_model *m = cfg->model;
+	const struct rd_profile *p = cfg->profile;
+	const char *pwvar = p != NULL ? p->password : NULL;
+	char uvar[64], what[128];
+
+	if (sp == NULL)
+		return;
+	if (src_var(cfg->source, uvar, sizeof(uvar)) == NULL)
+		fmt(uvar, sizeof(uvar), "%s", cfg->source);
+	if (sp->url)
+		fmt(what, sizeof(what), "the password in %s's user info", sp->name);
+	else
+		fmt(what, sizeof(what), "the value of %s", sp->name);
+	if (m != NULL && strcmp(m->name, "redisdiag") != 0)
+		finding_remedy(f, "%s: pass the password %s holds as its %s "
+		    "option (%s)", m->name, sp->name, m->opt_password,
+		    m->construct);
+	if (pwvar != NULL && strcmp(pwvar, sp->name) == 0)
+		/* The variable is read, but the URL's user info won. */
+		finding_remedy(f, "%s is read, but %s's credentials replace it "
+		    "(%s): drop the user info from %s, or put the password "
+		    "there (redis%s://:****@%s:%d)", pwvar, uvar,
+		    cfg->client_label, uvar, cfg->tls ? "s" : "",
+		    cfg->host, cfg->port);
+	else if (pwvar != NULL)
+		finding_remedy(f, "set %s to %s: %s", pwvar, what, p != NULL && p->nf_fallback &&
+		    strncmp(sp->name, "NF_REDIS_", 9) == 0 ? "NF_REDIS_* are "
+		    "read only when neither REDIS_URL nor REDIS_HOST is set" :
+		    sp->read_by_app ? "it lost to another source in the "
+		    "application's precedence" : "the application never reads it");
+	if (cfg->from_url && (pwvar == NULL || strcmp(pwvar, sp->name) != 0))
+		finding_remedy(f, "or put the password in the URL the "
+		    "application reads (redis%s://:****@%s:%d)",
+		    cfg->tls ? "s" : "", cfg->host, cfg->port);
 }
 
 /* The variation that works, as a finding in the client's and the
@@ -542,9 +672,10 @@ alt_finding(const struct rd_config *cfg, struct rd_report *r)
 		finding_remedy(f, "or add ?family=0 to REDIS_URL (ioredis reads it)");
 		break;
 	case RD_ALT_NO_PASSWORD:
-		finding_remedy(f, "the server wants no password: unset "
-		    "REDIS_PASSWORD and drop the password from the URL, or set "
-		    "requirepass on the server");
+		remedy_no_password(cfg, f);
+		break;
+	case RD_ALT_PASSWORD:
+		remedy_password(cfg, a->spare, f);
 		break;
 	default:
 		break;

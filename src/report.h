@@ -124,13 +124,14 @@ struct rd_cand_result {
  * the same deadline after the attempt as the application failed. */
 enum rd_alt_kind {
 	RD_ALT_SNI, RD_ALT_TLS_ON, RD_ALT_TLS_OFF, RD_ALT_FAMILY,
-	RD_ALT_NO_PASSWORD, RD_ALT_CANDIDATE
+	RD_ALT_NO_PASSWORD, RD_ALT_PASSWORD, RD_ALT_CANDIDATE
 };
 
 struct rd_alt_result {
 	enum rd_alt_kind kind;
 	char	 change[128];		/* "SNI = localhost", "TLS off", ... */
 	const struct rd_candidate *cand;	/* RD_ALT_CANDIDATE */
+	const struct rd_spare_pw *spare;	/* RD_ALT_PASSWORD */
 	enum rd_verdict verdict;
 	int	 exit_code;
 	char	 summary[256];
