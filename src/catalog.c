@@ -87,7 +87,11 @@ static const struct rd_catalog_entry catalog[] = {
 	  { "make the change the evidence names, in the client's options or the application's environment" },
 	  "The attempt as the modelled client failed and one of the\n"
 	  ".Li alternatives\n"
-	  "(TLS on or off, the other address family, without AUTH) worked; the\n"
+	  "(TLS on or off, the other address family; without the password after\n"
+	  "the server said it has none; after NOAUTH or WRONGPASS, with a password\n"
+	  "another variable, URL or\n"
+	  ".Fl \\-env-file\n"
+	  "holds, shown only by its name) worked; the\n"
 	  "remediation says how, in the client's own option names and in\n"
 	  "environment variables." },
 	{ "config.localhost_in_container", RD_SEV_WARNING, NOATT, ST(CONFIG), CL(REMOTE_HOST),
@@ -414,7 +418,10 @@ static const struct rd_catalog_entry catalog[] = {
 	  "{peer} is a cluster node; use a cluster client",
 	  { "use a cluster client (ioredis Redis.Cluster, node-redis createCluster, redis-py RedisCluster)",
 	    "cluster mode has only database 0: drop /DB" },
-	  "A cluster node answered a non-cluster check (MOVED)." },
+	  "A cluster node answered a non-cluster check (MOVED), and its topology\n"
+	  "could not be read; once it was,\n"
+	  ".Li cluster.client_not_cluster_aware\n"
+	  "says it instead (a refused SELECT, db other than 0, stays here)." },
 	{ "server.cluster_down", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "The cluster is down (CLUSTERDOWN)",
 	  "the cluster of {peer} is down",

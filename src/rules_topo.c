@@ -275,6 +275,23 @@ r_tls(const struct rd_topology *t, struct rd_findings *fs)
 	catalog_remedies(hm);
 }
 
+/* One cause, one finding: once the topology was read, SPEC 13's
+ * cluster.client_not_cluster_aware says what server.cluster_mode says
+ * (INFO redis_mode:cluster, a MOVED on a key-less command), with the nodes
+ * and the client model — or the client follows MOVED and the advice is
+ * moot.  A refused SELECT (critical: cluster mode has only db 0) stays. */
+static void
+drop_cluster_mode(struct rd_findings *fs)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->v[i].id, "server.cluster_mode") != 0 ||
+		    fs->v[i].sev == RD_SEV_CRITICAL)
+			fs->v[o++] = fs->v[i];
+	fs->n = o;
+}
+
 static void
 r_client(const struct rd_topology *t, struct rd_findings *fs)
 {
@@ -491,9 +508,12 @@ rules_topo(const struct rd_config *cfg, const struct rd_obs *o,
 	if (t == NULL)
 		return;
 	if (t->mode == RD_TOPO_CLUSTER) {
-		r_client(t, fs);
+		/* Without the topology, server.cluster_mode (rules_reply.c)
+		 * says "cluster node: use a cluster client" alone. */
 		if (!t->cl.read)
 			return;
+		drop_cluster_mode(fs);
+		r_client(t, fs);
 		r_announced(cfg, t, fs);
 		r_tls(t, fs);
 		r_slots(t, fs);

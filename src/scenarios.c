@@ -160,7 +160,7 @@ const struct rd_scenario rd_scenarios[] = {
 	/* The node it announces for every slot refuses: a cluster client
 	 * cannot work, so the run is unreachable (issue 11). */
 	{ "cluster-moved", "a cluster node: keys are MOVED to a node that does not answer",
-	    REDIS(FS_CLUSTER), 0, 0, "server.cluster_mode", RD_EXIT_UNREACHABLE,
+	    REDIS(FS_CLUSTER), 0, 0, "cluster.client_not_cluster_aware", RD_EXIT_UNREACHABLE,
 	    "unreachable" },
 	{ "cluster-down", "a cluster node with cluster_state:fail (CLUSTERDOWN)",
 	    /* PING still answers on a failed cluster (Redis skips the slot

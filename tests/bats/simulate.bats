@@ -268,7 +268,7 @@ stop_serve() {
 
 @test "oom: server.oom_risk, exit 0" { scenario oom server.oom_risk warn 0; }
 @test "db-out-of-range: server.db_out_of_range, exit 1" { scenario db-out-of-range server.db_out_of_range rejecting 1; }
-@test "cluster-moved: server.cluster_mode; the node it announces refuses, exit 2" { scenario cluster-moved server.cluster_mode unreachable 2; has cluster.announced_unreachable; }
+@test "cluster-moved: cluster.client_not_cluster_aware (not also server.cluster_mode: one cause, one finding); the node it announces refuses, exit 2" { scenario cluster-moved cluster.client_not_cluster_aware unreachable 2; has cluster.announced_unreachable; [ "$(jq '[.findings[] | select(.id == "server.cluster_mode")] | length' <<<"$output")" -eq 0 ]; }
 @test "cluster-down: server.cluster_down (PING still answers), exit 1" { scenario cluster-down server.cluster_down rejecting 1; }
 @test "cluster-slot-unserved: server.cluster_down (Hash slot not served), exit 1" { scenario cluster-slot-unserved server.cluster_down rejecting 1; }
 @test "cluster-announce-unreachable: cluster.announced_unreachable, exit 2" {

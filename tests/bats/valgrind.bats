@@ -281,7 +281,7 @@ sim() {
 @test "simulate cert-expired" { sim cert-expired 2 --timeout 60s; has tls.cert_expired; }
 @test "simulate sni-required" { sim sni-required 2 --timeout 60s; has tls.sni_required; }
 @test "simulate dns-nxdomain" { sim dns-nxdomain 2 --timeout 60s; has dns.nxdomain; }
-@test "simulate cluster-moved" { sim cluster-moved 2 --timeout 60s; has server.cluster_mode; }
+@test "simulate cluster-moved" { sim cluster-moved 2 --timeout 60s; has cluster.client_not_cluster_aware; }
 # Topology: one thread per announced node or sentinel (issue 11).
 @test "simulate cluster-announce-unreachable" { sim cluster-announce-unreachable 2 --timeout 60s; has cluster.announced_unreachable; }
 @test "simulate sentinel-master-unreachable" { sim sentinel-master-unreachable 2 --timeout 60s; has sentinel.master_unreachable; }

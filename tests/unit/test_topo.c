@@ -355,6 +355,57 @@ test_rules_cluster_healthy(void **state)
 	free(t);
 }
 
+/* server.cluster_mode and cluster.client_not_cluster_aware are one cause:
+ * with the topology read only the SPEC-13 id stays (a refused SELECT, which
+ * is critical, stays too); without it server.cluster_mode says it alone. */
+static void
+test_rules_cluster_mode_once(void **state)
+{
+	struct rd_topology *t = healthy_cluster();
+	struct rd_findings fs;
+	struct rd_config cfg;
+	struct rd_finding *f;
+	const struct rd_finding *g;
+
+	(void)state;
+	t->client_cluster_aware = false;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "127.0.0.1";
+	cfg.port = 7001;
+	memset(&fs, 0, sizeof(fs));
+	f = findings_add(&fs, "server.cluster_mode", RD_SEV_WARNING);
+	assert_non_null(f);
+	f = findings_add(&fs, "server.cluster_mode", RD_SEV_CRITICAL);	/* SELECT */
+	assert_non_null(f);
+	rules_topo(&cfg, NULL, t, &fs);
+	assert_non_null(find(&fs, "cluster.client_not_cluster_aware"));
+	assert_int_equal(fs.n, 2);
+	g = find(&fs, "server.cluster_mode");
+	assert_non_null(g);
+	assert_int_equal(g->sev, RD_SEV_CRITICAL);
+	findings_free(&fs);
+
+	/* A cluster-aware client: the advice is moot, nothing said. */
+	t->client_cluster_aware = true;
+	memset(&fs, 0, sizeof(fs));
+	assert_non_null(findings_add(&fs, "server.cluster_mode", RD_SEV_WARNING));
+	rules_topo(&cfg, NULL, t, &fs);
+	assert_int_equal(fs.n, 0);
+	findings_free(&fs);
+
+	/* The topology was not read: server.cluster_mode alone. */
+	t->client_cluster_aware = false;
+	t->cl.read = false;
+	memset(&fs, 0, sizeof(fs));
+	assert_non_null(findings_add(&fs, "server.cluster_mode", RD_SEV_WARNING));
+	rules_topo(&cfg, NULL, t, &fs);
+	assert_int_equal(fs.n, 1);
+	assert_non_null(find(&fs, "server.cluster_mode"));
+	assert_null(find(&fs, "cluster.client_not_cluster_aware"));
+	findings_free(&fs);
+	free(t);
+}
+
 /* Node i announces ip, and its probe from here timed out at tcp. */
 static void
 node_times_out(struct rd_topology *t, int i, const char *ip)
@@ -610,6 +661,7 @@ main(void)
 		cmocka_unit_test(test_parse_slots_nodes),
 		cmocka_unit_test(test_parse_sentinel),
 		cmocka_unit_test(test_rules_cluster_healthy),
+		cmocka_unit_test(test_rules_cluster_mode_once),
 		cmocka_unit_test(test_rules_announced),
 		cmocka_unit_test(test_rules_announced_behind_name),
 		cmocka_unit_test(test_rules_cluster_faults),
