@@ -146,6 +146,21 @@ static const struct rd_catalog_entry catalog[] = {
 	  "node-redis: Node's tls.connect has no default); the fix names the\n"
 	  "client's option and\n"
 	  ".Ev REDIS_SNI_SERVERNAME ." },
+	{ "client.hostname_unchecked", RD_SEV_WARNING, ADVICE, ST(TLS), CL(CERTIFICATE),
+	  "the client verifies the certificate chain but not the host name, and the name does not match",
+	  NULL,
+	  { "issue the server a certificate whose subjectAltName covers the name the application connects to, or connect with a name it covers",
+	    "turn on the client's host name check (redis-py: ssl_check_hostname=True) once the certificate matches; Node clients check by default" },
+	  "The modelled client verifies the chain only (redis-py 4:\n"
+	  ".Li ssl_check_hostname=False ;\n"
+	  "redis-cli: hiredis checks no name), so the attempt as the application\n"
+	  "skips the host name check and connects although the certificate does\n"
+	  "not cover the name: what works here is open to a man in the middle\n"
+	  "holding any certificate of the same CA.\n"
+	  "Clients that check the name (ioredis, node-redis: Node's\n"
+	  "checkServerIdentity) get\n"
+	  ".Li tls.hostname_mismatch\n"
+	  "instead." },
 	{ "client.family_restricted", RD_SEV_CRITICAL, UNREACH, ST(DNS), CL(DNS),
 	  "the client tries only one address family and the name has only the other",
 	  NULL,

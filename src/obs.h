@@ -88,6 +88,8 @@ struct rd_tls_obs {
 	bool	 attempted;
 	bool	 ok;			/* handshake completed (and verified unless insecure) */
 	bool	 insecure;		/* verification disabled by the user */
+	bool	 name_unchecked;	/* the chain was verified, the host name not:
+					   the client model checks none (redis-py 4) */
 	bool	 timed_out;
 	bool	 peer_closed;		/* EOF during the handshake */
 	bool	 peer_reset;

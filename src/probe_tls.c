@@ -3,6 +3,7 @@
  * may be talking to a plaintext port, and the retries with TLS, SNI or
  * plaintext after a failure. */
 #include "probe_int.h"
+#include "clients.h"
 
 static void
 tls_opts_of(const struct rd_config *cfg, int64_t deadline, struct tls_opts *o,
@@ -22,6 +23,9 @@ tls_opts_of(const struct rd_config *cfg, int64_t deadline, struct tls_opts *o,
 	o->cert = cfg->cert;
 	o->key = cfg->key;
 	o->verify = !cfg->insecure;
+	/* SPEC 12: verify the way the client does by default (redis-py 4:
+	 * the chain, not the host name); the name is still compared. */
+	o->skip_name_check = cfg->model != NULL && !cfg->model->verify_host;
 	o->need_trust = true;	/* --insecure still says what it found */
 	o->ciphers = cfg->tls_ciphers;
 	o->ciphersuites = cfg->tls_ciphersuites;
@@ -454,9 +458,14 @@ pr_step_tls(struct probe *p)
 		    "answered", (long long)((clock_now_us() - t0) / 1000));
 	side_end(p, &sd);
 	if (ret == 0) {
-		snprintf(s->detail, sizeof(s->detail), "%s %.64s%s%.150s",
+		int n = snprintf(s->detail, sizeof(s->detail), "%s %.64s%s%.120s",
 		    t->version, t->cipher, t->sni_sent ? ", SNI " : ", no SNI",
 		    t->sni_sent ? t->sni : "");
+
+		if (t->name_unchecked && n > 0 && (size_t)n < sizeof(s->detail))
+			rd_scopy(s->detail + n, sizeof(s->detail) - (size_t)n,
+			    "; chain verified, host name not checked (the "
+			    "client's default)");
 		pr_step_done(p, RD_STEP_TLS, RD_ST_OK, t0);
 		return 0;
 	}

@@ -405,6 +405,7 @@ json_tls(const struct rd_obs *obs)
 	add_bool(o, "sni_sent", t->sni_sent);
 	json_str(o, "sni", t->sni_sent ? t->sni : NULL);
 	add_bool(o, "insecure", t->insecure);
+	add_bool(o, "hostname_checked", !t->insecure && !t->name_unchecked);
 	/* No certificate seen and no error: nothing was verified. */
 	if (t->have_cert || t->verify_code != 0) {
 		add_num(o, "verify_code", (double)t->verify_code);

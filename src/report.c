@@ -329,6 +329,12 @@ checklist_config(struct rd_report *r)
 		if (cfg->insecure)
 			set(r, RD_CL_CERTIFICATE, RD_CL_WARN, "not verified "
 			    "(--insecure)");
+		else if (o != NULL && o->tls.attempted && o->tls.ok &&
+		    o->tls.name_unchecked)
+			set(r, RD_CL_CERTIFICATE, RD_CL_PASS, "chain verified; "
+			    "the client checks no host name (%s)",
+			    o->tls.hostname_match == 1 ? "it matches" :
+			    "not compared");
 		else if (o != NULL && o->tls.attempted && o->tls.ok)
 			set(r, RD_CL_CERTIFICATE, RD_CL_PASS, "chain and host "
 			    "name verified");

@@ -224,6 +224,7 @@ static const struct {
 	{ "tcp",		rule_tcp,		true },
 	{ "tls",		rule_tls,		true },
 	{ "tls_insecure",	rule_tls_insecure,	false },
+	{ "tls_name_unchecked",	rule_tls_name_unchecked, true },
 	{ "tls_expiring",	rule_tls_expiring,	true },
 	{ "conversation",	rule_conversation,	true },
 	{ "replies",		rule_replies,	true },

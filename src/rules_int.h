@@ -58,6 +58,7 @@ void	rule_tcp(struct rctx *c);
 const char *ru_other_protocol(const char *b);
 void	rule_tls(struct rctx *c);
 void	rule_tls_insecure(struct rctx *c);
+void	rule_tls_name_unchecked(struct rctx *c);
 void	rule_tls_expiring(struct rctx *c);
 void	rule_conversation(struct rctx *c);
 void	rule_replies(struct rctx *c);

@@ -413,6 +413,40 @@ rule_tls_insecure(struct rctx *c)
 	catalog_remedies(f);
 }
 
+/* SPEC 12: the client model verifies the chain only, so the attempt as
+ * the application skipped the host name and connected; says what that
+ * "works" means when the name does not match. */
+void
+rule_tls_name_unchecked(struct rctx *c)
+{
+	const struct rd_tls_obs *t = &c->obs->tls;
+	const struct rd_config *cfg = c->cfg;
+	const char *asked = t->expected_name[0] ? t->expected_name : "the host";
+	const char *who = cfg != NULL && cfg->client_label[0] ?
+	    cfg->client_label : "the client";
+	struct rd_finding *f;
+	int i;
+
+	if (!t->attempted || !t->ok || !t->name_unchecked ||
+	    t->hostname_match != 0)
+		return;
+	f = ru_emit(c, "client.hostname_unchecked", RD_SEV_WARNING);
+	TITLE(f, "the certificate of %s does not cover %s; %s connects "
+	    "anyway (it checks no host name)", c->peer, asked, who);
+	EVID(f, "chain verified (%s); the host name check skipped, as %s "
+	    "does by default: %s would fail it", t->verify_name[0] ?
+	    t->verify_name : "X509_V_OK", who, asked);
+	evid_cert(f, t);
+	for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
+		if (rd_has_prefix(t->sans[i], "DNS:"))
+			break;
+	if (i < t->nsans && i < RD_MAX_SANS)
+		REMEDY(f, "connect with a name the certificate covers, e.g. "
+		    "%s, in the application's host variable or URL",
+		    t->sans[i] + 4);
+	catalog_remedies(f);
+}
+
 void
 rule_tls_expiring(struct rctx *c)
 {

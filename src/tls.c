@@ -333,6 +333,7 @@ tls_begin(struct conn *c, const struct tls_opts *o, struct rd_tls_obs *obs,
 	obs->alert = -1;
 	obs->hostname_match = -1;
 	obs->insecure = !o->verify;
+	obs->name_unchecked = o->verify && o->skip_name_check;
 	pthread_once(&state_once, state_idx_init);
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		tl_set_err(err, "tls_setup", ENOMEM, "ENOMEM", "out of memory");
@@ -363,7 +364,8 @@ tls_begin(struct conn *c, const struct tls_opts *o, struct rd_tls_obs *obs,
 	}
 	vp = SSL_get0_param(c->ssl);
 	X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-	if (o->expected_name != NULL && o->expected_name[0] != '\0') {
+	if (o->expected_name != NULL && o->expected_name[0] != '\0' &&
+	    !o->skip_name_check) {
 		if (o->name_is_ip)
 			X509_VERIFY_PARAM_set1_ip_asc(vp, o->expected_name);
 		else

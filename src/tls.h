@@ -20,6 +20,10 @@ struct tls_opts {
 	const char	*cacert, *cacertdir;	/* NULL: the system store */
 	const char	*cert, *key;	/* client certificate */
 	bool		 verify;	/* false: --insecure, or the cross-try */
+	bool		 skip_name_check;	/* verify the chain only, as a client
+					 * model that checks no host name does
+					 * (expected_name is still compared and
+					 * recorded: hostname_match) */
 	bool		 need_trust;	/* load the system store when no CA is
 					 * given; the cross-try's proof needs
 					 * a handshake, not trust */

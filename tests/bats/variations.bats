@@ -18,6 +18,9 @@ setup_file() {
 	cli_setup_file
 	fx_redis_auth auth "$PW" >/dev/null
 	fx_redis plain >/dev/null
+	# a certificate for wrong.example.invalid only, from the test CA
+	fx_redis_tls wrongname --tls-cert-file "$FX_WRONG_CERT" \
+	    --tls-key-file "$FX_WRONG_KEY" >/dev/null
 }
 
 teardown_file() { fx_teardown; }
@@ -125,4 +128,70 @@ sane() {
 	sane
 	[ "$status" -eq 0 ]
 	[ "$(q '.alternatives // [] | length')" -eq 0 ]
+}
+
+# ---- SPEC 12: verification the way the client does it -------------------
+
+@test "a certificate for another name: the default ioredis checks the host name (Node's checkServerIdentity against the host, no SNI sent): tls.hostname_mismatch, exit 2" {
+	rd check -h localhost -p "$FX_PORT_wrongname" --tls --cacert "$FX_CA" \
+	    --format json --timeout 5s
+	sane
+	[ "$status" -eq 2 ]
+	[ "$(q .config.client)" = ioredis@6 ]
+	has tls.hostname_mismatch
+	[ "$(q .tls.sni_sent)" = false ]
+	[ "$(q .tls.hostname_checked)" = true ]
+	[ "$(q .tls.hostname_match)" = false ]
+}
+
+@test "the same server with --client redis-py (check_hostname False in 4.x): the chain is verified, the name not; exit 0 with client.hostname_unchecked" {
+	rd check -h localhost -p "$FX_PORT_wrongname" --tls --cacert "$FX_CA" \
+	    --format json --timeout 5s --client redis-py
+	sane
+	[ "$status" -eq 0 ]
+	[ "$(q .verdict)" = warn ]
+	[ "$(q .config.client)" = redis-py@4 ]
+	has client.hostname_unchecked
+	[ "$(q '[.findings[] | select(.id == "tls.hostname_mismatch")] | length')" -eq 0 ]
+	[ "$(q .tls.ok)" = true ]
+	[ "$(q .tls.verify_name)" = X509_V_OK ]
+	[ "$(q .tls.hostname_checked)" = false ]
+	[ "$(q .tls.hostname_match)" = false ]
+	q '.findings[] | select(.id == "client.hostname_unchecked") | .title' |
+	    grep -q 'does not cover localhost; redis-py@4 connects anyway'
+	q '.findings[] | select(.id == "client.hostname_unchecked") | .remediation[]' |
+	    grep -q 'ssl_check_hostname=True'
+	q '.steps[] | select(.name == "tls") | .detail' | grep -q 'host name not checked'
+	q '.checklist[] | select(.id == "certificate") | .status' | grep -qx warn
+	# an untrusted chain still fails for redis-py: only the name is skipped
+	rd check -h localhost -p "$FX_PORT_wrongname" --tls --cacert "$FX_OTHER_CA" \
+	    --format json --timeout 5s --client redis-py
+	[ "$status" -eq 2 ]
+	has tls.cert_untrusted
+}
+
+@test "the real redis-py connects to that server with its defaults (the model's claim), and fails once it checks the name" {
+	/usr/bin/python3 -c 'import redis' 2>/dev/null || skip "python3-redis not installed (scripts/install-deps --test)"
+	local py='import redis, sys
+r = redis.Redis(host="localhost", port=int(sys.argv[1]), ssl=True,
+    ssl_ca_certs=sys.argv[2], socket_connect_timeout=5, socket_timeout=5,
+    **({"ssl_check_hostname": True} if sys.argv[3] == "1" else {}))
+print(r.ping())'
+	run timeout 20 /usr/bin/python3 -c "$py" "$FX_PORT_wrongname" "$FX_CA" 0
+	[ "$status" -eq 0 ]
+	[ "$output" = True ]
+	run timeout 20 /usr/bin/python3 -c "$py" "$FX_PORT_wrongname" "$FX_CA" 1
+	[ "$status" -ne 0 ]
+	grep -qi 'hostname mismatch' <<<"$output"
+}
+
+@test "a matching certificate with --client redis-py: no finding, the checklist says the client checks no host name" {
+	fx_redis_tls goodname >/dev/null
+	rd check -h localhost -p "$FX_PORT_goodname" --tls --cacert "$FX_CA" \
+	    --format json --timeout 5s --client redis-py
+	sane
+	[ "$status" -eq 0 ]
+	[ "$(q '[.findings[] | select(.id == "client.hostname_unchecked")] | length')" -eq 0 ]
+	[ "$(q .tls.hostname_match)" = true ]
+	q '.checklist[] | select(.id == "certificate") | .note' | grep -q 'the client checks no host name (it matches)'
 }
