@@ -102,11 +102,8 @@ overlay_env_file(struct rd_envmap *m, const char *path, char *detail,
 	return rc;
 }
 
-/* The flags with the models filled in: --profile, else REDISDIAG_PROFILE,
- * else the default profile; --client, else REDISDIAG_CLIENT, else the
- * profile's own (NULL). */
-static struct rd_connflags
-with_models(const struct rd_connflags *flags)
+struct rd_connflags
+resolve_models(const struct rd_connflags *flags)
 {
 	struct rd_connflags f = *flags;
 	const char *v;
@@ -240,7 +237,7 @@ resolve_pairs(const struct rd_connflags *flags, char *line,
     struct rd_config *out, struct rd_vault *vault)
 {
 	struct rd_envmap m = { 0 };
-	struct rd_connflags f = with_models(flags);
+	struct rd_connflags f = resolve_models(flags);
 	char *save = NULL, *tok, *name, *value;
 	int rc = 0;
 
@@ -265,7 +262,7 @@ int
 resolve_process(const struct rd_connflags *flags_in, struct rd_config *out,
     struct rd_vault *vault)
 {
-	struct rd_connflags fl = with_models(flags_in);
+	struct rd_connflags fl = resolve_models(flags_in);
 	const struct rd_connflags *flags = &fl;
 	struct rd_envmap m = { 0 };
 	struct rd_envinfo envi;

@@ -22,6 +22,13 @@ int	resolve_process(const struct rd_connflags *flags, struct rd_config *out,
 int	resolve_pairs(const struct rd_connflags *flags, char *line,
 	    struct rd_config *out, struct rd_vault *vault);
 
+/* The flags with the models filled in, as check resolves: --profile,
+ * else REDISDIAG_PROFILE, else the default profile (cacheservice);
+ * --client, else REDISDIAG_CLIENT, else the profile's own (NULL).  For
+ * every command that resolves a configuration (simulate, check --targets,
+ * serve), so that all of them read as the same application. */
+struct rd_connflags resolve_models(const struct rd_connflags *flags);
+
 /* Prints the warnings a person must see on stderr (a password on the
  * command line), unless quiet. */
 void	resolve_warnings(const struct rd_config *cfg, bool quiet);

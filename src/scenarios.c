@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "profiles.h"
 #include "report.h"
 #include "scenarios.h"
 
@@ -326,18 +327,36 @@ scenario_release_stall(void)
 
 int
 scenario_client(const struct rd_scenario *sc, int port, int dead_port,
-    const struct rd_certs *certs, int64_t timeout_us, struct sc_client *out)
+    const struct rd_certs *certs, int64_t timeout_us,
+    const struct rd_connflags *models, struct sc_client *out)
 {
 	unsigned f = sc->client;
 	int target = (f & SC_DEAD_PORT) ? dead_port : port;
 	const char *host = (f & (SC_NXDOMAIN | SC_DNS_STALL)) ? SC_NX_HOST :
 	    "127.0.0.1";
-	char v[256];
+	/* The application check reads as (SPEC 11): the synthetic
+	 * environment names the server in the variables its profile reads.
+	 * The generic profile, or none, reads them all. */
+	const struct rd_profile *p = models != NULL && models->profile != NULL ?
+	    profile_find(models->profile) : NULL;
+	bool generic = p == NULL || p->generic;
+	const char *url_var = generic ? "REDIS_URL" : p->url;
+	const char *host_var = generic ? "REDIS_HOST" : p->host;
+	const char *port_var = generic ? "REDIS_PORT" : p->port;
+	const char *pw_var = generic ? "REDIS_PASSWORD" : p->password;
+	const char *db_var = generic ? "REDIS_DB" : p->db;
+	bool host_vars = (f & SC_HOST_VARS) || (url_var == NULL &&
+	    !(f & SC_SENTINEL));
+	char v[320];
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->flags.db = -1;
 	out->flags.timeout_us = timeout_us;
+	if (models != NULL) {
+		out->flags.profile = models->profile;
+		out->flags.client = models->client;
+	}
 
 	snprintf(out->url, sizeof(out->url), "%s://%s:%d",
 	    (f & SC_TLS) ? "rediss" : "redis", host, target);
@@ -345,27 +364,42 @@ scenario_client(const struct rd_scenario *sc, int port, int dead_port,
 		snprintf(out->url, sizeof(out->url), "%s://%s:%d/%s",
 		    (f & SC_TLS) ? "rediss+sentinel" : "redis+sentinel", host,
 		    target, (f & SC_WRONG_MASTER) ? "wrong-master" : "mymaster");
-	if (f & SC_HOST_VARS) {
-		/* The incident's shape: host variables, not a URL. */
+	if (host_vars && host_var != NULL) {
+		/* The incident's shape: host variables, not a URL (and the
+		 * only shape of a profile that reads no URL). */
 		snprintf(v, sizeof(v), "%d", target);
-		rc |= envmap_set(&out->env, "REDIS_HOST", "127.0.0.1", "env");
-		rc |= envmap_set(&out->env, "REDIS_PORT", v, "env");
+		rc |= envmap_set(&out->env, host_var, host, "env");
+		if (port_var != NULL)
+			rc |= envmap_set(&out->env, port_var, v, "env");
+		if (f & SC_TLS)
+			out->flags.tls = true;	/* no TLS variable: the flag */
+	} else if ((f & SC_DB16) && db_var == NULL) {
+		/* No REDIS_DB read: the database goes in the URL's path. */
+		snprintf(v, sizeof(v), "%s/16", out->url);
+		rc |= envmap_set(&out->env, (f & SC_SENTINEL) || url_var == NULL ?
+		    "REDIS_URL" : url_var, v, "env");
 	} else
-		rc |= envmap_set(&out->env, "REDIS_URL", out->url, "env");
+		/* A sentinel URL is read the generic way by every profile
+		 * (config.c), under REDIS_URL. */
+		rc |= envmap_set(&out->env, (f & SC_SENTINEL) || url_var == NULL ?
+		    "REDIS_URL" : url_var, out->url, "env");
 	if (f & SC_SHADOW_NF) {
 		snprintf(v, sizeof(v), "redis://127.0.0.1:%d", port);
 		rc |= envmap_set(&out->env, "NF_REDIS_URL", v, "env");
 		/* --serve prints the server that works. */
-		snprintf(out->url, sizeof(out->url), "%s", v);
+		snprintf(out->url, sizeof(out->url), "redis://127.0.0.1:%d", port);
 	}
-	if (f & SC_PASSWORD)
-		rc |= envmap_set(&out->env, "REDIS_PASSWORD", SC_SERVER_PASSWORD,
-		    "env");
-	if (f & SC_WRONGPASS)
-		rc |= envmap_set(&out->env, "REDIS_PASSWORD", SC_WRONG_PASSWORD,
-		    "env");
-	if (f & SC_DB16)
-		rc |= envmap_set(&out->env, "REDIS_DB", "16", "env");
+	if ((f & (SC_PASSWORD | SC_WRONGPASS)) && pw_var == NULL)
+		out->flags.password = (f & SC_PASSWORD) ? SC_SERVER_PASSWORD :
+		    SC_WRONG_PASSWORD;
+	else if (f & SC_PASSWORD)
+		rc |= envmap_set(&out->env, pw_var, SC_SERVER_PASSWORD, "env");
+	else if (f & SC_WRONGPASS)
+		rc |= envmap_set(&out->env, pw_var, SC_WRONG_PASSWORD, "env");
+	if ((f & SC_DB16) && db_var != NULL)
+		rc |= envmap_set(&out->env, db_var, "16", "env");
+	else if ((f & SC_DB16) && host_vars)
+		out->flags.db = 16;
 	if ((f & SC_TLS) && certs != NULL)
 		out->flags.cacert = certs->ca_path;
 	if ((f & SC_CLIENT_CERT) && certs != NULL) {

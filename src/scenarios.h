@@ -77,10 +77,13 @@ struct sc_client {
 };
 
 /* Fills *out for sc against port (live) and dead_port; certs may be NULL
- * for plaintext scenarios.  Returns 0, or -1 on allocation failure. */
+ * for plaintext scenarios.  models (resolve_models() of the command line;
+ * NULL: the generic profile) names the profile and client the run
+ * resolves with, and the environment is written in the variables that
+ * profile reads.  Returns 0, or -1 on allocation failure. */
 int	scenario_client(const struct rd_scenario *sc, int port, int dead_port,
 	    const struct rd_certs *certs, int64_t timeout_us,
-	    struct sc_client *out);
+	    const struct rd_connflags *models, struct sc_client *out);
 void	scenario_client_free(struct sc_client *);
 
 /* Wakes every resolver stalled by dns-stall so its thread can end, and

@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "faultsrv.h"
 #include "report.h"
+#include "resolve.h"
 #include "scenarios.h"
 
 #define SIM_DEFAULT_TIMEOUT_US	(2 * 1000000LL)
@@ -105,7 +106,7 @@ serve(const struct rd_scenario *sc, const struct fs_config *fs,
 		return RD_EXIT_NO_ATTEMPT;
 	}
 	if (scenario_client(sc, faultsrv_port(srv), faultsrv_dead_port(srv),
-	    certs, 0, &cl) == -1) {
+	    certs, 0, NULL, &cl) == -1) {
 		faultsrv_stop(srv);
 		fprintf(stderr, "redisdiag: simulate: out of memory\n");
 		return RD_EXIT_NO_ATTEMPT;
@@ -135,6 +136,9 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 	struct rd_obs *obs;
 	struct rd_report r;
 	struct rd_run_opts run = cli->run;
+	/* The application check reads as: --profile/--client, the
+	 * REDISDIAG_* variables, else the default profile and its client. */
+	const struct rd_connflags models = resolve_models(&cli->conn);
 	char err[256];
 	int64_t timeout;
 	int rc;
@@ -156,7 +160,7 @@ run(const struct rd_cli *cli, const struct rd_scenario *sc,
 		return RD_EXIT_NO_ATTEMPT;
 	}
 	if (scenario_client(sc, faultsrv_port(srv), faultsrv_dead_port(srv),
-	    certs, timeout, &cl) == -1) {
+	    certs, timeout, &models, &cl) == -1) {
 		faultsrv_stop(srv);
 		free(obs);
 		vault_free(vault);

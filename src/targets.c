@@ -271,7 +271,7 @@ fleet_env_load(const struct rd_connflags *flags, struct rd_fleet_env *fe,
     char *err, size_t errlen)
 {
 	memset(fe, 0, sizeof(*fe));
-	fe->flags = *flags;
+	fe->flags = resolve_models(flags);	/* the application check reads as */
 	return resolve_envmap(flags->env_file, &fe->env, &fe->envi, err,
 	    errlen);
 }

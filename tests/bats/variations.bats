@@ -195,3 +195,63 @@ print(r.ping())'
 	[ "$(q .tls.hostname_match)" = true ]
 	q '.checklist[] | select(.id == "certificate") | .note' | grep -q 'the client checks no host name (it matches)'
 }
+
+# ---- simulate and check --targets resolve as check does ------------------
+
+@test "simulate resolves with the default profile and client, honours --profile/--client and REDISDIAG_PROFILE; every scenario keeps its finding" {
+	rd simulate healthy --format json
+	sane
+	[ "$status" -eq 0 ]
+	[ "$(q .config.profile)" = cacheservice ]
+	[ "$(q .config.client)" = ioredis@6 ]
+	# db 16 in the URL's path: cacheservice reads no REDIS_DB
+	rd simulate db-out-of-range --format json
+	[ "$status" -eq 1 ]
+	has server.db_out_of_range
+	[ "$(q '[.findings[] | select(.id == "config.not_read_by_app")] | length')" -eq 0 ]
+	# python-getenv reads no URL: REDIS_HOST/REDIS_PORT, REDIS_DB, REDIS_PASSWORD
+	rd simulate db-out-of-range --format json --profile python-getenv
+	[ "$status" -eq 1 ]
+	[ "$(q .config.profile)" = python-getenv ]
+	[ "$(q .config.client)" = redis-py@4 ]
+	[ "$(q .config.fields.db.source)" = env:REDIS_DB ]
+	has server.db_out_of_range
+	rd simulate wrongpass --format json --profile python-getenv
+	[ "$status" -eq 1 ]
+	has auth.wrongpass
+	rd simulate healthy-tls --format json --profile python-getenv
+	[ "$status" -eq 0 ]
+	[ "$(q .tls.ok)" = true ]
+	rdv REDISDIAG_PROFILE=generic -- simulate healthy --format json
+	[ "$(q .config.profile)" = generic ]
+	rd simulate noauth --format json --client node-redis
+	[ "$status" -eq 1 ]
+	[ "$(q .config.client)" = node-redis@6 ]
+	has auth.required
+	# an unknown model is a usage error of the run, as for check
+	rd simulate healthy --format json --client nosuch
+	[ "$status" -eq 3 ]
+}
+
+@test "simulate cert-wrong-host: the default ioredis fails on the name (exit 2); --client redis-py connects and says client.hostname_unchecked (exit 0)" {
+	rd simulate cert-wrong-host --format json
+	[ "$status" -eq 2 ]
+	has tls.hostname_mismatch
+	rd simulate cert-wrong-host --format json --client redis-py
+	[ "$status" -eq 0 ]
+	has client.hostname_unchecked
+}
+
+@test "check --targets resolves every target with the default profile and client, and with --profile/--client" {
+	printf 'p redis://127.0.0.1:%s\na redis://127.0.0.1:%s\n' "$FX_PORT_plain" \
+	    "$FX_PORT_auth" >"$BATS_TEST_TMPDIR/fleet"
+	rd check --targets "$BATS_TEST_TMPDIR/fleet" --format json
+	[ "$status" -eq 1 ]
+	[ "$(q '[.targets[].config.profile] | unique | join(",")')" = cacheservice ]
+	[ "$(q '[.targets[].config.client] | unique | join(",")')" = ioredis@6 ]
+	rd check --targets "$BATS_TEST_TMPDIR/fleet" --format json --profile python-getenv
+	[ "$(q '[.targets[].config.profile] | unique | join(",")')" = python-getenv ]
+	[ "$(q '[.targets[].config.client] | unique | join(",")')" = redis-py@4 ]
+	rdv REDISDIAG_CLIENT=node-redis -- check --targets "$BATS_TEST_TMPDIR/fleet" --format json
+	[ "$(q '[.targets[].config.client] | unique | join(",")')" = node-redis@6 ]
+}
