@@ -596,7 +596,7 @@ static const struct rd_catalog_entry catalog[] = {
 	{ "sentinel.auth", RD_SEV_CRITICAL, REJECT, ST(AUTH), CL(AUTH),
 	  "A sentinel refused the client (sentinel auth is separate from the master's)",
 	  NULL,
-	  { "give the sentinels' own password: --sentinel-password here, ioredis sentinelPassword, redis-py sentinel_kwargs={'password': ...}, node-redis sentinelClientOptions" },
+	  { "give the sentinels' own password: --sentinel-password here (REDIS_SENTINEL_PASSWORD in the generic profile), ioredis sentinelPassword, redis-py sentinel_kwargs={'password': ...}, node-redis sentinelClientOptions" },
 	  "A sentinel answered NOAUTH or WRONGPASS; sentinel AUTH is configured apart from the master's." },
 	/* latency */
 	{ "latency.high", RD_SEV_WARNING, ADVICE, ST(LATENCY), 0,

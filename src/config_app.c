@@ -221,7 +221,7 @@ static bool
 holds_secret(struct ctx *x, const struct target *t, const char *s)
 {
 	static const char *const vars[] = { "REDIS_PASSWORD", "NF_REDIS_PASSWORD",
-	    "REDISCLI_AUTH", NULL };
+	    "REDISCLI_AUTH", "REDIS_SENTINEL_PASSWORD", NULL };
 	const char *v;
 	size_t i;
 

@@ -96,6 +96,133 @@ flags_url(struct rd_config *c)
 	}
 }
 
+/* The value of name when set and non-empty (the generic reading: an
+ * empty variable is unset), its source into src. */
+static const char *
+env_val(struct ctx *x, const char *name, char *src, size_t sz)
+{
+	const struct rd_envvar *e = x->env != NULL ? envmap_get(x->env, name) :
+	    NULL;
+
+	if (e == NULL || e->value[0] == '\0')
+		return NULL;
+	cf_env_src(e, src, sz);
+	return e->value;
+}
+
+/* REDIS_SENTINELS="h1:p1,h2:p2" with REDIS_SENTINEL_MASTER=name (Mastodon's
+ * and Zammad's variables), read by the generic profile only: below the
+ * command line and REDIS_URL, above REDIS_HOST and NF_REDIS_*.  Returns
+ * true when they name the sentinels. */
+static bool
+env_sentinels(struct ctx *x)
+{
+	struct rd_config *c = x->c;
+	char src[RD_SOURCE_LEN], msrc[RD_SOURCE_LEN], why[200], item[300];
+	const char *list = env_val(x, "REDIS_SENTINELS", src, sizeof(src));
+	const char *master = env_val(x, "REDIS_SENTINEL_MASTER", msrc,
+	    sizeof(msrc));
+	const char *p, *end;
+	static const char *const lost[] = { "REDIS_HOST", "REDIS_PORT",
+	    "NF_REDIS_URL", "NF_REDIS_HOST", "NF_REDIS_PORT", NULL };
+	size_t n, i;
+
+	if (c->profile == NULL || !c->profile->generic)
+		return false;
+	if (list == NULL) {
+		if (master != NULL)
+			cf_shadow(x, "REDIS_SENTINEL_MASTER", "REDIS_SENTINELS "
+			    "is not set: no sentinel to ask");
+		return false;
+	}
+	if (x->L <= L_URL) {
+		/* -u, -h or REDIS_URL names the server. */
+		cf_shadow(x, "REDIS_SENTINELS", "%s names the server",
+		    x->L == L_URL ? "REDIS_URL" : "the command line");
+		if (master != NULL)
+			cf_shadow(x, "REDIS_SENTINEL_MASTER", "%s names the "
+			    "server", x->L == L_URL ? "REDIS_URL" :
+			    "the command line");
+		return false;
+	}
+	for (p = list; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(end - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		snprintf(item, sizeof(item), "%.*s", (int)(n < 290 ? n : 290), p);
+		if (c->nsentinels >= RD_MAX_SENTINEL_ADDRS) {
+			config_add_problem(c, RD_P_INVALID_VALUE, "REDIS_SENTINELS",
+			    false, "REDIS_SENTINELS: more than %d sentinels; "
+			    "the first %d are asked", RD_MAX_SENTINEL_ADDRS,
+			    RD_MAX_SENTINEL_ADDRS);
+			break;
+		}
+		if (n == 0 || parse_addr(item, &c->sentinels[c->nsentinels],
+		    why, sizeof(why)) == -1) {
+			config_add_problem(c, RD_P_INVALID_VALUE, "REDIS_SENTINELS",
+			    true, "REDIS_SENTINELS: item %d is %s (the form is "
+			    "HOST[:PORT],HOST[:PORT]...)", c->nsentinels + 1,
+			    n == 0 ? "empty" : why);
+			continue;
+		}
+		c->nsentinels++;
+	}
+	snprintf(c->sentinel_source, sizeof(c->sentinel_source), "%s", src);
+	if (x->fl->master_name != NULL && x->fl->master_name[0] != '\0') {
+		snprintf(c->master_name, sizeof(c->master_name), "%s",
+		    x->fl->master_name);
+		if (master != NULL)
+			cf_shadow(x, "REDIS_SENTINEL_MASTER", "overridden by "
+			    "flag:--master-name");
+	} else if (master != NULL)
+		snprintf(c->master_name, sizeof(c->master_name), "%s", master);
+	else
+		config_add_problem(c, RD_P_INVALID_VALUE, "REDIS_SENTINELS", true,
+		    "REDIS_SENTINELS needs REDIS_SENTINEL_MASTER (the name of "
+		    "the master the sentinels monitor)");
+	for (i = 0; lost[i] != NULL; i++)
+		if (env_val(x, lost[i], msrc, sizeof(msrc)) != NULL)
+			cf_shadow(x, lost[i], "REDIS_SENTINELS names the server "
+			    "(the master the sentinels name)");
+	if (c->nsentinels > 0)
+		first_as_target(x, src);
+	return true;
+}
+
+/* The sentinels' own credentials from the environment, in the profiles
+ * that read REDIS_SENTINELS (Zammad's REDIS_SENTINEL_USERNAME and
+ * REDIS_SENTINEL_PASSWORD); the flags win. */
+static void
+env_sentinel_auth(struct ctx *x)
+{
+	struct rd_config *c = x->c;
+	const struct rd_connflags *fl = x->fl;
+	char src[RD_SOURCE_LEN];
+	const char *v;
+
+	if (c->profile == NULL || !c->profile->generic || c->nsentinels == 0)
+		return;
+	if ((v = env_val(x, "REDIS_SENTINEL_USERNAME", src, sizeof(src))) != NULL) {
+		if (fl->sentinel_user != NULL)
+			cf_shadow(x, "REDIS_SENTINEL_USERNAME", "overridden by "
+			    "flag:--sentinel-user");
+		else
+			snprintf(c->sentinel_user, sizeof(c->sentinel_user),
+			    "%s", v);
+	}
+	if ((v = env_val(x, "REDIS_SENTINEL_PASSWORD", src, sizeof(src))) != NULL) {
+		if (fl->sentinel_password != NULL && fl->sentinel_password[0])
+			cf_shadow(x, "REDIS_SENTINEL_PASSWORD", "overridden by "
+			    "flag:--sentinel-password");
+		else if (x->vault != NULL &&
+		    (c->sentinel_secret = vault_put(x->vault, v, strlen(v))) == -1)
+			x->oom = true;
+	}
+}
+
 void
 cf_sentinel(struct ctx *x)
 {
@@ -142,6 +269,8 @@ cf_sentinel(struct ctx *x)
 		url_redact(&lu->u, buf, sizeof(buf));
 		free(c->url_redacted);
 		c->url_redacted = cf_dup_or_null(x, buf);
+	} else if (env_sentinels(x)) {
+		flags_url(c);
 	} else if (fl->master_name != NULL && fl->master_name[0] != '\0') {
 		config_add_problem(c, RD_P_INVALID_VALUE, "flag:--master-name",
 		    true, "--master-name needs --sentinel HOST:PORT or a "
@@ -160,4 +289,5 @@ cf_sentinel(struct ctx *x)
 		if (c->sentinel_secret == -1)
 			x->oom = true;
 	}
+	env_sentinel_auth(x);
 }

@@ -39,7 +39,7 @@ static const struct rd_profile profiles[] = {
 	  "redis.Redis(host=redis_host, port=redis_port, db=redis_db,\n"
 	  "            password=redis_password, socket_connect_timeout=5)\n" },
 	{ "generic",
-	  "SPEC section 4: flags, REDIS_URL, REDIS_HOST/PORT/PASSWORD/USERNAME/DB/TLS/SNI_SERVERNAME, NF_REDIS_*, defaults",
+	  "SPEC section 4: flags, REDIS_URL, REDIS_HOST/PORT/PASSWORD/USERNAME/DB/TLS/SNI_SERVERNAME, NF_REDIS_*, defaults; REDIS_SENTINELS/REDIS_SENTINEL_MASTER",
 	  "redisdiag", true, RD_READ_JS_OR, RD_PORT_PARSEINT_OR,
 	  "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB",
 	  "REDIS_SNI_SERVERNAME", NULL, NULL, NULL, true,
@@ -52,6 +52,10 @@ const char *const rd_profile_known_vars[] = {
 	"REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD",
 	"REDIS_USERNAME", "REDIS_DB", "REDIS_TLS", "REDIS_SNI_SERVERNAME",
 	"NF_REDIS_URL", "NF_REDIS_HOST", "NF_REDIS_PORT", "NF_REDIS_PASSWORD",
+	/* SPEC 13: a sentinel set, read by the generic profile only
+	 * (config_sentinel.c) */
+	"REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_USERNAME",
+	"REDIS_SENTINEL_PASSWORD",
 	NULL
 };
 
