@@ -108,10 +108,22 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 	# The default client (ioredis new Redis(url)) is not cluster-aware.
 	has cluster.client_not_cluster_aware
 	[ "$(q .topology.client_cluster_aware)" = false ]
+	# one cause, one finding: not server.cluster_mode as well
+	hasnt server.cluster_mode
 	hasnt cluster.announced_unreachable
 	hasnt cluster.slots_uncovered
 	hasnt cluster.node_failed
 	valid
+}
+
+@test "cluster: a user that may not read the topology (-@cluster... -cluster) gets server.cluster_mode alone, not cluster.client_not_cluster_aware" {
+	timeout 5 redis-cli -p "$OK_SEED" ACL SETUSER nocluster reset on '>Nocluster-pw-2' \
+	    '~*' '&*' +@all -cluster </dev/null
+	chk -h 127.0.0.1 -p "$OK_SEED" --user nocluster -a Nocluster-pw-2
+	has server.cluster_mode
+	hasnt cluster.client_not_cluster_aware
+	[ "$(q .topology.mode)" = cluster ]
+	[ "$(q '.topology.nodes // [] | length')" -eq 0 ]
 }
 
 @test "cluster: a node announcing 127.0.0.2 while bound to 127.0.0.1 is unreachable from here (exit 2)" {
