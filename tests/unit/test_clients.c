@@ -32,7 +32,7 @@ test_find(void **state)
 		{ "ioredis@5.3.2", "ioredis@5.0-5.8.1", 4 },
 		{ "node-redis@6.3.1", "node-redis@6", 0 },
 		{ "redis-py", "redis-py@4", 0 },
-		{ "go-redis", "go-redis@9", 0 },
+		{ "go-redis", "go-redis@9.22-9", 0 },
 		{ "redis-cli", "redis-cli@7", 0 },
 	};
 	const struct rd_client_model *m;
