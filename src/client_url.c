@@ -208,7 +208,11 @@ read_userinfo(const struct rd_client_model *m, const char *u, size_t n,
 		o->has_user = o->user[0] != '\0';
 		o->has_pass = o->pass[0] != '\0';
 		break;
-	default:			/* Go, hiredis: the ':' decides */
+	case RD_UR_HIREDIS:		/* user only before a ':'; the rest is the password */
+		o->has_user = colon != NULL;
+		o->has_pass = true;
+		break;
+	default:			/* Go: the ':' decides */
 		o->has_user = true;
 		o->has_pass = colon != NULL;
 		break;

@@ -94,6 +94,10 @@ struct rd_client_model {
 					   false: the chain only */
 	bool	 hello_auth_needs_password; /* RESP3 HELLO carries AUTH only with a password */
 	bool	 sni_turns_tls_on;	/* the profile's tls.servername option enables TLS */
+	bool	 cli_auth;		/* redis-cli's cliAuth: AUTH whenever a password is
+					   given, "" included; the URL's user part is sent
+					   even when empty (AUTH "" pw); REDISCLI_AUTH is the
+					   password when neither -u nor -a gave one */
 	const char *throws;		/* what throws at construction, for the manual */
 	/* The client's own option names, for remedies. */
 	const char *opt_sni;		/* "tls: { servername: '%s' }" */

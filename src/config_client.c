@@ -347,6 +347,7 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
     const struct app *a, struct target *t)
 {
 	const struct rd_connflags *f = x->fl;
+	const struct rd_envvar *e;
 	bool url_creds = false;
 	size_t i;
 
@@ -485,14 +486,24 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
 	if (!t->has_sni)
 		SET(t->sni_src, t->tls ? (f->no_sni ? "flag:--no-sni" :
 		    "client default: none") : "default");
+	/* redis-cli: REDISCLI_AUTH when neither -u nor -a gave a password. */
+	if (m->cli_auth && !t->has_pass &&
+	    (e = envmap_get(x->env, "REDISCLI_AUTH")) != NULL) {
+		t->has_pass = true;
+		SET(t->pass, e->value);
+		cf_env_src(e, t->pass_src, sizeof(t->pass_src));
+	}
 	/* The AUTH it sends. */
-	if (m->hello_auth_needs_password)
+	if (m->cli_auth)
+		t->auth = t->has_pass;	/* and the user part, "" included */
+	else if (m->hello_auth_needs_password)
 		t->auth = t->has_pass && t->pass[0] != '\0';
 	else
 		t->auth = (t->has_user && t->user[0] != '\0') ||
 		    (t->has_pass && t->pass[0] != '\0');
 	if (!t->auth && t->has_pass && t->pass[0] == '\0')
 		t->has_pass = false;
+	t->empty_user = m->cli_auth && t->auth && t->has_user && t->user[0] == '\0';
 	/* What no value can get past. */
 	if (t->port <= 0 || t->port > 65535) {
 		char n[32];
