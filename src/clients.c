@@ -16,7 +16,7 @@
  *     SSLConnection: check_hostname False, server_hostname=host).
  *   go-redis v9.22.0 (commit c7f59a2a) and v9.14.1 (512579f2): not
  *     packaged here, so not in CI; the source fetched from GitHub, and
- *     ParseURL run here over the 3000 environments of tests/diff (seeds
+ *     ParseURL run here over 9000 environments (tests/diff's generator, seeds
  *     10-12), the cacheservice profile's Go reading (go_model.go's, with
  *     ParseURL in place of DialURL; the password option set when the URL
  *     gave none): v9.14.1 the whole library built with Debian's Go 1.19
@@ -92,7 +92,7 @@ static const struct rd_client_model models[] = {
 	  "(getaddrinfo, both families)", "ssl=True", "password",
 	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)" },
 	{ "go-redis", "9.22-9", V(9, 22, 0), V(9, 99, 99),
-	  "v9.22.0 (source fetched, ParseURL run here over 3000 environments; not in CI: not packaged)", "go",
+	  "v9.22.0 (source fetched, ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
 	  false, false, true, false, false, RD_SNI_HOST, 0, true, true, false, false,
@@ -101,7 +101,7 @@ static const struct rd_client_model models[] = {
 	  "TLSConfig: &tls.Config{}", "Password",
 	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}" },
 	{ "go-redis", "9.0-9.21", V(9, 0, 0), V(9, 21, 99),
-	  "v9.14.1 (source fetched, the library built and ParseURL run here over 3000 environments; not in CI: not packaged)", "go",
+	  "v9.14.1 (source fetched, the library built and ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
 	  false, false, true, true, false, RD_SNI_HOST, 0, true, true, false, false,
