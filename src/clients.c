@@ -21,7 +21,10 @@
  *     ParseURL in place of DialURL; the password option set when the URL
  *     gave none): v9.14.1 the whole library built with Debian's Go 1.19
  *     (the newest v9 that builds with it), v9.22.0's ParseURL and helpers
- *     taken verbatim from options.go (it needs Go 1.24).  Read: options.go
+ *     taken verbatim from options.go (it needs Go 1.24); v9.14.1 also
+ *     dialled over a pipe (Options.Dialer): its HELLO 3 AUTH user pass and
+ *     SELECT are the modelled ones in all 2010 connectable environments
+ *     of seed 10.  Read: options.go
  *     (ParseURL, setupTCPConn, getHostPortWithDefaults — 9.22.0 drops a
  *     URL's brackets, before it "[[::1]]:6379" —, setupConnParams: ?db=
  *     over the path, any other key an error), NewDialer (net.Dialer, both
