@@ -38,7 +38,7 @@ pr_step_auth(struct probe *p)
 	user = cfg->user_slot >= 0 ? vault_reveal(p->po->vault,
 	    cfg->user_slot, NULL) : cfg->username;
 	argv[argc++] = "AUTH";
-	if (user != NULL && user[0] != '\0')
+	if (user != NULL && (user[0] != '\0' || cfg->empty_user))
 		argv[argc++] = user;
 	argv[argc++] = pw;
 	p->obs->auth_sent = true;

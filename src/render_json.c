@@ -171,7 +171,11 @@ json_models(cJSON *o, const struct rd_config *cfg)
 	json_str(o, "client", cfg->client_label);
 	if (cfg->auth_sent) {
 		e = cJSON_AddObjectToObject(o, "auth");
-		json_str(e, "username", cfg->username);
+		/* "" when the client sends an empty user name (AUTH "" pw) */
+		if (cfg->empty_user)
+			cJSON_AddStringToObject(e, "username", "");
+		else
+			json_str(e, "username", cfg->username);
 		/* "" is no secret: AUTH user "" is what the client sends. */
 		cJSON_AddStringToObject(e, "password", !cfg->password_set ||
 		    cfg->empty_password ? "" : RD_MASK);
