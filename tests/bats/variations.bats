@@ -185,6 +185,22 @@ print(r.ping())'
 	grep -qi 'hostname mismatch' <<<"$output"
 }
 
+@test "the real redis-cli (hiredis: chain only) answers PONG through that certificate too, and redisdiag --client redis-cli agrees (exit 0)" {
+	run timeout 10 redis-cli -h localhost -p "$FX_PORT_wrongname" --tls \
+	    --cacert "$FX_CA" PING </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = PONG ]
+	# an untrusted chain is refused by it
+	run timeout 10 redis-cli -h localhost -p "$FX_PORT_wrongname" --tls \
+	    --cacert "$FX_OTHER_CA" PING </dev/null
+	[ "$output" != PONG ]
+	rd check -h localhost -p "$FX_PORT_wrongname" --tls --cacert "$FX_CA" \
+	    --format json --timeout 5s --client redis-cli
+	sane
+	[ "$status" -eq 0 ]
+	has client.hostname_unchecked
+}
+
 @test "a matching certificate with --client redis-py: no finding, the checklist says the client checks no host name" {
 	fx_redis_tls goodname >/dev/null
 	rd check -h localhost -p "$FX_PORT_goodname" --tls --cacert "$FX_CA" \
