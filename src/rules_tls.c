@@ -77,6 +77,21 @@ evid_cert(struct rd_finding *f, const struct rd_tls_obs *t)
 		EVID(f, ", not after %s", t->not_after);
 }
 
+/* "connect with a name the certificate covers" when it has a DNS name. */
+static void
+remedy_covered_name(struct rd_finding *f, const struct rd_tls_obs *t,
+    const char *where)
+{
+	int i;
+
+	for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
+		if (rd_has_prefix(t->sans[i], "DNS:")) {
+			REMEDY(f, "connect with a name the certificate covers, "
+			    "e.g. %s, in %s", t->sans[i] + 4, where);
+			return;
+		}
+}
+
 static void
 f_plaintext_port(struct rctx *c, const char *why)
 {
@@ -159,7 +174,6 @@ f_verify(struct rctx *c)
 	struct rd_finding *f;
 	long v = t->verify_code;
 	const char *name = t->verify_name[0] ? t->verify_name : "X509_V_ERR_?";
-	int i;
 
 	if (v == X509_V_ERR_CERT_HAS_EXPIRED || v == X509_V_ERR_CERT_NOT_YET_VALID) {
 		f = ru_emit(c, "tls.cert_expired", RD_SEV_CRITICAL);
@@ -194,12 +208,7 @@ f_verify(struct rctx *c)
 		    v == X509_V_ERR_IP_ADDRESS_MISMATCH ? " (IP literal)" : "",
 		    v == X509_V_OK ? "host name check failed" : name);
 		evid_cert(f, t);
-		for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
-			if (rd_has_prefix(t->sans[i], "DNS:"))
-				break;
-		if (i < t->nsans && i < RD_MAX_SANS)
-			REMEDY(f, "connect with a name the certificate covers, "
-			    "e.g. %s, in REDIS_URL", t->sans[i] + 4);
+		remedy_covered_name(f, t, "REDIS_URL");
 		REMEDY(f, "or reissue the certificate with subjectAltName "
 		    "%s:%s", v == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP" : "DNS",
 		    asked);
@@ -425,7 +434,6 @@ rule_tls_name_unchecked(struct rctx *c)
 	const char *who = cfg != NULL && cfg->client_label[0] ?
 	    cfg->client_label : "the client";
 	struct rd_finding *f;
-	int i;
 
 	if (!t->attempted || !t->ok || !t->name_unchecked ||
 	    t->hostname_match != 0)
@@ -437,13 +445,7 @@ rule_tls_name_unchecked(struct rctx *c)
 	    "does by default: %s would fail it", t->verify_name[0] ?
 	    t->verify_name : "X509_V_OK", who, asked);
 	evid_cert(f, t);
-	for (i = 0; i < t->nsans && i < RD_MAX_SANS; i++)
-		if (rd_has_prefix(t->sans[i], "DNS:"))
-			break;
-	if (i < t->nsans && i < RD_MAX_SANS)
-		REMEDY(f, "connect with a name the certificate covers, e.g. "
-		    "%s, in the application's host variable or URL",
-		    t->sans[i] + 4);
+	remedy_covered_name(f, t, "the application's host variable or URL");
 	catalog_remedies(f);
 }
 

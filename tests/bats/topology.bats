@@ -32,14 +32,9 @@ setup_file() {
 	timeout 5 redis-cli -p "$HOLES_SEED" CLUSTER DELSLOTSRANGE 0 99 >/dev/null
 	set -- $TOPO_PORTS_ok
 	OK_SEED=$1
-	# sentinels: a healthy set, and one whose master is then stopped.
-	fx_redis m >/dev/null
-	fx_redis_replica r "$FX_PORT_m" >/dev/null
-	topo_sentinels s 3 "$FX_PORT_m" mymaster
-	# a: one sentinel whose default user then needs a password.
-	topo_sentinels a 1 "$FX_PORT_m" mymaster 1
-	APORT=${TOPO_SENTINELS_a##*:}
-	[ "$(timeout 5 redis-cli -p "$APORT" ACL SETUSER default on ">$SPW" </dev/null)" = OK ]
+	# sentinels: a healthy set (s), one needing a password (a), and one
+	# whose master is then stopped.
+	topo_sentinel_set mymaster "$SPW"
 	fx_redis dm >/dev/null
 	topo_sentinels d 3 "$FX_PORT_dm" downmaster
 	kill -TERM "$FX_PID_dm"

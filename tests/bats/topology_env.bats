@@ -16,13 +16,8 @@ load '../lib/topology'
 
 setup_file() {
 	cli_setup_file
-	fx_redis m >/dev/null
-	fx_redis_replica r "$FX_PORT_m" >/dev/null
-	topo_sentinels s 3 "$FX_PORT_m" mymaster
-	# a: one sentinel whose default user then needs a password
-	topo_sentinels a 1 "$FX_PORT_m" mymaster 1
-	APORT=${TOPO_SENTINELS_a##*:}
-	[ "$(timeout 5 redis-cli -p "$APORT" ACL SETUSER default on ">$SPW" </dev/null)" = OK ]
+	# s: 3 sentinels; a: one whose default user needs a password
+	topo_sentinel_set mymaster "$SPW"
 	# "127.0.0.1:P1, 127.0.0.1:P2,127.0.0.1:P3": a space after a comma is
 	# dropped, as the applications that read it do
 	LIST=$(sed 's/ /,/g; s/,/, /' <<<"$TOPO_SENTINELS_s")

@@ -32,6 +32,10 @@
 #	CKQUORUM says OK on each.  Exports TOPO_SENTINELS_NAME ("127.0.0.1:P
 #	..."), TOPO_SENTINEL_ARGS_NAME ("--sentinel 127.0.0.1:P ...") and
 #	TOPO_SENTINEL_URL_NAME ("redis+sentinel://127.0.0.1:P,.../MASTER_NAME").
+#   topo_sentinel_set MASTER_NAME PASSWORD
+#	The sentinel test files' common set over a fresh master m with a
+#	replica r: topo_sentinels s (3 sentinels), and a (one sentinel, quorum
+#	1) whose default user then needs PASSWORD; exports APORT (a's port).
 
 topo_cluster() { _topo_cluster 0 "$@"; }
 topo_cluster_tls() { _topo_cluster 1 "$@"; }
@@ -130,4 +134,15 @@ topo_sentinels() {
 	done
 	export "TOPO_SENTINELS_$name=$list" "TOPO_SENTINEL_ARGS_$name=$args"
 	export "TOPO_SENTINEL_URL_$name=redis+sentinel://$url/$mname"
+}
+
+topo_sentinel_set() {
+	local mname=$1 pw=$2
+	fx_redis m >/dev/null || return 1
+	fx_redis_replica r "$FX_PORT_m" >/dev/null || return 1
+	topo_sentinels s 3 "$FX_PORT_m" "$mname" || return 1
+	topo_sentinels a 1 "$FX_PORT_m" "$mname" 1 || return 1
+	APORT=${TOPO_SENTINELS_a##*:}
+	[ "$(timeout 5 redis-cli -p "$APORT" ACL SETUSER default on ">$pw" </dev/null)" = OK ] || return 1
+	export APORT
 }
