@@ -655,6 +655,51 @@ test_incident_probe_failed(void **state)
 	envmap_free(&m);
 }
 
+/* SPEC 12's "with the password": the passwords the environment holds
+ * besides the one sent, by name and vault slot only, each once. */
+static void
+test_spare_passwords(void **state)
+{
+	struct rd_envmap m = { 0 };
+	struct rd_connflags fl = { .db = -1, .profile = "cacheservice" };
+	struct rd_config c;
+	struct rd_vault *v = vault_new();
+	const char *s;
+	size_t k, len;
+
+	(void)state;
+	assert_non_null(v);
+	envmap_set(&m, "REDIS_URL", "redis://:" PW "@h.example.com:6380", "env");
+	envmap_set(&m, "REDIS_PASSWORD", PW, "env");	/* the same: no spare */
+	envmap_set(&m, "NF_REDIS_PASSWORD", PW2, "env-file:.env:3");
+	envmap_set(&m, "REDIS_TLS_URL", "rediss://:" PW2 "@h.example.com:6390", "env");
+	envmap_set(&m, "REDISCLI_AUTH", "Canary-cli-QRS", "env");
+	assert_int_equal(config_resolve(&fl, &m, NULL, &c, v), 0);
+	assert_true(c.password_set);
+	/* NF_REDIS_PASSWORD, and REDIS_TLS_URL's is the same secret */
+	assert_int_equal(c.nspare_pw, 2);
+	assert_string_equal(c.spare_pw[0].name, "NF_REDIS_PASSWORD");
+	assert_string_equal(c.spare_pw[0].source, "env-file:.env:3");
+	assert_false(c.spare_pw[0].url);
+	assert_true(c.spare_pw[0].read_by_app);	/* the NF_ fallback */
+	assert_string_equal(c.spare_pw[1].name, "REDISCLI_AUTH");
+	assert_false(c.spare_pw[1].read_by_app);	/* cacheservice never reads it */
+	for (k = 0; k < c.nspare_pw; k++) {
+		assert_int_not_equal(c.spare_pw[k].secret, c.secret);
+		assert_non_null(s = vault_reveal(v, c.spare_pw[k].secret, &len));
+		assert_null(strstr(c.spare_pw[k].name, PW2));
+		assert_null(strstr(c.spare_pw[k].source, PW2));
+	}
+	config_free(&c);
+
+	/* No vault (env): nothing to try, nothing kept. */
+	assert_int_equal(config_resolve(&fl, &m, NULL, &c, NULL), 0);
+	assert_int_equal(c.nspare_pw, 0);
+	config_free(&c);
+	envmap_free(&m);
+	vault_free(v);
+}
+
 static void
 test_query_keys(void **state)
 {
@@ -707,6 +752,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_incident_probe_failed),
 		cmocka_unit_test(test_query_keys),
+		cmocka_unit_test(test_spare_passwords),
 		cmocka_unit_test(test_host_predicates),
 	};
 
