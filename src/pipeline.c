@@ -49,7 +49,29 @@ nodes_start(void *arg)
 {
 	struct nodes_ctx *nc = arg;
 
-	nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro, nc->t);
+	if (nc->t != NULL)
+		nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro,
+		    nc->t);
+}
+
+/* The topology is heap data (64 nodes' steps do not belong on a thread's
+ * stack) of some 800 KB: allocated, and zeroed, only for a seed that says
+ * it is a cluster node or a sentinel, never for every standalone check
+ * (in serve, zeroing it was half of a probe's instructions). */
+static struct rd_topology *
+topo_alloc(struct nodes_ctx *nc)
+{
+	if (nc->t == NULL)
+		nc->t = calloc(1, sizeof(*nc->t));
+	return nc->t;
+}
+
+static struct rd_cluster_obs *
+cluster_store(void *arg)
+{
+	struct rd_topology *t = topo_alloc(arg);
+
+	return t != NULL ? &t->cl : NULL;
 }
 
 /* Probe (unless there is nothing to probe), rules, report. */
@@ -68,12 +90,15 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	r->topo = NULL;
 	r->opts = *ro;
 	if (cfg->valid && !run->no_network && obs != NULL) {
-		/* A topology is heap data: 64 nodes' steps do not belong on
-		 * a thread's stack.  Without memory the seed alone is
-		 * probed. */
-		if (!run->no_topology)
-			t = calloc(1, sizeof(*t));
-		if (t != NULL && cfg->nsentinels > 0) {
+		nc.cfg = cfg;
+		nc.vault = vault;
+		nc.run = run;
+		nc.ro = ro;
+		nc.t = NULL;
+		nc.cr = NULL;
+		/* Without memory for a topology the seed alone is probed. */
+		if (!run->no_topology && cfg->nsentinels > 0 &&
+		    (t = topo_alloc(&nc)) != NULL) {
 			topo_sentinel(cfg, vault, run, ro, obs, t);
 		} else {
 			memset(&po, 0, sizeof(po));
@@ -82,19 +107,18 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 			po.resolver = run->resolver;
 			po.vault = vault;
 			po.hold = run->hold;
-			po.cluster = t != NULL ? &t->cl : NULL;
+			po.cluster_store = run->no_topology ? NULL : cluster_store;
 			po.sentinel_master = run->sentinel_master;
 			po.no_latency = run->no_latency;
 			po.no_info = run->no_info;
-			po.topology_read = t != NULL ? nodes_start : NULL;
+			po.topology_read = run->no_topology ? NULL : nodes_start;
 			po.topology_ctx = &nc;
-			nc.cfg = cfg;
-			nc.vault = vault;
-			nc.run = run;
-			nc.ro = ro;
-			nc.t = t;
-			nc.cr = NULL;
 			probe_run(cfg, &po, obs);
+			if (!run->no_topology && (strcmp(obs->server.mode,
+			    "sentinel") == 0 || strcmp(obs->server.mode,
+			    "cluster") == 0))
+				topo_alloc(&nc);
+			t = nc.t;
 			if (t != NULL && t->cl.read)
 				topo_cluster_finish(nc.cr, cfg, obs, t);
 			else if (t != NULL && strcmp(obs->server.mode,

@@ -110,6 +110,8 @@ struct rd_report_opts {
 	struct rd_thresholds warn, crit;	/* nagios state and perfdata */
 	struct rd_label labels[RD_MAX_LABELS];
 	int	 nlabels;
+	const char *name_label;	/* --targets, serve: the target's name, the
+				   first label of every Prometheus series */
 };
 
 /* The result of probing one further candidate (--all-candidates). */
