@@ -49,7 +49,9 @@ json_num(cJSON *o, const char *k, double v)
 {
 	char buf[32], *s;
 
-	if (!isfinite(v) || v != (double)(long long)v || fabs(v) >= 1e15) {
+	/* Integers below 1e15, which %1.15g prints whole; the range is
+	 * checked before the cast (a larger double does not fit). */
+	if (!isfinite(v) || fabs(v) >= 1e15 || v != (double)(long long)v) {
 		cJSON_AddNumberToObject(o, k, v);
 		return;
 	}
