@@ -23,7 +23,12 @@
  *   redis-cli 7.0 (Debian redis-tools): parseRedisUri and cliAuth read;
  *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
  *     only with --sni).
- *   redisdiag: SPEC section 4, the generic profile's own reading. */
+ *   redisdiag: SPEC section 4, the generic profile's own reading.
+ * unix:// (the unix_url column): ioredis 6.0.0/5.9.3/5.3.2 and node-redis
+ *   6.3.1 constructed with unix:// URLs and bare paths (options.path,
+ *   socket.path), redis-py 4.3.4 from_url and a PING over a socket
+ *   (tests/bats/unix_env.bats); go-redis from setupUnixConn; redigo's
+ *   DialURL and redis-cli 7.0.15 (run: "Invalid URI scheme") refuse it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
