@@ -141,6 +141,7 @@ struct rd_candidate {
 	int	 user_slot;		/* vault slot of a masked user name, -1 none */
 	int	 secret;		/* vault slot of the password, -1 none */
 	int	 db;			/* -1 = not given (0) */
+	bool	 unix_socket;		/* a unix:// URL: host is the path */
 };
 
 #define RD_MAX_SENTINEL_ADDRS	16

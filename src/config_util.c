@@ -341,7 +341,6 @@ config_use_socket(struct rd_config *c, const char *path, const char *from)
 		    "out of memory");
 		return;
 	}
-	free(p);
 	free(c->f[RD_F_HOST].as_read);
 	free(c->f[RD_F_PORT].as_read);
 	c->f[RD_F_HOST].as_read = c->f[RD_F_PORT].as_read = NULL;
@@ -349,7 +348,10 @@ config_use_socket(struct rd_config *c, const char *path, const char *from)
 	snprintf(c->f[RD_F_PORT].source, sizeof(c->f[RD_F_PORT].source), "%s", from);
 	snprintf(c->source, sizeof(c->source), "%s", from);
 	for (size_t i = 0; i < c->ncands; i++)
-		c->cands[i].winner = false;	/* the socket won */
+		if (c->cands[i].winner && !(c->cands[i].unix_socket &&
+		    !strcmp(c->cands[i].host, p)))
+			c->cands[i].winner = false;	/* the socket won */
+	free(p);
 	c->port = 0;
 	c->unix_socket = true;
 	c->default_used = false;
