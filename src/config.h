@@ -259,6 +259,12 @@ int	config_add_problem(struct rd_config *, enum rd_problem_kind,
 void	config_use_socket(struct rd_config *, const char *path,
 	    const char *from);
 
+/* --askpass answered with an empty line (typed "") or not at all (typed
+ * NULL): the password is then exactly that, as in redis-cli — AUTH ""
+ * or no AUTH — over -a, REDISCLI_AUTH and every variable, which are
+ * listed as shadowed. */
+void	config_use_askpass(struct rd_config *, const char *typed);
+
 /* True when host is a loopback name or address (localhost, 127/8, ::1). */
 bool	config_host_is_loopback(const char *host);
 

@@ -309,11 +309,55 @@ reset(char **slot, const char *v)
 	return 0;
 }
 
+/* Lists name as shadowed, for the reason fmt says; dropped when out of
+ * memory (the list only explains). */
+static void __attribute__((format(printf, 3, 4)))
+shadow_add(struct rd_config *c, const char *name, const char *fmt, ...)
+{
+	struct rd_shadowed *sh;
+	va_list ap;
+
+	if ((sh = realloc(c->shadowed, (c->nshadowed + 1) * sizeof(*sh))) == NULL)
+		return;
+	c->shadowed = sh;
+	sh = &c->shadowed[c->nshadowed++];
+	memset(sh, 0, sizeof(*sh));
+	snprintf(sh->name, sizeof(sh->name), "%.63s", name);
+	va_start(ap, fmt);
+	vsnprintf(sh->reason, sizeof(sh->reason), fmt, ap);
+	va_end(ap);
+}
+
+void
+config_use_askpass(struct rd_config *c, const char *typed)
+{
+	struct rd_field *pw = &c->f[RD_F_PASSWORD];
+	char buf[1024];
+
+	if (pw->value != NULL)
+		shadow_add(c, strncmp(pw->source, "env:", 4) ? pw->source :
+		    pw->source + 4, "the --askpass answer replaces it%s",
+		    typed != NULL ? " (an empty line is the empty password)" :
+		    " (no answer: no password)");
+	if (reset(&pw->value, typed != NULL ? "" : NULL) == -1) {
+		config_add_problem(c, RD_P_INVALID_VALUE, "--askpass", true,
+		    "out of memory");
+		return;
+	}
+	c->secret = -1;
+	c->password_set = c->empty_password = c->auth_sent = typed != NULL;
+	if (!c->unix_socket) {
+		url_format_redacted(c->tls, c->username, false, c->host,
+		    c->port, c->db, buf, sizeof(buf));
+		if (reset(&c->url_redacted, buf) == -1)
+			c->valid = false;
+	}
+}
+
 void
 config_use_socket(struct rd_config *c, const char *path, const char *from)
 {
 	char url[4200], *p;
-	struct rd_shadowed *sh;
 
 	if ((p = strdup(path)) == NULL) {	/* path may be c->host */
 		config_add_problem(c, RD_P_INVALID_VALUE, from, true,
@@ -321,15 +365,9 @@ config_use_socket(struct rd_config *c, const char *path, const char *from)
 		return;
 	}
 	if (c->host != NULL && strcmp(c->f[RD_F_HOST].source, "default") != 0 &&
-	    strcmp(c->f[RD_F_HOST].source, from) != 0 &&
-	    (sh = realloc(c->shadowed, (c->nshadowed + 1) * sizeof(*sh))) != NULL) {
-		c->shadowed = sh;
-		sh = &c->shadowed[c->nshadowed++];
-		memset(sh, 0, sizeof(*sh));
-		snprintf(sh->name, sizeof(sh->name), "%.63s", c->f[RD_F_HOST].source);
-		snprintf(sh->reason, sizeof(sh->reason), "%s names a Unix socket, "
+	    strcmp(c->f[RD_F_HOST].source, from) != 0)
+		shadow_add(c, c->f[RD_F_HOST].source, "%s names a Unix socket, "
 		    "which wins over every host", from);
-	}
 	if (reset(&c->host, p) == -1 ||
 	    reset(&c->f[RD_F_HOST].value, p) == -1 ||
 	    reset(&c->f[RD_F_PORT].value, NULL) == -1 ||

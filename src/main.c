@@ -126,7 +126,7 @@ static int
 ask_password(struct rd_connflags *conn)
 {
 	struct termios t, quiet;
-	bool tty = isatty(STDIN_FILENO), restore = false;
+	bool tty = isatty(STDIN_FILENO), restore = false, got;
 	size_t n;
 
 	if (tty) {
@@ -138,7 +138,8 @@ ask_password(struct rd_connflags *conn)
 			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
 	}
-	if (fgets(askpw, sizeof(askpw), stdin) == NULL)
+	got = fgets(askpw, sizeof(askpw), stdin) != NULL;
+	if (!got)
 		askpw[0] = '\0';
 	if (restore)
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
@@ -151,9 +152,10 @@ ask_password(struct rd_connflags *conn)
 		return -1;
 	}
 	askpw[n] = '\0';
-	/* It replaces -a and REDISCLI_AUTH, as in redis-cli; an empty line
-	 * is no password. */
-	conn->password = askpw[0] != '\0' ? askpw : NULL;
+	/* It replaces -a and REDISCLI_AUTH, as in redis-cli 7.0: an empty
+	 * line is the empty password (AUTH ""), the end of input none at
+	 * all (no AUTH); resolve.c applies both. */
+	conn->password = got ? askpw : NULL;
 	return 0;
 }
 

@@ -183,6 +183,19 @@ apply_socket(const struct rd_connflags *fl, struct rd_config *c)
 		    fl->socket_from : "flag:-s");
 }
 
+/* --askpass: what was typed is the password (config_use_askpass); a
+ * typed password never was on the command line. */
+static void
+apply_askpass(const struct rd_connflags *fl, struct rd_config *c)
+{
+	if (!fl->askpass || !c->valid)
+		return;
+	if (fl->password == NULL || *fl->password == '\0')
+		config_use_askpass(c, fl->password);
+	snprintf(c->f[RD_F_PASSWORD].source,
+	    sizeof(c->f[RD_F_PASSWORD].source), "flag:--askpass");
+}
+
 int
 resolve_pairs(const struct rd_connflags *flags, char *line,
     struct rd_config *out, struct rd_vault *vault)
@@ -242,11 +255,7 @@ resolve_process(const struct rd_connflags *flags_in, struct rd_config *out,
 	out->tls_ciphersuites = flags->tls_ciphersuites;
 	out->resp = flags->resp;
 	apply_socket(flags, out);
-	/* A typed password never was on the command line. */
-	if (flags->askpass && strcmp(out->f[RD_F_PASSWORD].source,
-	    "flag:-a") == 0)
-		snprintf(out->f[RD_F_PASSWORD].source,
-		    sizeof(out->f[RD_F_PASSWORD].source), "flag:--askpass");
+	apply_askpass(flags, out);
 	/* A file the user named and we could not read is never ignored:
 	 * the configuration it was meant to give is unknown. */
 	if (file_bad) {
