@@ -59,6 +59,43 @@ standin(enum rd_format fmt, const char *command, const char *why)
 	(void)report_render(&r, stdout);
 }
 
+/* -o's temp file while it is open.  A signal that ends the run (check
+ * and env take the default action: a prompt exit, status 128+N, as a
+ * signalled program) removes it first, so no partial file is left beside
+ * FILE.  watch and serve install their own handlers, which stop them
+ * gracefully, and restore these. */
+static char sig_tmp[4200];
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+on_fatal_signal(int sig)
+{
+	(void)unlink(sig_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);		/* delivered when the handler returns */
+}
+
+/* Installs (or, with on false, removes) on_fatal_signal, leaving alone
+ * a signal ignored at entry (nohup, a background job). */
+static void
+guard_tmp(const char *tmp, bool on)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	if (on)
+		snprintf(sig_tmp, sizeof(sig_tmp), "%s", tmp);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_fatal_signal : SIG_DFL;
+	for (i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++) {
+		if (sigaction(fatal_sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		(void)sigaction(fatal_sigs[i], &sa, NULL);
+	}
+}
+
 /* -o FILE: stdout goes to a temp file beside FILE (a name the textfile
  * collector skips: it reads *.prom only), renamed over FILE when the
  * report was written whole.  Returns the saved stdout descriptor, or -1
@@ -93,6 +130,7 @@ output_open(const char *path, char *tmp, size_t sz)
 		return -1;
 	}
 	close(fd);
+	guard_tmp(tmp, true);
 	return saved;
 }
 
@@ -105,6 +143,7 @@ output_close(const char *path, const char *tmp, int saved)
 	    fsync(STDOUT_FILENO) == 0;
 	int err = errno;
 
+	guard_tmp(tmp, false);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	clearerr(stdout);
