@@ -200,3 +200,14 @@ print(r.ping(), r.connection_pool.connection_kwargs.get("db") or 0)' \
 	fi
 	((ran)) || skip "no client library installed (scripts/install-deps --test)"
 }
+
+@test "check --targets: a unix:// line is the socket, named by its path" {
+	local f="$BATS_TEST_TMPDIR/targets"
+	printf 'unix://%s\nsock unix://%s?db=1 password_env=SOCK_PW\n' "$SOCK" "$SOCK" >"$f"
+	rd SOCK_PW="$PW" -- check --targets "$f" --format ndjson
+	no_secret
+	jq -se --arg s "$SOCK" '[.[] | select(.target.name == "sock")] | length == 1 and
+	    (.[0] | .exit_code == 0 and .config.host == $s and .config.db == 1)' <<<"$output"
+	jq -se --arg s "$SOCK" '[.[] | select(.target.name == $s)] | length == 1 and
+	    (.[0] | .config.host == $s and .config.port == null and .exit_code == 1)' <<<"$output"
+}
