@@ -149,6 +149,21 @@ read_query(const struct rd_client_model *m, const char *q, struct rd_curl *o)
 	}
 }
 
+/* Go's net/url: the bytes a host may hold unescaped (shouldEscape's
+ * encodeHost); any other ASCII byte is "invalid character in host name". */
+static bool
+go_host_byte(unsigned char c)
+{
+	return c >= 0x80 || isalnum(c) || strchr("!$&'()*+,;=:[]<>\"-_.~%", c) != NULL;
+}
+
+/* Go's validUserinfo. */
+static bool
+go_userinfo_byte(unsigned char c)
+{
+	return c >= 0x80 || isalnum(c) || strchr("-._:~!$&'()*+,;=%@", c) != NULL;
+}
+
 /* The user info u[n], split and decoded as the reader does. */
 static int
 read_userinfo(const struct rd_client_model *m, const char *u, size_t n,
@@ -157,8 +172,11 @@ read_userinfo(const struct rd_client_model *m, const char *u, size_t n,
 	const char *colon = memchr(u, ':', n);
 	bool strict = m->pct_throws;
 	char whole[1536];
-	size_t un = colon ? (size_t)(colon - u) : n;
+	size_t un = colon ? (size_t)(colon - u) : n, i;
 
+	for (i = 0; m->url == RD_UR_GO && i < n; i++)
+		if (!go_userinfo_byte((unsigned char)u[i]))
+			return fail(o, "net/url: invalid userinfo");
 	o->user_only = colon == NULL;
 	if (m->url == RD_UR_NODE_LEGACY) {
 		/* url.parse: decodeURIComponent(auth), then ioredis splits at
@@ -191,7 +209,11 @@ read_userinfo(const struct rd_client_model *m, const char *u, size_t n,
 		o->has_user = o->user[0] != '\0';
 		o->has_pass = o->pass[0] != '\0';
 		break;
-	default:			/* Go, hiredis: the ':' decides */
+	case RD_UR_HIREDIS:		/* user only before a ':'; the rest is the password */
+		o->has_user = colon != NULL;
+		o->has_pass = true;
+		break;
+	default:			/* Go: the ':' decides */
 		o->has_user = true;
 		o->has_pass = colon != NULL;
 		break;
@@ -207,6 +229,9 @@ read_hostport(const struct rd_client_model *m, const char *h, size_t n,
 	size_t hn = n, i;
 	bool lower = m->url == RD_UR_NODE_LEGACY || m->url == RD_UR_PYTHON;
 
+	for (i = 0; m->url == RD_UR_GO && i < n; i++)
+		if (!go_host_byte((unsigned char)h[i]))
+			return fail(o, "net/url: invalid character in host name");
 	if (n > 0 && h[0] == '[' && memchr(h, ']', n) == NULL)
 		return fail(o, m->url == RD_UR_PYTHON ? "ValueError: Invalid IPv6 URL" :
 		    "TypeError: Invalid URL (an unclosed IPv6 literal)");
@@ -216,6 +241,12 @@ read_hostport(const struct rd_client_model *m, const char *h, size_t n,
 			port = h + hn + 1;
 		else if (hn < n)
 			return fail(o, "Invalid URL (text after the IPv6 literal)");
+		/* net.SplitHostPort refuses "[::1]" without a port; the client
+		 * keeps the brackets and net.JoinHostPort wraps them again. */
+		if (port == NULL && m->url_brackets_kept)
+			return fail(o, "the address is [[::1]]:6379 (net.SplitHostPort "
+			    "fails on a bracketed host without a port, net.JoinHostPort "
+			    "wraps it again): the dial fails before any packet");
 		/* Every reader here drops the brackets of a URL's literal. */
 		snprintf(o->host, sizeof(o->host), "%.*s", (int)(hn - 2), h + 1);
 	} else {
@@ -259,6 +290,10 @@ read_hostport(const struct rd_client_model *m, const char *h, size_t n,
 			/* Python: url.port 0 is falsy, redis-py keeps its default */
 			if (v == 0 && m->url == RD_UR_PYTHON)
 				o->has_port = false;
+		} else if (m->empty_port_zero) {
+			/* "h:" is port "" for net.SplitHostPort, port 0 to dial */
+			o->has_port = true;
+			o->port = 0;
 		}
 	}
 	return 0;

@@ -14,12 +14,28 @@
  *     connection_kwargs read, make_connection() called (no socket), over
  *     the same environments; connection.py read (parse_url, on_connect,
  *     SSLConnection: check_hostname False, server_hostname=host).
- *   go-redis v9: not packaged here; modelled from its source (options.go
- *     ParseURL, setupTCPConn, setupUnixConn) — not run.
- *   redigo 1.8.3 (Debian golang-github-gomodule-redigo-dev): DialURL's
- *     source read (redis/conn.go): user info without ':' is ignored (the
- *     password is used only when set), SNI is the host (tls.Config
- *     ServerName), the path must be /N.
+ *   go-redis v9.22.0 (commit c7f59a2a) and v9.14.1 (512579f2): not
+ *     packaged here, so not in CI; the source fetched from GitHub, and
+ *     ParseURL run here over 9000 environments (tests/diff's generator, seeds
+ *     10-12), the cacheservice profile's Go reading (go_model.go's, with
+ *     ParseURL in place of DialURL; the password option set when the URL
+ *     gave none): v9.14.1 the whole library built with Debian's Go 1.19
+ *     (the newest v9 that builds with it), v9.22.0's ParseURL and helpers
+ *     taken verbatim from options.go (it needs Go 1.24); v9.14.1 also
+ *     dialled over a pipe (Options.Dialer): its HELLO 3 AUTH user pass and
+ *     SELECT are the modelled ones in all 2010 connectable environments
+ *     of seed 10.  Read: options.go
+ *     (ParseURL, setupTCPConn, getHostPortWithDefaults — 9.22.0 drops a
+ *     URL's brackets, before it "[[::1]]:6379" —, setupConnParams: ?db=
+ *     over the path, any other key an error), NewDialer (net.Dialer, both
+ *     families; tls.DialWithDialer with ServerName = the host), commands.go
+ *     Hello (HELLO 3 AUTH only with a password, user "default").
+ *   redigo 1.8.3 (Debian golang-github-gomodule-redigo-dev): run in CI by
+ *     tests/diff (go_model.go: DialURL / Dial over a net.Pipe, the address,
+ *     the ClientHello's server name, AUTH and SELECT recorded), and
+ *     redis/conn.go read: user info without ':' is dropped, a URL password
+ *     that is present wins (empty included: no AUTH), SNI is the host,
+ *     the path must be /N, an empty port is port 0.
  *   redis-cli 7.0 (Debian redis-tools): parseRedisUri and cliAuth read;
  *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
  *     only with --sni).
@@ -27,8 +43,9 @@
  * unix:// (the unix_url column): ioredis 6.0.0/5.9.3/5.3.2 and node-redis
  *   6.3.1 constructed with unix:// URLs and bare paths (options.path,
  *   socket.path), redis-py 4.3.4 from_url and a PING over a socket
- *   (tests/bats/unix_env.bats); go-redis from setupUnixConn; redigo's
- *   DialURL and redis-cli 7.0.15 (run: "Invalid URI scheme") refuse it. */
+ *   (tests/bats/unix_env.bats); redigo's
+ *   DialURL and redis-cli 7.0.15 (run: "Invalid URI scheme") refuse it.
+ *   go-redis v9: setupUnixConn (options.go) read, not run with a socket. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +61,7 @@ static const struct rd_client_model models[] = {
 	  "6.0.0 (npm; run, source read)", "node",
 	  RD_UR_NODE_WHATWG, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
 	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
-	  true, true, RD_SNI_NONE, 0, true, false, true,
+	  true, true, false, false, false, RD_SNI_NONE, 0, true, false, true, false,
 	  "new URL() refusing the URL (TypeError: Invalid URL), a bad %-escape in the user info (URIError)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
@@ -53,7 +70,7 @@ static const struct rd_client_model models[] = {
 	  "5.9.3 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
 	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
-	  true, true, RD_SNI_NONE, 0, true, false, true,
+	  true, true, false, false, false, RD_SNI_NONE, 0, true, false, true, false,
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
@@ -62,7 +79,7 @@ static const struct rd_client_model models[] = {
 	  "5.3.2 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
 	  RD_MERGE_URL_DEFINED, ANY_Q | RD_Q_EVERY_KEY, true, RD_DB_PARSEINT,
-	  true, true, RD_SNI_NONE, 4, true, false, true,
+	  true, true, false, false, false, RD_SNI_NONE, 4, true, false, true, false,
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0 (or 6)", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
@@ -71,7 +88,7 @@ static const struct rd_client_model models[] = {
 	  "6.3.1 (npm; run, source read)", "node",
 	  RD_UR_WHATWG, false, true, true, RD_UO_USER_NO_AUTH,
 	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_NUMBER,
-	  true, true, RD_SNI_NONE, 0, true, true, false,
+	  true, true, false, false, false, RD_SNI_NONE, 0, true, true, false, false,
 	  "a URL new URL() refuses or whose scheme is not redis:/rediss:, a path that is not a number, a bad %-escape in the user info",
 	  "socket: { servername: '%s' }", "socket: { family: 0 }",
 	  "socket: { tls: true }", "password",
@@ -82,38 +99,48 @@ static const struct rd_client_model models[] = {
 	  RD_UR_PYTHON, false, false, false, RD_UO_USER_OPTION_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_PASSWORD | RD_Q_DB | RD_Q_PORT |
 	  RD_Q_USERNAME | RD_Q_UNKNOWN_THROWS, false, RD_DB_INT_OR_IGNORE,
-	  false, true, RD_SNI_HOST, 0, false, false, false,
+	  false, true, false, false, false, RD_SNI_HOST, 0, false, false, false, false,
 	  "a scheme other than redis/rediss/unix, a port that is not a number, ?db= that is not one; an unknown query key raises TypeError when the connection is made; int() of a bad REDIS_PORT kills the service at start",
 	  "ssl_server_hostname (redis-py 5+; 4.x sends the host)",
 	  "(getaddrinfo, both families)", "ssl=True", "password",
 	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)",
 	  true },
-	{ "go-redis", "9", V(9, 0, 0), V(9, 99, 99),
-	  "v9 (not packaged here: modelled from its source, options.go ParseURL; not run)", "go",
-	  RD_UR_GO, false, false, true, RD_UO_USER_NO_AUTH,
+	{ "go-redis", "9.22-9", V(9, 22, 0), V(9, 99, 99),
+	  "v9.22.0 (source fetched, ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
-	  false, true, RD_SNI_HOST, 0, true, false, false,
-	  "ParseURL: a URL net/url refuses (control characters, a bad escape, a bad port), a scheme other than redis/rediss/unix, a path that is not a number, an unknown query key",
+	  false, false, true, false, false, RD_SNI_HOST, 0, true, true, false, false,
+	  "ParseURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss/unix, a path that is not a number, ?db= that is not one, an unknown query key; a port over 65535 or 0, a bracketed REDIS_HOST (net.JoinHostPort wraps it again): the dial fails before any packet",
 	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
 	  "TLSConfig: &tls.Config{}", "Password",
-	  "redis.ParseURL(url) then NewClient, or redis.Options{Addr, Password}",
+	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
+	  true },
+	{ "go-redis", "9.0-9.21", V(9, 0, 0), V(9, 21, 99),
+	  "v9.14.1 (source fetched, the library built and ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
+	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
+	  false, false, true, true, false, RD_SNI_HOST, 0, true, true, false, false,
+	  "as 9.22, and a URL's [::1] without a port keeps its brackets (\"[[::1]]:6379\": the dial fails)",
+	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
+	  "TLSConfig: &tls.Config{}", "Password",
+	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
 	  true },
 	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
-	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; source read: redis/conn.go DialURL, dial)", "go",
-	  RD_UR_GO, false, false, true, RD_UO_USER_NO_AUTH,
-	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_STRICT,
-	  false, true, RD_SNI_HOST, 0, true, true, false,
-	  "DialURL: a URL net/url refuses, a scheme other than redis/rediss, a path other than /N",
+	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; run in CI: dialled over a pipe, tests/diff)", "go",
+	  RD_UR_GO, false, false, true, RD_UO_IGNORED,
+	  RD_MERGE_URL_DEFINED, 0, false, RD_DB_STRICT,
+	  false, false, true, true, true, RD_SNI_HOST, 0, true, true, false, false,
+	  "DialURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss, a path other than /N; an empty or bad port, a bracketed REDIS_HOST or a URL's [::1] without a port (net.JoinHostPort wraps it again): the dial fails before any packet",
 	  "redis.DialTLSConfig(&tls.Config{ServerName: \"%s\"})", "(net.Dialer, both families)",
 	  "redis.DialUseTLS(true)", "redis.DialPassword",
-	  "redis.DialURL(url) or redis.Dial(\"tcp\", addr, redis.DialPassword(...))",
+	  "redis.DialURL(url, redis.DialPassword(...)) or redis.Dial(\"tcp\", net.JoinHostPort(host, port), redis.DialPassword(...))",
 	  false },
 	{ "redis-cli", "7", V(6, 0, 0), V(7, 99, 99),
-	  "7.0 (Debian redis-tools; source read: parseRedisUri, cliAuth, hiredis net.c/ssl.c)", "c",
-	  RD_UR_HIREDIS, false, false, false, RD_UO_PASSWORD,
-	  RD_MERGE_URL_TRUTHY, 0, false, RD_DB_PARSEINT,
-	  false, true, RD_SNI_NONE, 0, false, false, false,
-	  "a URL without redis:// or rediss:// (it exits)",
+	  "7.0.15 (Debian redis-tools; run here and in CI: the real redis-cli -u against a loopback capture, clients_rediscli.bats; source read: parseRedisUri, cliAuth, parseEnv, hiredis net.c/ssl.c)", "c",
+	  RD_UR_HIREDIS, false, false, true, RD_UO_PASSWORD,
+	  RD_MERGE_URL_DEFINED, 0, false, RD_DB_PARSEINT,
+	  false, true, false, false, false, RD_SNI_NONE, 0, false, false, false, true,
+	  "a URL without redis:// or rediss://, a bad %-escape in the user info (Illegal character in URI encoding): it exits 1",
 	  "--sni %s", "(IPv4 first, then IPv6)", "--tls", "-a / REDISCLI_AUTH",
 	  "redis-cli -u URL, or -h/-p/-a",
 	  false },
@@ -121,7 +148,8 @@ static const struct rd_client_model models[] = {
 	  "this program (SPEC section 4)", "",
 	  RD_UR_STRICT, false, false, false, RD_UO_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_TLS | RD_Q_SSL | RD_Q_FAMILY, false,
-	  RD_DB_STRICT, false, false, RD_SNI_HOST, 0, true, false, false,
+	  RD_DB_STRICT, false, false, false, false, false, RD_SNI_HOST, 0, true, false,
+	  false, false,
 	  "nothing: an unusable value is a config.* finding",
 	  "--sni %s", "-4 / -6", "--tls", "-a / REDISCLI_AUTH",
 	  "redisdiag check",

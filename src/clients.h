@@ -28,7 +28,8 @@ enum rd_url_reader {
 enum rd_user_only {
 	RD_UO_USER_EMPTY_PASSWORD,	/* user x, password "": AUTH x "" (ioredis) */
 	RD_UO_USER_NO_AUTH,		/* user x, no password: no AUTH at all (node-redis, RESP3) */
-	RD_UO_USER_OPTION_PASSWORD,	/* user x, the password option: AUTH x PW (redis-py) */
+	RD_UO_USER_OPTION_PASSWORD,	/* user x, the password option: AUTH x PW (redis-py, go-redis) */
+	RD_UO_IGNORED,			/* x is dropped, the password option alone: AUTH PW (redigo) */
 	RD_UO_PASSWORD			/* x is the password: AUTH x (redis-cli) */
 };
 
@@ -80,12 +81,23 @@ struct rd_client_model {
 	enum rd_db_path db_path;
 	bool	 empty_host_localhost;	/* an empty host connects to localhost (Node's net) */
 	bool	 brackets_literal;	/* a bare "[::1]" is looked up as a name (and fails) */
+	bool	 brackets_refused;	/* a bare "[::1]" makes an address the dialer refuses
+					   before any packet (Go: net.JoinHostPort wraps it
+					   again, "[[::1]]:6379") */
+	bool	 url_brackets_kept;	/* a URL's "[::1]" without a port keeps its brackets
+					   (net.SplitHostPort fails), so the same */
+	bool	 empty_port_zero;	/* a URL's empty port ("h:") is port 0, not the
+					   default (redigo) */
 	enum rd_sni_default sni;
 	int	 family;		/* 4: IPv4 only; 0: both */
 	bool	 verify_host;		/* verifies the chain and the host name by default;
 					   false: the chain only */
 	bool	 hello_auth_needs_password; /* RESP3 HELLO carries AUTH only with a password */
 	bool	 sni_turns_tls_on;	/* the profile's tls.servername option enables TLS */
+	bool	 cli_auth;		/* redis-cli's cliAuth: AUTH whenever a password is
+					   given, "" included; the URL's user part is sent
+					   even when empty (AUTH "" pw); REDISCLI_AUTH is the
+					   password when neither -u nor -a gave one */
 	const char *throws;		/* what throws at construction, for the manual */
 	/* The client's own option names, for remedies. */
 	const char *opt_sni;		/* "tls: { servername: '%s' }" */

@@ -172,6 +172,8 @@ struct rd_config {
 	char	 client_label[48];	/* "ioredis@6" */
 	bool	 auth_sent;		/* the client sends AUTH (or HELLO AUTH) */
 	bool	 empty_password;	/* ... with an empty password (AUTH user "") */
+	bool	 empty_user;		/* AUTH "" PASSWORD: an empty user name is sent
+					   (redis-cli: redis://:pw@h) */
 	bool	 from_url;		/* the target came from a URL */
 	bool	 scheme_case;		/* the URL's scheme is not lower case */
 	bool	 user_only_url;		/* the URL's user info has no ':' */

@@ -313,6 +313,9 @@ target_to_config(struct ctx *x, struct target *t)
 		cf_set_field(x, RD_F_USERNAME, RD_MASK, t->user_src);
 	}
 	c->username = cf_dup_or_null(x, c->f[RD_F_USERNAME].value);
+	if ((c->empty_user = t->empty_user) && c->username == NULL &&
+	    (c->username = strdup("")) == NULL)
+		x->oom = true;
 	snprintf(c->source, sizeof(c->source), "%s", c->f[RD_F_HOST].source);
 	url_format_redacted(c->tls, c->username, c->password_set &&
 	    !c->empty_password, c->host, c->port, c->db, buf, sizeof(buf));

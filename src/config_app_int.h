@@ -40,6 +40,7 @@ struct target {
 	bool	 has_user;
 	char	 user[512], user_src[RD_SOURCE_LEN];
 	bool	 user_secret;		/* a user-only URL's user info */
+	bool	 empty_user;		/* an empty user name is sent: AUTH "" PW */
 	bool	 has_pass;
 	char	 pass[1024], pass_src[RD_SOURCE_LEN];
 	long	 db;

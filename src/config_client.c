@@ -66,6 +66,27 @@ js_number(const char *s, long *out)
 	return (double)*out == d ? 1 : 0;
 }
 
+/* Go's strconv.Atoi: a sign, then digits only.  false when it fails. */
+static bool
+go_atoi(const char *s, long *out)
+{
+	long v = 0;
+	int neg = 0;
+
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v < 100000000)
+			v = v * 10 + (*s - '0');
+	}
+	*out = neg ? -v : v;
+	return true;
+}
+
 static bool
 digits_only(const char *s)
 {
@@ -203,9 +224,16 @@ apply_query(const struct rd_client_model *m, const struct rd_curl *u,
 			SET(t->port_raw, v);
 			break;
 		case RD_Q_DB:
-			if (u->has_db && m->url != RD_UR_PYTHON)
+			if (u->has_db && m->url != RD_UR_PYTHON &&
+			    m->url != RD_UR_GO)
 				break;		/* ioredis: the path's wins */
-			if (m->url == RD_UR_PYTHON) {
+			if (m->url == RD_UR_GO && v[0] == '\0')
+				break;		/* go-redis: "" leaves the path's */
+			if (m->url == RD_UR_GO) {
+				if (!go_atoi(v, &n))
+					return bad(t, "%s", "redis: invalid database "
+					    "number (?db= is not one)");
+			} else if (m->url == RD_UR_PYTHON) {
 				if (!ca_py_int(v, &n))
 					return bad(t, "%s", "ValueError: Invalid value "
 					    "for `db` in connection URL");
@@ -261,6 +289,8 @@ from_url(const struct rd_client_model *m, const struct app *a,
 	url_user = u.has_user;
 	url_pass = u.has_pass;
 	t->user_only = u.user_only && u.user[0] != '\0';
+	if (t->user_only && m->user_only == RD_UO_IGNORED)
+		url_user = url_pass = false;	/* redigo: Password() not set */
 	if (t->user_only && m->user_only == RD_UO_PASSWORD) {
 		url_user = false;
 		url_pass = true;
@@ -326,6 +356,7 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
     const struct app *a, struct target *t)
 {
 	const struct rd_connflags *f = x->fl;
+	const struct rd_envvar *e;
 	bool url_creds = false;
 	size_t i;
 
@@ -366,7 +397,27 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
 				    "work)");
 				return;
 			}
+		if (a->host != NULL && m->brackets_refused &&
+		    strpbrk(a->host, "[]") != NULL) {
+			size_t hl = strlen(a->host);
+
+			SET(t->host_src, a->host_src);
+			/* net.JoinHostPort brackets a host with a ':' again
+			 * ("[[::1]]:6379"); only "[name]" survives, unwrapped. */
+			if (strchr(a->host, ':') != NULL || a->host[0] != '[' ||
+			    a->host[hl - 1] != ']' ||
+			    strpbrk(a->host + 1, "[") != NULL ||
+			    memchr(a->host, ']', hl - 1) != NULL) {
+				bad(t, "%s", "the host is bracketed: net.JoinHostPort "
+				    "brackets it again (\"[[::1]]:6379\") and the dial "
+				    "fails before any packet; the client wants ::1");
+				return;
+			}
+		}
 		SET(t->host, a->host);
+		if (a->host != NULL && m->brackets_refused && a->host[0] == '[')
+			snprintf(t->host, sizeof(t->host), "%.*s",
+			    (int)strlen(a->host) - 2, a->host + 1);
 		SET(t->host_src, a->host_src);
 		if (a->host == NULL)
 			SET(t->host_src, "default");
@@ -444,14 +495,24 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
 	if (!t->has_sni)
 		SET(t->sni_src, t->tls ? (f->no_sni ? "flag:--no-sni" :
 		    "client default: none") : "default");
+	/* redis-cli: REDISCLI_AUTH when neither -u nor -a gave a password. */
+	if (m->cli_auth && !t->has_pass &&
+	    (e = envmap_get(x->env, "REDISCLI_AUTH")) != NULL) {
+		t->has_pass = true;
+		SET(t->pass, e->value);
+		cf_env_src(e, t->pass_src, sizeof(t->pass_src));
+	}
 	/* The AUTH it sends. */
-	if (m->hello_auth_needs_password)
+	if (m->cli_auth)
+		t->auth = t->has_pass;	/* and the user part, "" included */
+	else if (m->hello_auth_needs_password)
 		t->auth = t->has_pass && t->pass[0] != '\0';
 	else
 		t->auth = (t->has_user && t->user[0] != '\0') ||
 		    (t->has_pass && t->pass[0] != '\0');
 	if (!t->auth && t->has_pass && t->pass[0] == '\0')
 		t->has_pass = false;
+	t->empty_user = m->cli_auth && t->auth && t->has_user && t->user[0] == '\0';
 	/* What no value can get past. */
 	if (!t->socket && (t->port <= 0 || t->port > 65535)) {
 		char n[32];

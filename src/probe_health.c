@@ -4,7 +4,9 @@
  * SLOWLOG (its length and the slowest entries' durations — never their
  * arguments, which can hold data) and LATENCY LATEST.  ACL users without
  * these commands and managed services that disable CONFIG answer with an
- * error: that leaves the value unknown and is never a failure. */
+ * error: that leaves the value unknown and is never a failure.  They go in
+ * the same write as INFO (pr_health_cmds, probe_steps.c): one round trip
+ * for all of them. */
 #include "probe_int.h"
 
 /* One command: its reply when it is not an error (the caller frees it),
@@ -26,26 +28,18 @@ ask(struct probe *p, int argc, const char **argv, bool *denied)
 	return rep;
 }
 
-/* CONFIG GET name: the value (masked at the door) into buf, 0; -1 when
- * refused or absent. */
+/* A CONFIG GET reply: the value (masked at the door) into buf, 0; -1 when
+ * refused or absent.  An error reply sets config_denied. */
 static int
-config_get(struct probe *p, const char *name, char *buf, size_t sz)
+config_value(struct probe *p, const redisReply *rep, char *buf, size_t sz)
 {
-	const char *argv[] = { "CONFIG", "GET", name };
-	redisReply *rep;
-	int rc = -1;
-
-	if (p->dead || p->obs->server.config_denied)
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
+		p->obs->server.config_denied = true;
+	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY ||
+	    rep->elements != 2 || rep->element[1]->type != REDIS_REPLY_STRING)
 		return -1;
-	rep = ask(p, 3, argv, &p->obs->server.config_denied);
-	if (rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
-	    rep->elements == 2 && rep->element[1]->type == REDIS_REPLY_STRING) {
-		pr_door(p, rep->element[1]->str, rep->element[1]->len, buf, sz);
-		rc = 0;
-	}
-	if (rep != NULL)
-		freeReplyObject(rep);
-	return rc;
+	pr_door(p, rep->element[1]->str, rep->element[1]->len, buf, sz);
+	return 0;
 }
 
 static int64_t
@@ -68,25 +62,22 @@ cmp_desc(const void *a, const void *b)
 }
 
 static void
-slowlog(struct probe *p, struct rd_server_obs *sv)
+slowlog(struct probe *p, const redisReply *len, struct rd_server_obs *sv)
 {
-	const char *len_argv[] = { "SLOWLOG", "LEN" };
 	const char *get_argv[] = { "SLOWLOG", "GET", "128" };
 	int64_t d[128];
 	redisReply *rep;
 	size_t i, n = 0;
 
-	if (p->dead)
-		return;
-	rep = ask(p, 2, len_argv, &sv->slowlog_denied);
-	if (rep != NULL && rep->type == REDIS_REPLY_INTEGER)
-		sv->slowlog_len = rep->integer;
-	if (rep != NULL)
-		freeReplyObject(rep);
+	if (len != NULL && len->type == REDIS_REPLY_ERROR)
+		sv->slowlog_denied = true;
+	if (len != NULL && len->type == REDIS_REPLY_INTEGER)
+		sv->slowlog_len = len->integer;
 	if (p->dead || sv->slowlog_denied || sv->slowlog_len <= 0)
 		return;
 	/* Entries are [id, time, duration µs, args, addr, name]: only the
-	 * duration is read. */
+	 * duration is read.  Asked only when there are some: the healthy
+	 * path stays one round trip. */
 	rep = ask(p, 3, get_argv, &sv->slowlog_denied);
 	for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
 	    i < rep->elements && n < sizeof(d) / sizeof(d[0]); i++) {
@@ -106,16 +97,13 @@ slowlog(struct probe *p, struct rd_server_obs *sv)
 }
 
 static void
-latency_latest(struct probe *p, struct rd_server_obs *sv)
+latency_latest(struct probe *p, const redisReply *rep, struct rd_server_obs *sv)
 {
-	const char *argv[] = { "LATENCY", "LATEST" };
-	redisReply *rep;
 	size_t i;
 
-	if (p->dead)
-		return;
+	if (rep != NULL && rep->type == REDIS_REPLY_ERROR)
+		sv->latency_denied = true;
 	/* Entries are [event, time, latest ms, max ms]. */
-	rep = ask(p, 2, argv, &sv->latency_denied);
 	for (i = 0; rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
 	    i < rep->elements && sv->nlatency_events < RD_MAX_LAT_EVENTS; i++) {
 		const redisReply *e = rep->element[i];
@@ -133,23 +121,38 @@ latency_latest(struct probe *p, struct rd_server_obs *sv)
 		sv->latency_events[k].max_ms = e->element[3]->integer;
 		sv->nlatency_events++;
 	}
-	if (rep != NULL)
-		freeReplyObject(rep);
+}
+
+static const char *const cfg_timeout[] = { "CONFIG", "GET", "timeout" };
+static const char *const cfg_keepalive[] = { "CONFIG", "GET", "tcp-keepalive" };
+static const char *const cfg_notify[] = { "CONFIG", "GET",
+    "notify-keyspace-events" };
+static const char *const slowlog_len[] = { "SLOWLOG", "LEN" };
+static const char *const latency_latest_argv[] = { "LATENCY", "LATEST" };
+
+void
+pr_health_cmds(struct pr_cmd *c)
+{
+	c[0] = (struct pr_cmd){ 3, (const char **)cfg_timeout };
+	c[1] = (struct pr_cmd){ 3, (const char **)cfg_keepalive };
+	c[2] = (struct pr_cmd){ 3, (const char **)cfg_notify };
+	c[3] = (struct pr_cmd){ 2, (const char **)slowlog_len };
+	c[4] = (struct pr_cmd){ 2, (const char **)latency_latest_argv };
 }
 
 void
-pr_health(struct probe *p)
+pr_health(struct probe *p, redisReply *const *reps)
 {
 	struct rd_server_obs *sv = &p->obs->server;
 	char v[64];
 
-	if (config_get(p, "timeout", v, sizeof(v)) == 0)
+	if (config_value(p, reps[0], v, sizeof(v)) == 0)
 		sv->cfg_timeout_s = seconds(v);
-	if (config_get(p, "tcp-keepalive", v, sizeof(v)) == 0)
+	if (config_value(p, reps[1], v, sizeof(v)) == 0)
 		sv->cfg_tcp_keepalive_s = seconds(v);
-	if (config_get(p, "notify-keyspace-events", sv->notify_keyspace_events,
+	if (config_value(p, reps[2], sv->notify_keyspace_events,
 	    sizeof(sv->notify_keyspace_events)) == 0)
 		sv->notify_known = true;
-	slowlog(p, sv);
-	latency_latest(p, sv);
+	latency_latest(p, reps[4], sv);
+	slowlog(p, reps[3], sv);
 }

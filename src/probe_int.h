@@ -63,7 +63,14 @@ void	pr_door_server(const struct probe *p, struct rd_server_obs *sv);
 
 /* CONFIG GET timeout, tcp-keepalive, notify-keyspace-events, SLOWLOG and
  * LATENCY LATEST into p->obs->server, each where the server allows it. */
-void	pr_health(struct probe *p);
+#define PR_HEALTH_N	5	/* commands of pr_health_cmds */
+/* One command of a batch (pr_batch): argv is not copied. */
+struct pr_cmd {
+	int		 argc;
+	const char	**argv;
+};
+void	pr_health_cmds(struct pr_cmd *c);
+void	pr_health(struct probe *p, redisReply *const *reps);
 
 void	pr_door_tls(const struct probe *p, struct rd_tls_obs *t);
 
@@ -82,6 +89,8 @@ void	pr_bare_host(const char *h, char *out, size_t outsz);
 void	pr_record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r);
 
 redisReply *pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro);
+void	pr_batch(struct probe *p, int n, const struct pr_cmd *cmds,
+	    redisReply **reps, struct rd_reply_obs *ros);
 
 void	pr_reply_fail(struct probe *p, struct rd_step *s, const struct rd_reply_obs *ro,
     const char *what);

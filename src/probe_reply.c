@@ -178,6 +178,59 @@ pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro
 	return rep;
 }
 
+/* Sends n commands in one write and reads their n replies in order: one
+ * round trip instead of n (pipelining, which every Redis and compatible
+ * server answers in order).  reps[i] is NULL where no reply came (and for
+ * every command after it: the conversation has ended); ros[i] says why.
+ * The unsolicited check runs once, after the last reply. */
+void
+pr_batch(struct probe *p, int n, const struct pr_cmd *cmds, redisReply **reps,
+    struct rd_reply_obs *ros)
+{
+	char *buf = NULL, *cmd, *nb;
+	size_t used = 0;
+	long len;
+	int i, wr;
+
+	for (i = 0; i < n; i++)
+		reps[i] = NULL;
+	for (i = 0; i < n; i++) {
+		if ((len = resp_format(&cmd, cmds[i].argc, cmds[i].argv)) < 0)
+			break;
+		if ((nb = realloc(buf, used + (size_t)len)) == NULL) {
+			resp_free_cmd(cmd, len);
+			break;
+		}
+		buf = nb;
+		memcpy(buf + used, cmd, (size_t)len);
+		used += (size_t)len;
+		resp_free_cmd(cmd, len);
+	}
+	if (i < n) {
+		free(buf);
+		ros[0].closed = true;
+		p->dead = true;
+		return;
+	}
+	/* Health commands only: no secret in buf. */
+	wr = conn_write(&p->c, buf, used, p->deadline);
+	free(buf);
+	p->ncmds += n;
+	if (wr == -1 && errno == ETIMEDOUT) {
+		ros[0].timed_out = true;
+		p->dead = true;
+		return;
+	}
+	for (i = 0; i < n && !p->dead; i++) {
+		ros[i].sent = wr != -1;
+		/* A failed write: only what is pending may still be read. */
+		reps[i] = read_reply(p, &ros[i], wr == -1 ? clock_now_us() :
+		    p->deadline);
+	}
+	if (!p->dead && reps[n - 1] != NULL)
+		unsolicited(p, cmds[n - 1].argv[0]);
+}
+
 /* The error object for a command that got no usable reply. */
 void
 pr_reply_fail(struct probe *p, struct rd_step *s, const struct rd_reply_obs *ro,

@@ -38,7 +38,7 @@ pr_step_auth(struct probe *p)
 	user = cfg->user_slot >= 0 ? vault_reveal(p->po->vault,
 	    cfg->user_slot, NULL) : cfg->username;
 	argv[argc++] = "AUTH";
-	if (user != NULL && user[0] != '\0')
+	if (user != NULL && (user[0] != '\0' || cfg->empty_user))
 		argv[argc++] = user;
 	argv[argc++] = pw;
 	p->obs->auth_sent = true;
@@ -101,11 +101,20 @@ pr_step_info(struct probe *p)
 	struct rd_server_obs *sv = &p->obs->server;
 	const char *argv[] = { "INFO" };
 	const char *cargv[] = { "CLUSTER", "INFO" };
+	struct pr_cmd cmds[1 + PR_HEALTH_N];
+	struct rd_reply_obs hro[1 + PR_HEALTH_N];
+	redisReply *reps[1 + PR_HEALTH_N], *rep;
 	int64_t t0 = clock_now_us();
-	redisReply *rep;
 	enum rd_status st = RD_ST_FAIL;
+	int i;
 
-	rep = pr_command(p, 1, argv, ro);
+	/* INFO and the health reads in one write: one round trip. */
+	cmds[0] = (struct pr_cmd){ 1, argv };
+	pr_health_cmds(cmds + 1);
+	memset(hro, 0, sizeof(hro));
+	pr_batch(p, 1 + PR_HEALTH_N, cmds, reps, hro);
+	*ro = hro[0];
+	rep = reps[0];
 	if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
 		info_parse(rep->str, rep->len, sv);
 		pr_door_server(p, sv);
@@ -124,8 +133,11 @@ pr_step_info(struct probe *p)
 		pr_server_error(s, ro, "INFO");
 	else
 		pr_reply_fail(p, s, ro, "INFO");
-	if (rep != NULL)
-		freeReplyObject(rep);
+	if (st != RD_ST_FAIL)
+		pr_health(p, reps + 1);		/* probe_health.c */
+	for (i = 0; i < 1 + PR_HEALTH_N; i++)
+		if (reps[i] != NULL)
+			freeReplyObject(reps[i]);
 
 	if (st == RD_ST_OK && strcmp(sv->mode, "cluster") == 0 && !p->dead) {
 		struct rd_reply_obs cro;
@@ -143,8 +155,6 @@ pr_step_info(struct probe *p)
 			st = RD_ST_FAIL;
 		}
 	}
-	if (st != RD_ST_FAIL && !p->dead)
-		pr_health(p);		/* probe_health.c */
 	pr_step_done(p, RD_STEP_INFO, st, t0);
 }
 

@@ -44,41 +44,53 @@ winner_target(struct probe *p)
 	return NULL;
 }
 
+/* A cross-try's handshake on a new connection to the address the tcp
+ * step won, verification off (the proof needs a handshake, not trust).
+ * try names the attempt ("TLS retry"), done what completed ("TLS
+ * handshake with SNI h"), in x->detail. */
+static void
+cross_handshake(struct probe *p, const struct dns_target *dt,
+    struct tls_opts *o, const char *try, const char *done)
+{
+	struct rd_cross_obs *x = &p->obs->cross;
+	struct conn c = { .fd = -1 };
+	struct rd_tls_obs t;
+	struct rd_err err;
+
+	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
+		snprintf(x->detail, sizeof(x->detail), "%s: connect failed "
+		    "(%s)", try, tcp_errno_name(errno));
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	memset(&err, 0, sizeof(err));
+	o->verify = false;
+	o->need_trust = false;
+	if (tls_handshake(&c, o, p->deadline, &t, &err) == 0) {
+		x->succeeded = true;
+		snprintf(x->detail, sizeof(x->detail), "%.220s completed (%s)",
+		    done, t.version);
+	} else
+		snprintf(x->detail, sizeof(x->detail), "%s failed: %.200s", try,
+		    err.message);
+	conn_close(&c);
+}
+
 /* Plaintext was dropped: does the port speak TLS? */
 void
 pr_cross_tls(struct probe *p)
 {
-	struct rd_cross_obs *x = &p->obs->cross;
 	const struct dns_target *dt = winner_target(p);
-	struct conn c = { .fd = -1 };
-	struct rd_tls_obs t;
-	struct rd_err err;
 	struct tls_opts o;
 	char name[256];
 
 	if (dt == NULL || clock_left_us(p->deadline) == 0)
 		return;
-	x->attempted = x->tried_tls = true;
-	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
-		snprintf(x->detail, sizeof(x->detail), "TLS retry: connect "
-		    "failed (%s)", tcp_errno_name(errno));
-		return;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(&err, 0, sizeof(err));
+	p->obs->cross.attempted = p->obs->cross.tried_tls = true;
 	tls_opts_of(p->cfg, p->deadline, &o, name, sizeof(name));
-	o.verify = false;	/* the proof needs a handshake, not trust */
-	o.need_trust = false;
 	o.cert = o.key = NULL;
 	o.cacert = o.cacertdir = NULL;
-	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "TLS handshake "
-		    "completed (%s)", t.version);
-	} else
-		snprintf(x->detail, sizeof(x->detail), "TLS retry failed: %.200s",
-		    err.message);
-	conn_close(&c);
+	cross_handshake(p, dt, &o, "TLS retry", "TLS handshake");
 }
 
 /* TLS without SNI was refused: does the same handshake with the host
@@ -87,38 +99,19 @@ pr_cross_tls(struct probe *p)
 void
 pr_cross_sni(struct probe *p)
 {
-	struct rd_cross_obs *x = &p->obs->cross;
 	const struct dns_target *dt = winner_target(p);
-	struct conn c = { .fd = -1 };
-	struct rd_tls_obs t;
-	struct rd_err err;
 	struct tls_opts o;
-	char name[256];
+	char name[256], done[300];
 
 	if (dt == NULL || clock_left_us(p->deadline) == 0)
 		return;
 	tls_opts_of(p->cfg, p->deadline, &o, name, sizeof(name));
 	if (o.name_is_ip)
 		return;		/* no name to send */
-	x->attempted = x->tried_sni = true;
-	if ((c.fd = tcp_connect_one(dt, p->deadline)) == -1) {
-		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI: "
-		    "connect failed (%s)", tcp_errno_name(errno));
-		return;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(&err, 0, sizeof(err));
+	p->obs->cross.attempted = p->obs->cross.tried_sni = true;
 	o.sni = name;
-	o.verify = false;
-	o.need_trust = false;
-	if (tls_handshake(&c, &o, p->deadline, &t, &err) == 0) {
-		x->succeeded = true;
-		snprintf(x->detail, sizeof(x->detail), "TLS handshake with SNI "
-		    "%.200s completed (%s)", name, t.version);
-	} else
-		snprintf(x->detail, sizeof(x->detail), "TLS retry with SNI "
-		    "failed: %.200s", err.message);
-	conn_close(&c);
+	snprintf(done, sizeof(done), "TLS handshake with SNI %.200s", name);
+	cross_handshake(p, dt, &o, "TLS retry with SNI", done);
 }
 
 /* TLS failed on non-TLS bytes or a close: does the port speak plaintext? */

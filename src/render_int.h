@@ -18,6 +18,9 @@ const char *render_problem_kind(enum rd_problem_kind);
 struct cJSON;
 void	json_str(struct cJSON *, const char *k, const char *v);
 void	json_known(struct cJSON *, const char *k, int64_t v);
+/* Numbers, printed as cJSON would (json_ms: µs as milliseconds, 1.234). */
+void	json_num(struct cJSON *, const char *k, double v);
+void	json_ms(struct cJSON *, const char *k, int64_t us);
 
 /* A step's error object, or null when none (render_json.c). */
 struct rd_err;

@@ -30,10 +30,74 @@ json_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddStringToObject(o, k, v);
 }
 
+/* Numbers are written as raw text where it is exact, as cJSON would
+ * print them: its own printing does an snprintf and an sscanf back per
+ * number, most of the time a large report (--targets, a cluster) takes to
+ * print. */
+static char *
+dec(char *end, unsigned long long v)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	return end;
+}
+
+void
+json_num(cJSON *o, const char *k, double v)
+{
+	char buf[32], *s;
+
+	if (!isfinite(v) || v != (double)(long long)v || fabs(v) >= 1e15) {
+		cJSON_AddNumberToObject(o, k, v);
+		return;
+	}
+	s = dec(buf + sizeof(buf), (unsigned long long)(v < 0 ? -v : v));
+	if (v < 0)
+		*--s = '-';
+	cJSON_AddRawToObject(o, k, s);
+}
+
+/* Milliseconds with microsecond precision: 1234 µs → 1.234, 1500 → 1.5,
+ * 2000 → 2 (the text %1.15g gives for us / 1000.0). */
+void
+json_ms(cJSON *o, const char *k, int64_t us)
+{
+	char buf[40], frac[4], *s;
+	unsigned long long a = us < 0 ? -(unsigned long long)us :
+	    (unsigned long long)us;
+	int f = (int)(a % 1000), n = 3;
+
+	if (a >= 1000000000000000ULL) {
+		cJSON_AddNumberToObject(o, k, (double)us / 1000.0);
+		return;
+	}
+	frac[0] = (char)('0' + f / 100);
+	frac[1] = (char)('0' + f / 10 % 10);
+	frac[2] = (char)('0' + f % 10);
+	while (n > 0 && frac[n - 1] == '0')
+		n--;
+	frac[n] = '\0';
+	/* buf: sign, integer part, '.', fraction. */
+	s = dec(buf + sizeof(buf) - 5, a / 1000);
+	if (us < 0 && a > 0)
+		*--s = '-';
+	if (n > 0) {
+		size_t l = strlen(s);
+
+		memmove(buf, s, l);
+		buf[l] = '.';
+		memcpy(buf + l + 1, frac, (size_t)n + 1);
+		s = buf;
+	}
+	cJSON_AddRawToObject(o, k, s);
+}
+
 static void
 add_num(cJSON *o, const char *k, double v)
 {
-	cJSON_AddNumberToObject(o, k, v);
+	json_num(o, k, v);
 }
 
 /* v < 0 means unknown. */
@@ -43,20 +107,13 @@ json_known(cJSON *o, const char *k, int64_t v)
 	if (v < 0)
 		cJSON_AddNullToObject(o, k);
 	else
-		cJSON_AddNumberToObject(o, k, (double)v);
+		json_num(o, k, (double)v);
 }
 
 static void
 add_bool(cJSON *o, const char *k, bool v)
 {
 	cJSON_AddBoolToObject(o, k, v);
-}
-
-/* Milliseconds with microsecond precision: 1234 us → 1.234. */
-static double
-us_to_ms(int64_t us)
-{
-	return (double)us / 1000.0;
 }
 
 static cJSON *
@@ -114,7 +171,11 @@ json_models(cJSON *o, const struct rd_config *cfg)
 	json_str(o, "client", cfg->client_label);
 	if (cfg->auth_sent) {
 		e = cJSON_AddObjectToObject(o, "auth");
-		json_str(e, "username", cfg->username);
+		/* "" when the client sends an empty user name (AUTH "" pw) */
+		if (cfg->empty_user)
+			cJSON_AddStringToObject(e, "username", "");
+		else
+			json_str(e, "username", cfg->username);
 		/* "" is no secret: AUTH user "" is what the client sends. */
 		cJSON_AddStringToObject(e, "password", !cfg->password_set ||
 		    cfg->empty_password ? "" : RD_MASK);
@@ -202,7 +263,7 @@ json_config(const struct rd_config *cfg)
 	json_str(o, "cert", cfg->cert);
 	json_str(o, "key", cfg->key);
 	if (cfg->timeout_us > 0)
-		add_num(o, "timeout_ms", us_to_ms(cfg->timeout_us));
+		json_ms(o, "timeout_ms", cfg->timeout_us);
 	else
 		cJSON_AddNullToObject(o, "timeout_ms");
 	json_str(o, "env_file", cfg->env_file);
@@ -258,7 +319,7 @@ json_steps(const struct rd_report *r)
 		if (st.status == RD_ST_SKIP || (r->obs == NULL && st.us == 0))
 			cJSON_AddNullToObject(o, "duration_ms");
 		else
-			add_num(o, "duration_ms", us_to_ms(st.us));
+			json_ms(o, "duration_ms", st.us);
 		cJSON_AddItemToObject(o, "error", json_error(&st.err));
 		json_str(o, "detail", st.detail);
 		cJSON_AddItemToArray(a, o);
@@ -274,7 +335,7 @@ add_step_ms(cJSON *o, const char *k, const struct rd_obs *obs,
 	if (obs == NULL || obs->steps[id].status == RD_ST_SKIP)
 		cJSON_AddNullToObject(o, k);
 	else
-		add_num(o, k, us_to_ms(obs->steps[id].us));
+		json_ms(o, k, obs->steps[id].us);
 }
 
 static cJSON *
@@ -288,7 +349,7 @@ json_timings(const struct rd_obs *obs)
 	add_step_ms(o, "auth_ms", obs, RD_STEP_AUTH);
 	add_step_ms(o, "ping_ms", obs, RD_STEP_PING);
 	if (obs != NULL && obs->total_us > 0)
-		add_num(o, "total_ms", us_to_ms(obs->total_us));
+		json_ms(o, "total_ms", obs->total_us);
 	else
 		cJSON_AddNullToObject(o, "total_ms");
 	return o;
@@ -354,8 +415,8 @@ json_tcp(const struct rd_obs *obs)
 		add_num(e, "family", at->addr.family);
 		json_str(e, "address", at->addr.text);
 		add_num(e, "port", at->port);
-		add_num(e, "start_ms", us_to_ms(at->start_us));
-		add_num(e, "duration_ms", us_to_ms(at->us));
+		json_ms(e, "start_ms", at->start_us);
+		json_ms(e, "duration_ms", at->us);
 		add_bool(e, "connected", at->connected);
 		add_bool(e, "abandoned", at->abandoned);
 		if (at->errnum != 0)
@@ -726,7 +787,9 @@ json_emit(cJSON *o, FILE *out, bool pretty)
 
 	if (o == NULL)
 		return -1;
-	s = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	/* One buffer the size of a typical report: cJSON_Print starts at
+	 * 256 bytes and copies on every doubling. */
+	s = cJSON_PrintBuffered(o, 16384, pretty);
 	cJSON_Delete(o);
 	if (s == NULL)
 		return -1;

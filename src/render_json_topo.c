@@ -29,8 +29,7 @@ ep_steps(const struct rd_endpoint_result *ep)
 		if (s->status == RD_ST_SKIP)
 			cJSON_AddNullToObject(o, "duration_ms");
 		else
-			cJSON_AddNumberToObject(o, "duration_ms",
-			    (double)s->us / 1000.0);
+			json_ms(o, "duration_ms", s->us);
 		cJSON_AddItemToObject(o, "error", json_error(&s->err));
 		cJSON_AddItemToArray(a, o);
 	}
@@ -51,7 +50,7 @@ ep_fields(cJSON *o, const struct rd_endpoint_result *ep)
 	json_str(o, "verdict", ep->probed || ep->summary[0] ?
 	    rd_verdict_names[ep->verdict] : NULL);
 	if (ep->probed || ep->summary[0])
-		cJSON_AddNumberToObject(o, "exit_code", ep->exit_code);
+		json_num(o, "exit_code", ep->exit_code);
 	else
 		cJSON_AddNullToObject(o, "exit_code");
 	json_str(o, "summary", ep->summary);
@@ -65,7 +64,7 @@ ep_fields(cJSON *o, const struct rd_endpoint_result *ep)
 		cJSON_AddItemToArray(a, cJSON_CreateString(buf));
 	}
 	if (ep->probed)
-		cJSON_AddNumberToObject(o, "total_ms", (double)ep->total_us / 1000.0);
+		json_ms(o, "total_ms", ep->total_us);
 	else
 		cJSON_AddNullToObject(o, "total_ms");
 	cJSON_AddItemToObject(o, "steps", ep_steps(ep));
@@ -121,7 +120,7 @@ node(const struct rd_topology *t, int i)
 	a = cJSON_AddArrayToObject(o, "slots");
 	for (k = 0; k < n->nranges; k++)
 		cJSON_AddItemToArray(a, range(n->ranges[k].lo, n->ranges[k].hi));
-	cJSON_AddNumberToObject(o, "slot_count", n->nslots);
+	json_num(o, "slot_count", n->nslots);
 	return o;
 }
 
@@ -142,10 +141,10 @@ cluster(cJSON *o, const struct rd_topology *t)
 		cJSON_AddItemToArray(a, node(t, i));
 	s = cJSON_AddObjectToObject(o, "slots");
 	if (t->cl.read) {
-		cJSON_AddNumberToObject(s, "assigned", t->slots_assigned);
-		cJSON_AddNumberToObject(s, "ok", t->slots_ok);
-		cJSON_AddNumberToObject(s, "pfail", t->slots_pfail);
-		cJSON_AddNumberToObject(s, "fail", t->slots_fail);
+		json_num(s, "assigned", t->slots_assigned);
+		json_num(s, "ok", t->slots_ok);
+		json_num(s, "pfail", t->slots_pfail);
+		json_num(s, "fail", t->slots_fail);
 	} else {
 		cJSON_AddNullToObject(s, "assigned");
 		cJSON_AddNullToObject(s, "ok");
@@ -162,7 +161,7 @@ cluster(cJSON *o, const struct rd_topology *t)
 	}
 	m = cJSON_AddObjectToObject(o, "redirect");
 	json_str(m, "key", rd->key);
-	cJSON_AddNumberToObject(m, "slot", rd->slot);
+	json_num(m, "slot", rd->slot);
 	json_str(m, "kind", rd->kind);
 	json_str(m, "host", rd->host);
 	json_known(m, "port", rd->port > 0 ? rd->port : -1);

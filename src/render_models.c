@@ -21,6 +21,7 @@ static const char *const user_only[] = {
 	[RD_UO_USER_NO_AUTH] = "user, no password: no AUTH",
 	[RD_UO_USER_OPTION_PASSWORD] = "user, with the password option: AUTH user PASSWORD",
 	[RD_UO_PASSWORD] = "the password: AUTH x",
+	[RD_UO_IGNORED] = "dropped: AUTH PASSWORD with the password option alone",
 };
 static const char *const db_path[] = {
 	[RD_DB_PARSEINT] = "parseInt: /abc is no SELECT, /1.5 is 1",
@@ -72,6 +73,10 @@ client_json(const struct rd_client_model *m)
 	cJSON_AddBoolToObject(o, "url_trimmed", m->url_trimmed);
 	cJSON_AddBoolToObject(o, "bad_percent_escape_throws", m->pct_throws);
 	cJSON_AddBoolToObject(o, "bracketed_bare_host_is_a_name", m->brackets_literal);
+	cJSON_AddBoolToObject(o, "bracketed_bare_host_refused", m->brackets_refused);
+	cJSON_AddBoolToObject(o, "url_bracketed_host_without_port_refused",
+	    m->url_brackets_kept);
+	cJSON_AddBoolToObject(o, "url_empty_port_is_0", m->empty_port_zero);
 	json_str(o, "default_sni", m->sni == RD_SNI_NONE ? "none" : "host name");
 	cJSON_AddNumberToObject(o, "family", m->family);
 	json_str(o, "verify", m->verify_host ? "chain and host name" : "chain only");

@@ -32,7 +32,7 @@ target_json(const struct rd_target_result *res)
 	}
 	json_str(t, "name", res->t.name);
 	json_str(t, "source", res->t.line > 0 ? res->t.src : NULL);
-	cJSON_AddNumberToObject(t, "duration_ms", (double)res->us / 1000.0);
+	json_ms(t, "duration_ms", res->us);
 	cJSON_AddItemToObject(doc, "target", t);
 	return doc;
 }
@@ -90,14 +90,14 @@ render_fleet_json(const struct rd_target_result *res, size_t n,
 	cJSON_AddStringToObject(doc, "command", "check");
 	json_str(doc, "targets_file", path);
 	cJSON_AddStringToObject(doc, "verdict", rd_verdict_names[verdict]);
-	cJSON_AddNumberToObject(doc, "exit_code", ec);
+	json_num(doc, "exit_code", ec);
 	cJSON_AddStringToObject(doc, "summary", sum);
-	cJSON_AddNumberToObject(doc, "duration_ms", (double)wall_us / 1000.0);
+	json_ms(doc, "duration_ms", wall_us);
 	for (i = 0; i < n; i++)
 		count[res[i].r.verdict]++;
 	if ((counts = cJSON_AddObjectToObject(doc, "counts")) != NULL)
 		for (v = 0; v <= RD_V_NO_ATTEMPT; v++)
-			cJSON_AddNumberToObject(counts, rd_verdict_names[v],
+			json_num(counts, rd_verdict_names[v],
 			    (double)count[v]);
 	if ((arr = cJSON_AddArrayToObject(doc, "targets")) == NULL) {
 		cJSON_Delete(doc);

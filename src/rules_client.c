@@ -162,7 +162,9 @@ r_client(const struct rd_config *cfg, const struct rd_obs *obs,
 		    "empty password wins over the password option" :
 		    m->user_only == RD_UO_USER_NO_AUTH ? "a user name and sends "
 		    "no AUTH" : m->user_only == RD_UO_USER_OPTION_PASSWORD ?
-		    "a user name, with the password option" : "the password");
+		    "a user name, with the password option" :
+		    m->user_only == RD_UO_IGNORED ? "nothing: it drops the user "
+		    "info and sends the password option alone" : "the password");
 		catalog_remedies(f);
 	}
 	if (cfg->scheme_case) {

@@ -88,6 +88,12 @@ sgr(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Printable ASCII, tab, line feed, carriage return. */
+static const bool plain[256] = {
+	['\t'] = true, ['\n'] = true, ['\r'] = true,
+	[0x20 ... 0x7e] = true,
+};
+
 int
 rd_fput_clean(FILE *out, const char *s, size_t len, bool json)
 {
@@ -97,6 +103,12 @@ rd_fput_clean(FILE *out, const char *s, size_t len, bool json)
 	while (i < len) {
 		/* Runs of what needs nothing, written at once. */
 		for (run = i; run < len; run += n) {
+			/* Printable ASCII, tabs and line ends, the bulk of
+			 * every document: nothing to look at. */
+			while (run < len && plain[p[run]])
+				run++;
+			if (run >= len)
+				break;
 			n = rd_utf8_seq(p + run, len - run);
 			if (!json && p[run] == 0x1b && (k = sgr(p + run,
 			    len - run)) > 0) {

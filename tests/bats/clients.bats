@@ -19,13 +19,14 @@ rd() {	# rd VAR=VALUE... -- ARGS: redisdiag with exactly that environment
 jqr() { jq -r "$@" <<<"$output"; }
 ids() { jq -r '[.findings[].id] | join(" ")' <<<"$output"; }
 
-@test "differential: 3,000 environments, every modelled Node and Python client, zero divergences" {
+@test "differential: 3,000 environments, every modelled Node, Python and Go (redigo) client, zero divergences" {
 	run env REDISDIAG="$RD" tests/diff/run 3000
 	echo "$output"
 	if [[ $status -eq 77 ]]; then skip "client libraries not installed (scripts/install-deps --test)"; fi
 	[ "$status" -eq 0 ]
 	# every client ran and agreed on every environment
-	[ "$(grep -c ' 3000 environments, 3000 agree, 0 diverge' <<<"$output")" -eq 6 ]
+	[ "$(grep -c ' 3000 environments, 3000 agree, 0 diverge' <<<"$output")" -eq 7 ]
+	grep -q '^redigo@1\.8\.3 .* 3000 agree, 0 diverge' <<<"$output"
 }
 
 # serve NAME: `simulate NAME --serve` in the background; sets SERVE_PID,

@@ -2,7 +2,7 @@
 """compare.py ENVS CLIENTS_JSONL... -- REPORTS_DIR
 
 Compares what the real clients would connect to (node_model.js,
-py_model.py) with what `redisdiag env --client X` says for the same
+py_model.py; go_model.go: what redigo dialled and sent on a pipe) with what `redisdiag env --client X` says for the same
 environment: host, port, TLS, SNI, address family, the AUTH it sends and
 the database — and that both agree on whether the application can connect
 at all (a client that throws is exit 3).  The password is compared by
@@ -14,6 +14,7 @@ client model, one "report" line per environment, in order.  Prints one
 line per client: environments, agreements, divergences (and the first few
 divergences in full); exits 1 on any divergence."""
 import json
+import os
 import sys
 
 # client key in the *_model outputs → (redisdiag label file, profile)
@@ -24,6 +25,7 @@ PAIRS = {
     "node-redis@6.3.1": "node-redis@6.3.1",
     "redis-py@4.3.4/cacheservice": "redis-py@4.3.4",
     "redis-py@4.3.4/python-getenv": "redis-py@4.3.4-python-getenv",
+    "redigo@1.8.3": "redigo@1.8.3",
 }
 CANARY = {"url:REDIS_URL": "pwU", "url:NF_REDIS_URL": "pwV"}
 
@@ -91,7 +93,10 @@ def main():
             real[i].update(json.loads(line))
     rdir = args[sep + 1]
     bad = 0
-    for key, label in PAIRS.items():
+    # a client key that is not in PAIRS compares with REPORTS_DIR/<key>.ndjson
+    pairs = dict(PAIRS)
+    pairs.update((k, k) for k in real[0] if k not in PAIRS)
+    for key, label in pairs.items():
         if key not in real[0]:
             print("%-30s not run (its library is not installed)" % key)
             continue
@@ -105,7 +110,7 @@ def main():
         bad += len(div)
         print("%-30s %d environments, %d agree, %d diverge" % (
             key, len(envs), len(envs) - len(div), len(div)))
-        for i, d in div[:int(sys.argv[0] and 6)]:
+        for i, d in div[:int(os.environ.get("DIFF_SHOW", "6"))]:
             print("   env %d %s: %s" % (i, json.dumps(envs[i]), d))
     sys.exit(1 if bad else 0)
 

@@ -32,7 +32,7 @@ test_find(void **state)
 		{ "ioredis@5.3.2", "ioredis@5.0-5.8.1", 4 },
 		{ "node-redis@6.3.1", "node-redis@6", 0 },
 		{ "redis-py", "redis-py@4", 0 },
-		{ "go-redis", "go-redis@9", 0 },
+		{ "go-redis", "go-redis@9.22-9", 0 },
 		{ "redis-cli", "redis-cli@7", 0 },
 	};
 	const struct rd_client_model *m;
@@ -104,6 +104,20 @@ static const struct urow urows[] = {
 	/* another scheme is a UNIX socket path for ioredis */
 	{ "ioredis", "http://h:6379", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
 	{ "redis-cli", "http://h:6379", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
+	/* Go's net/url (redigo 1.8.3, go-redis run): lowers the scheme, keeps
+	 * the host's case, refuses white space in the host */
+	{ "redigo", "REDISS://Cache.Example.COM", 1, true, "Cache.Example.COM", 0, false, false, "", "", NULL },
+	{ "go-redis", "redis://h ", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
+	/* "[::1]" without a port: brackets kept (dial fails) before go-redis
+	 * 9.22 and in redigo, dropped from 9.22 */
+	{ "redigo", "redis://[::1]", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
+	{ "go-redis@9.14.1", "redis://[::1]", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
+	{ "go-redis@9.22.0", "redis://[::1]", 1, false, "::1", 0, false, false, "", "", NULL },
+	/* redis-cli: no ':' -> all of it is the password; ":@" an empty user
+	 * and an empty password (AUTH "" ""); a bad escape exits */
+	{ "redis-cli", "redis://x@h", 1, false, "h", 0, false, true, "x", "", NULL },
+	{ "redis-cli", "redis://:@h", 1, false, "h", 0, true, true, "", "", NULL },
+	{ "redis-cli", "redis://:p%zz@h", 0, false, NULL, 0, false, false, NULL, NULL, NULL },
 };
 
 static void

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "render_int.h"
 #include "report.h"
 
 /* The name tables live in modules that other helpers write (report.c,
@@ -1122,10 +1124,71 @@ test_finding_for_item(void **state)
 	assert_false(report_finding_for_item("dns.no_such_id", RD_CL_DNS));
 }
 
+/* json_num/json_ms write the same text cJSON's own number printing
+ * gives (%1.15g, then %1.17g when that does not read back). */
+static void
+expect_same(cJSON *mine, double v)
+{
+	cJSON *ref = cJSON_CreateObject();
+	char *a, *b;
+
+	cJSON_AddNumberToObject(ref, "v", v);
+	a = cJSON_PrintUnformatted(mine);
+	b = cJSON_PrintUnformatted(ref);
+	if (strcmp(a, b) != 0)
+		fail_msg("%.17g: %s, cJSON says %s", v, a, b);
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(ref);
+}
+
+static void
+test_numbers_as_cjson(void **state)
+{
+	static const int64_t us[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 1001,
+	    1010, 1100, 1234, 1500, 2000, 999999, 1000000, 1234567,
+	    86400000000LL, 123456789012LL, 999999999999999LL, -1, -1500 };
+	static const double nums[] = { 0, 1, -1, 42, 6379, 65535, 1e6,
+	    4294967296.0, 123456789012345.0, 0.5, 0.8333333333333334,
+	    7.34, 1e15, 1e300, -2.5 };
+	uint64_t x = 88172645463325252ULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(us) / sizeof(us[0]); i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		json_ms(o, "v", us[i]);
+		expect_same(o, (double)us[i] / 1000.0);
+		cJSON_Delete(o);
+	}
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		json_num(o, "v", nums[i]);
+		expect_same(o, nums[i]);
+		cJSON_Delete(o);
+	}
+	/* And 20,000 durations from a fixed xorshift sequence. */
+	for (i = 0; i < 20000; i++) {
+		cJSON *o = cJSON_CreateObject();
+		int64_t v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = (int64_t)(x % (i % 2 ? 100000000ULL : 1000000000000ULL));
+		json_ms(o, "v", v);
+		expect_same(o, (double)v / 1000.0);
+		cJSON_Delete(o);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers_as_cjson),
 		cmocka_unit_test(test_finding_for_item),
 		cmocka_unit_test(test_json_refused),
 		cmocka_unit_test(test_json_healthy_unknowns_null),
