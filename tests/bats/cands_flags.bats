@@ -9,11 +9,13 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# cli_setup_file, rdv
 
 PW='Cands-canary-pw-9Lm3'
 
 setup_file() {
-	fx_init
+	cli_setup_file
+	export RD_TIMEOUT=30
 	# Two servers where only the ACL user "app" gets in.
 	local acl=(--requirepass "other-$PW" --user app on ">$PW" '~*' '&*' '+@all')
 	fx_redis aclA "${acl[@]}" >/dev/null
@@ -24,25 +26,10 @@ setup_file() {
 	    --tls-ciphers ECDHE-ECDSA-AES256-GCM-SHA384 >/dev/null
 	fx_redis_tls t12B --tls-protocols TLSv1.2 \
 	    --tls-ciphers ECDHE-ECDSA-AES256-GCM-SHA384 >/dev/null
-	ROOT="$BATS_FILE_TMPDIR/sysroot"
-	mkdir -p "$ROOT"
-	export ROOT
 }
 
 teardown_file() {
 	fx_teardown
-}
-
-# rd VAR=VALUE... -- ARGS...
-rd() {
-	local vars=()
-	while [[ $# -gt 0 && $1 != -- ]]; do
-		vars+=("$1")
-		shift
-	done
-	shift
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "${vars[@]}" "$RD" "$@"
 }
 
 no_secret() {
@@ -59,7 +46,7 @@ cstep() {
 	local env=(REDIS_URL="redis://127.0.0.1:$FX_PORT_aclA"
 	    REDIS_TLS_URL="redis://127.0.0.1:$FX_PORT_aclB"
 	    KV_URL="redis://127.0.0.1:$FX_PORT_aclB/0")
-	rd "${env[@]}" -- check --all-candidates --user app -a "$PW" -n 2 -3 \
+	rdv "${env[@]}" -- check --all-candidates --user app -a "$PW" -n 2 -3 \
 	    --no-auth-warning --timeout 10s --format json
 	[ "$status" -eq 0 ]
 	no_secret
@@ -74,17 +61,17 @@ cstep() {
 	done
 	# -2 sends HELLO 2 (as redis-cli does) to every candidate too;
 	# neither -2 nor -3: no HELLO anywhere, no SELECT without -n.
-	rd "${env[@]}" -- check --all-candidates --user app -a "$PW" -2 \
+	rdv "${env[@]}" -- check --all-candidates --user app -a "$PW" -2 \
 	    --no-auth-warning --timeout 10s --format json
 	[ "$status" -eq 0 ]
 	[ "$(cstep REDIS_TLS_URL hello)" = ok ]
-	rd "${env[@]}" -- check --all-candidates --user app -a "$PW" \
+	rdv "${env[@]}" -- check --all-candidates --user app -a "$PW" \
 	    --no-auth-warning --timeout 10s --format json
 	[ "$status" -eq 0 ]
 	[ "$(cstep REDIS_TLS_URL hello)" = skip ]
 	[ "$(cstep REDIS_TLS_URL select)" = skip ]
 	# Without --user the candidates send AUTH as the default user: refused.
-	rd "${env[@]}" -- check --all-candidates -a "$PW" --no-auth-warning \
+	rdv "${env[@]}" -- check --all-candidates -a "$PW" --no-auth-warning \
 	    --timeout 10s --format json
 	[ "$status" -ne 0 ]
 	no_secret
@@ -95,11 +82,11 @@ cstep() {
 @test "--tls-ciphersuites and --tls-ciphers reach every candidate: one the fixtures refuse fails them all" {
 	local env=(REDIS_URL="rediss://localhost:$FX_PORT_tlsA"
 	    REDIS_TLS_URL="rediss://localhost:$FX_PORT_tlsB")
-	rd "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
+	rdv "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
 	    --tls-ciphersuites TLS_AES_256_GCM_SHA384 --timeout 10s --format json
 	[ "$status" -eq 0 ]
 	[ "$(cstep REDIS_TLS_URL tls)" = ok ]
-	rd "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
+	rdv "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
 	    --tls-ciphersuites TLS_AES_128_GCM_SHA256 --timeout 10s --format json
 	[ "$status" -eq 2 ]
 	[ "$(jq -r '.steps[] | select(.name == "tls") | .status' <<<"$output")" = fail ]
@@ -108,16 +95,16 @@ cstep() {
 
 	env=(REDIS_URL="rediss://localhost:$FX_PORT_t12A"
 	    REDIS_TLS_URL="rediss://localhost:$FX_PORT_t12B")
-	rd "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
+	rdv "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
 	    --tls-ciphers ECDHE-ECDSA-AES256-GCM-SHA384 --timeout 10s --format json
 	[ "$status" -eq 0 ]
 	[ "$(cstep REDIS_TLS_URL tls)" = ok ]
-	rd "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
+	rdv "${env[@]}" -- check --all-candidates --cacert "$FX_CA" \
 	    --tls-ciphers ECDHE-ECDSA-AES128-GCM-SHA256 --timeout 10s --format json
 	[ "$status" -eq 2 ]
 	[ "$(cstep REDIS_TLS_URL tls)" = fail ]
 	# --cacert reaches them too: without it the chain does not verify.
-	rd "${env[@]}" -- check --all-candidates --timeout 10s --format json
+	rdv "${env[@]}" -- check --all-candidates --timeout 10s --format json
 	[ "$status" -eq 2 ]
 	[ "$(cstep REDIS_TLS_URL tls)" = fail ]
 }
@@ -125,7 +112,7 @@ cstep() {
 @test "a unix:// candidate is probed over its socket" {
 	local sock="$BATS_FILE_TMPDIR/c.sock"
 	fx_redis csock --unixsocket "$sock" --unixsocketperm 700 >/dev/null
-	rd REDIS_URL="redis://127.0.0.1:$FX_PORT_aclA" REDIS_SOCKET_URL="unix://$sock" -- \
+	rdv REDIS_URL="redis://127.0.0.1:$FX_PORT_aclA" REDIS_SOCKET_URL="unix://$sock" -- \
 	    check --all-candidates --user app -a "$PW" --no-auth-warning \
 	    --timeout 10s --format json
 	[ "$status" -eq 0 ]

@@ -43,29 +43,27 @@ os.execvp(sys.argv[1], sys.argv[1:])' timeout 60 env -i PATH="$PATH" \
 	secs=$(( ($(date +%s%N) - t0) / 1000000000 ))
 }
 
-@test "SIGTERM mid-probe: exit 143 at once, no output file, no temp file" {
-	local dir=$BATS_TEST_TMPDIR/out
-	killed TERM -h 127.0.0.1 -p "$FX_PORT_mute" --timeout 40s \
-	    --format prometheus -o "$dir/redis.prom"
-	# timeout(1) passes the child's signal death on as 128+N.
-	[ "$status" -eq 143 ]
+# ends_clean SIGNAL STATUS ARGS...: killed, then the status a shell sees
+# (timeout(1) passes its child's signal death on as 128+N), within 5 s of
+# the signal, and nothing left in the -o directory.
+ends_clean() {
+	local sig=$1 want=$2 dir=$BATS_TEST_TMPDIR/out
+	shift 2
+	killed "$sig" -h 127.0.0.1 -p "$FX_PORT_mute" --timeout 40s \
+	    --format prometheus -o "$dir/redis.prom" "$@"
+	[ "$status" -eq "$want" ] || { echo "$sig: exit $status" >&2; return 1; }
 	[ "$secs" -le 5 ]
 	[ -z "$(ls -A "$dir")" ]
 }
 
+@test "SIGTERM mid-probe: exit 143 at once, no output file, no temp file" {
+	ends_clean TERM 143
+}
+
 @test "SIGINT mid-probe: exit 130, nothing left; --all-candidates as prompt" {
-	local dir=$BATS_TEST_TMPDIR/out
-	killed INT -h 127.0.0.1 -p "$FX_PORT_mute" --timeout 40s \
-	    --format prometheus -o "$dir/redis.prom"
-	[ "$status" -eq 130 ]
-	[ "$secs" -le 5 ]
-	[ -z "$(ls -A "$dir")" ]
-	# --all-candidates (worker threads in their own waits) ends as promptly.
-	killed TERM -h 127.0.0.1 -p "$FX_PORT_mute" --timeout 40s --all-candidates \
-	    --format prometheus -o "$dir/redis.prom"
-	[ "$status" -eq 143 ]
-	[ "$secs" -le 5 ]
-	[ -z "$(ls -A "$dir")" ]
+	ends_clean INT 130
+	# Worker threads in their own waits end as promptly.
+	ends_clean TERM 143 --all-candidates
 }
 
 @test "a check that finishes replaces FILE whole: the signal guard is gone after it" {

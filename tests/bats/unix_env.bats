@@ -9,33 +9,21 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# cli_setup_file, rdv
 
 PW='Unix-canary-pw-4Rk9'
 
 setup_file() {
-	fx_init
+	cli_setup_file
+	export RD_TIMEOUT=30
 	SOCK="$BATS_FILE_TMPDIR/r.sock"
 	fx_redis usock --unixsocket "$SOCK" --unixsocketperm 700 \
 	    --requirepass "$PW" >/dev/null
-	ROOT="$BATS_FILE_TMPDIR/sysroot"
-	mkdir -p "$ROOT"
-	export SOCK ROOT
+	export SOCK
 }
 
 teardown_file() {
 	fx_teardown
-}
-
-# rd VAR=VALUE... -- ARGS...: a clean environment plus the variables.
-rd() {
-	local vars=()
-	while [[ $# -gt 0 && $1 != -- ]]; do
-		vars+=("$1")
-		shift
-	done
-	shift
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "${vars[@]}" "$RD" "$@"
 }
 
 no_secret() {
@@ -47,7 +35,7 @@ step() {	# NAME: the status of that step
 }
 
 @test "REDIS_URL=unix:// with ?db= and REDIS_PASSWORD: the default profile (ioredis) probes the socket" {
-	rd REDIS_URL="unix://$SOCK?db=2" REDIS_PASSWORD="$PW" REDIS_HOST=cache -- \
+	rdv REDIS_URL="unix://$SOCK?db=2" REDIS_PASSWORD="$PW" REDIS_HOST=cache -- \
 	    check --format json
 	[ "$status" -eq 0 ]
 	no_secret
@@ -64,11 +52,11 @@ step() {	# NAME: the status of that step
 	# REDIS_HOST lost to the URL, as the application's || says.
 	jq -e '[.config.shadowed[].name] | index("REDIS_HOST") != null' <<<"$output"
 	# The text names the socket.
-	rd REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --format text
+	rdv REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --format text
 	[ "$status" -eq 0 ]
 	[[ ${lines[0]} == "target Unix socket $SOCK (from url:REDIS_URL)"* ]]
 	# ioredis reads a bare path as the socket too.
-	rd REDIS_URL="$SOCK" REDIS_PASSWORD="$PW" -- check --format json
+	rdv REDIS_URL="$SOCK" REDIS_PASSWORD="$PW" -- check --format json
 	[ "$status" -eq 0 ]
 	jq -e --arg s "$SOCK" '.config.host == $s' <<<"$output"
 }
@@ -76,7 +64,7 @@ step() {	# NAME: the status of that step
 @test "a password in the unix:// URL: ioredis 5, node-redis, redis-py, go-redis send it; ioredis 6 cannot read it, and says so" {
 	local c
 	for c in ioredis@5.9.3 ioredis@5.3.2 node-redis redis-py go-redis; do
-		rd REDIS_URL="unix://:$PW@$SOCK" -- check --client "$c" --format json
+		rdv REDIS_URL="unix://:$PW@$SOCK" -- check --client "$c" --format json
 		[ "$status" -eq 0 ] || { echo "$c: exit $status" >&2; return 1; }
 		no_secret
 		jq -e '.config.fields.password.source == "url:REDIS_URL"' <<<"$output"
@@ -84,23 +72,23 @@ step() {	# NAME: the status of that step
 	done
 	# ioredis 6 prepends redis:// and new URL() makes "//:PASS@/path" the
 	# socket path (run: redis.options.path): no such socket, no AUTH.
-	rd REDIS_URL="unix://:$PW@$SOCK" -- check --format json
+	rdv REDIS_URL="unix://:$PW@$SOCK" -- check --format json
 	[ "$status" -eq 3 ]
 	no_secret
 	jq -e '.findings[] | select(.id == "config.invalid_url") |
 	    .evidence | test("ioredis@6: ioredis 6 takes the socket path as //USER:PASS@/path")' <<<"$output"
 	jq -e '.config.disagreements[] | select(.client == "redis-py@4") | .differs == "connects"' <<<"$output"
 	# Without the URL's password the server refuses: auth.required.
-	rd REDIS_URL="unix://$SOCK" -- check --format json
+	rdv REDIS_URL="unix://$SOCK" -- check --format json
 	[ "$status" -eq 1 ]
 	jq -e '[.findings[].id] | index("auth.required") != null' <<<"$output"
 }
 
 @test "clients that cannot read unix://: redigo and redis-cli, their own words, exit 3" {
-	rd REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --client redigo --format json
+	rdv REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --client redigo --format json
 	[ "$status" -eq 3 ]
 	jq -e '.findings[] | select(.id == "config.invalid_url") | .evidence | test("redigo@1: the scheme is not redis: or rediss:")' <<<"$output"
-	rd REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --client redis-cli --format json
+	rdv REDIS_URL="unix://$SOCK" REDIS_PASSWORD="$PW" -- check --client redis-cli --format json
 	[ "$status" -eq 3 ]
 	jq -e '.findings[] | select(.id == "config.invalid_url") | .evidence | test("Invalid URI scheme")' <<<"$output"
 	# The real redis-cli agrees: -u unix:// is not a URI it takes.
@@ -108,15 +96,15 @@ step() {	# NAME: the status of that step
 	[ "$status" -ne 0 ]
 	[[ $output == *"Invalid URI scheme"* ]]
 	# node-redis tests the lower-case prefix: UNIX:// is a protocol error.
-	rd REDIS_URL="UNIX://$SOCK" -- env --client node-redis --format json
+	rdv REDIS_URL="UNIX://$SOCK" -- env --client node-redis --format json
 	[ "$status" -eq 3 ]
 	# redis-py takes any case; a host before the path is ignored.
-	rd REDIS_URL="UNIX://h$SOCK" REDIS_PASSWORD="$PW" -- check --client redis-py --format json
+	rdv REDIS_URL="UNIX://h$SOCK" REDIS_PASSWORD="$PW" -- check --client redis-py --format json
 	[ "$status" -eq 0 ]
 }
 
 @test "the generic profile: unix://[user:password@]/path?db=N (redis-py's form); malformed ones are config.invalid_url" {
-	rd REDIS_URL="unix://:$PW@$SOCK?db=1" REDIS_HOST=cache REDIS_PORT=7000 -- \
+	rdv REDIS_URL="unix://:$PW@$SOCK?db=1" REDIS_HOST=cache REDIS_PORT=7000 -- \
 	    check --profile generic --format json
 	[ "$status" -eq 0 ]
 	no_secret
@@ -125,15 +113,27 @@ step() {	# NAME: the status of that step
 	[ "$(step select)" = ok ]
 	local bad
 	for bad in "unix://relative.sock" "unix://cache$SOCK" "unix://:$PW@rel"; do
-		rd REDIS_URL="$bad" -- env --profile generic --format json
+		rdv REDIS_URL="$bad" -- env --profile generic --format json
 		[ "$status" -eq 3 ] || { echo "accepted $bad" >&2; return 1; }
 		no_secret
 		jq -e '[.findings[].id] | index("config.invalid_url") != null' <<<"$output"
 	done
 	# -u unix:// on the command line reads the same form (url.c).
-	rd -- check -u "unix://:$PW@$SOCK?db=3" --no-auth-warning --format json
+	rdv -- check -u "unix://:$PW@$SOCK?db=3" --no-auth-warning --format json
 	[ "$status" -eq 0 ]
 	jq -e '.config.db == 3 and .config.fields.host.source == "flag:-u"' <<<"$output"
+}
+
+# reading CLIENT URL: "PATH DB pw|-" as redisdiag reads REDIS_URL=URL
+# with --client CLIENT, or "unreadable" (exit 3).
+reading() {
+	rdv REDIS_URL="$2" -- env --client "$1" --format json
+	if [ "$status" -eq 3 ]; then
+		echo unreadable
+	else
+		jq -r '[.config.host, .config.db,
+		    (if .config.password_set then "pw" else "-" end)] | join(" ")' <<<"$output"
+	fi
 }
 
 @test "the real clients read these URLs as redisdiag says (ioredis, node-redis lazy; redis-py connects and PINGs)" {
@@ -153,13 +153,7 @@ step() {	# NAME: the status of that step
 			    const p = (o.path || "").replace(/^\/+/, "/");
 			    console.log(p.includes("@") ? "unreadable" :
 			        [p, o.db || 0, o.password ? "pw" : "-"].join(" "));' "$u")
-			rd REDIS_URL="$u" -- env --client "$c" --format json
-			if [ "$status" -eq 3 ]; then
-				want=unreadable
-			else
-				want=$(jq -r '[.config.host, .config.db,
-				    (if .config.password_set then "pw" else "-" end)] | join(" ")' <<<"$output")
-			fi
+			want=$(reading "$c" "$u")
 			[ "$got" = "$want" ] || { echo "$c $u: ioredis '$got', redisdiag '$want'" >&2; return 1; }
 		done
 	done
@@ -172,13 +166,7 @@ step() {	# NAME: the status of that step
 			        const o = RedisClient.factory({})({ url: process.argv[1] }).options;
 			        console.log([o.socket.path, o.database || 0, o.password ? "pw" : "-"].join(" "));
 			    } catch (e) { console.log("unreadable"); }' "$u")
-			rd REDIS_URL="$u" -- env --client node-redis --format json
-			if [ "$status" -eq 3 ]; then
-				want=unreadable
-			else
-				want=$(jq -r '[.config.host, .config.db,
-				    (if .config.password_set then "pw" else "-" end)] | join(" ")' <<<"$output")
-			fi
+			want=$(reading node-redis "$u")
 			[ "$got" = "$want" ] || { echo "node-redis $u: '$got', redisdiag '$want'" >&2; return 1; }
 		done
 	fi
@@ -193,7 +181,7 @@ print(r.ping(), r.connection_pool.connection_kwargs.get("db") or 0)' \
 		    "unix://:$PW@$SOCK?db=4" wrong-option-pw
 		[ "$status" -eq 0 ]
 		[ "$output" = "True 4" ]
-		rd REDIS_URL="unix://:$PW@$SOCK?db=4" REDIS_PASSWORD=wrong-option-pw -- \
+		rdv REDIS_URL="unix://:$PW@$SOCK?db=4" REDIS_PASSWORD=wrong-option-pw -- \
 		    check --client redis-py --format json
 		[ "$status" -eq 0 ]
 		jq -e '.config.db == 4 and .config.fields.password.source == "url:REDIS_URL"' <<<"$output"
@@ -204,7 +192,7 @@ print(r.ping(), r.connection_pool.connection_kwargs.get("db") or 0)' \
 @test "check --targets: a unix:// line is the socket, named by its path" {
 	local f="$BATS_TEST_TMPDIR/targets"
 	printf 'unix://%s\nsock unix://%s?db=1 password_env=SOCK_PW\n' "$SOCK" "$SOCK" >"$f"
-	rd SOCK_PW="$PW" -- check --targets "$f" --format ndjson
+	rdv SOCK_PW="$PW" -- check --targets "$f" --format ndjson
 	no_secret
 	jq -se --arg s "$SOCK" '[.[] | select(.target.name == "sock")] | length == 1 and
 	    (.[0] | .exit_code == 0 and .config.host == $s and .config.db == 1)' <<<"$output"
