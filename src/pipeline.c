@@ -194,8 +194,10 @@ pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
 	 * is never passed to config_free(). */
 	out->host = (char *)c->host;
 	out->port = c->port;
-	out->tls = c->tls;
-	out->sni = config_host_is_ip(c->host) ? NULL : (char *)c->host;
+	out->unix_socket = c->unix_socket;
+	out->tls = c->tls && !c->unix_socket;
+	out->sni = config_host_is_ip(c->host) || c->unix_socket ? NULL :
+	    (char *)c->host;
 	out->username = c->username;
 	out->user_slot = c->user_slot;
 	out->password_set = c->password_set;
@@ -312,6 +314,36 @@ winner_var(const struct rd_config *cfg, char *buf, size_t sz)
 	return buf;
 }
 
+/* The connection flags of the command line over a candidate's own values,
+ * so that every candidate is probed with the options a single check uses
+ * (pipeline_peer_config gave it the TLS files, family, ciphers, -2/-3):
+ * --tls, --sni/--no-sni, --user, -a/--askpass, -n.  -h/-p/-u/-s name the
+ * server, which a candidate replaces. */
+static void
+cand_flags(const struct rd_config *base, struct rd_config *out)
+{
+	const struct rd_field *f = base->f;
+
+	if (!strcmp(f[RD_F_TLS].source, "flag:--tls") && !out->unix_socket)
+		out->tls = true;
+	if (!strcmp(f[RD_F_SNI].source, "flag:--sni") ||
+	    !strcmp(f[RD_F_SNI].source, "flag:--no-sni"))
+		out->sni = base->sni;
+	if (!strcmp(f[RD_F_USERNAME].source, "flag:--user")) {
+		out->username = base->username;
+		out->user_slot = -1;
+	}
+	if (!strcmp(f[RD_F_PASSWORD].source, "flag:-a") ||
+	    !strcmp(f[RD_F_PASSWORD].source, "flag:--askpass")) {
+		out->password_set = base->password_set;
+		out->secret = base->secret;
+		out->empty_password = base->empty_password;
+		out->f[RD_F_PASSWORD] = f[RD_F_PASSWORD];
+	}
+	if (!strcmp(f[RD_F_DB].source, "flag:-n"))
+		out->db = base->db;
+}
+
 /* Says which candidates would work and what to change.  Added after
  * report_finish(): it informs, it does not change the verdict. */
 static void
@@ -374,7 +406,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	struct cand_job *jobs = NULL;
 	struct cand_pool pool;
 	pthread_t th[CAND_WORKERS];
-	size_t i, n = 0, nth = 0;
+	size_t i, k, n = 0, nth = 0;
 
 	for (i = 0; i < cfg->ncands; i++)
 		if (cfg->cands[i].valid && !cfg->cands[i].winner)
@@ -393,6 +425,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
 		pipeline_peer_config(cfg, j->cand, &j->cfg);
+		cand_flags(cfg, &j->cfg);
 		j->ro = ro;
 		j->run = *run;
 		j->run.no_topology = true;	/* candidates: their verdict only */
@@ -406,6 +439,9 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	pool_join(&pool, th, nth);
 	for (i = 0; i < n; i++) {
 		r->cands[i].cand = jobs[i].cand;
+		r->cands[i].probed = jobs[i].started;
+		for (k = 0; k < RD_STEP__COUNT; k++)
+			r->cands[i].steps[k] = jobs[i].obs.steps[k].status;
 		job_result(&jobs[i], nth, &r->cands[i].verdict,
 		    &r->cands[i].exit_code, r->cands[i].summary,
 		    sizeof(r->cands[i].summary));

@@ -120,6 +120,8 @@ struct rd_cand_result {
 	enum rd_verdict verdict;
 	int	 exit_code;
 	char	 summary[256];
+	bool	 probed;
+	enum rd_status steps[RD_STEP__COUNT];	/* each step's, when probed */
 };
 
 /* SPEC 12: one variation of the application's connection, probed under
