@@ -457,59 +457,50 @@ url_supersede(struct rd_connflags *c, const char *val)
 	explicit_bzero(u.password, sizeof(u.password));
 }
 
-/* -u unix://[[user]:password@]/path[?db=N] (redis-py's form): the socket
- * path, and the user, password and db it names, as if given with -s,
- * --user, -a and -n.  The value is never echoed (it may hold a secret). */
+/* -u unix://[[user]:password@]/path[?db=N] (redis-py's form, read by
+ * url.c): the socket path, and the user, password and db it names, as if
+ * given with -s, --user, -a and -n.  The value is never echoed (it may
+ * hold a secret). */
 static int
 unix_url(struct rd_cli *cli, const struct opt *o, const char *val)
 {
-	const char *p = val + 7, *at, *q, *path;
-	size_t n;
+	struct rd_url u;
+	struct rd_url_err e;
 	long long db;
 	const char *err;
+	int rc = -1;
 
-	at = strchr(p, '@');
-	if (at != NULL && (q = strchr(p, '/')) != NULL && q < at)
-		at = NULL;		/* an '@' inside the path */
-	path = at != NULL ? at + 1 : p;
-	if (path[0] != '/')
-		return bad_value(o, NULL, "unix:// needs an absolute path "
-		    "(unix:///run/redis/redis.sock)");
-	q = strchr(path, '?');
-	n = q != NULL ? (size_t)(q - path) : strlen(path);
-	if (n >= sizeof(cli->unix_path))
-		return bad_value(o, NULL, "unix:// socket path too long");
-	memcpy(cli->unix_path, path, n);
-	cli->unix_path[n] = '\0';
-	if (at != NULL) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
-		size_t ul = colon != NULL ? (size_t)(colon - p) : (size_t)(at - p);
-
-		if (ul >= sizeof(cli->unix_user) ||
-		    (colon != NULL && (size_t)(at - colon - 1) >= sizeof(cli->unix_pass)))
-			return bad_value(o, NULL, "unix:// user or password too long");
-		memcpy(cli->unix_user, p, ul);
-		cli->unix_user[ul] = '\0';
-		if (ul > 0)
-			cli->conn.user = cli->unix_user;
-		if (colon != NULL && at > colon + 1) {
-			memcpy(cli->unix_pass, colon + 1, (size_t)(at - colon - 1));
-			cli->unix_pass[at - colon - 1] = '\0';
-			cli->conn.password = cli->unix_pass;
-		}
+	if (url_parse(val, &u, &e) == -1) {
+		bad_value(o, NULL, e.msg);
+		goto out;
 	}
-	if (q != NULL) {
-		if (strncmp(q, "?db=", 4) != 0 || strchr(q + 4, '&') != NULL)
-			return bad_value(o, NULL, "unix:// URL: only ?db=N is read");
-		if (parse_int(q + 4, 0, 1000000, &db, &err) == -1)
-			return bad_value(o, NULL, "unix:// URL: ?db= is not a "
-			    "database number");
+	if (u.nquery > 1 || (u.nquery == 1 && strcmp(u.query[0].key, "db"))) {
+		bad_value(o, NULL, "unix:// URL: only ?db=N is read");
+		goto out;
+	}
+	if (u.nquery == 1 && parse_int(u.query[0].value, 0, 1000000, &db,
+	    &err) == -1) {
+		bad_value(o, NULL, "unix:// URL: ?db= is not a database number");
+		goto out;
+	}
+	if (u.nquery == 1)
 		cli->conn.db = (int)db;
-	}
+	/* url.c bounds the path to sun_path (RD_URL_MAX_SOCKET). */
+	memcpy(cli->unix_path, u.host, sizeof(cli->unix_path) - 1);
+	cli->unix_path[sizeof(cli->unix_path) - 1] = '\0';
+	if (u.has_user && snprintf(cli->unix_user, sizeof(cli->unix_user), "%s",
+	    u.user) > 0)
+		cli->conn.user = cli->unix_user;
+	if (u.has_password && snprintf(cli->unix_pass, sizeof(cli->unix_pass),
+	    "%s", u.password) > 0)
+		cli->conn.password = cli->unix_pass;
 	cli->conn.url = NULL;
 	cli->conn.socket = cli->unix_path;
 	cli->conn.socket_from = "flag:-u";
-	return 0;
+	rc = 0;
+out:
+	explicit_bzero(&u, sizeof(u));
+	return rc;
 }
 
 static int

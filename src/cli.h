@@ -31,7 +31,7 @@ struct rd_cli {
 	char	 label_keys[RD_MAX_LABELS][64];	/* --label names (values point into argv) */
 	/* -u unix://[[user]:password@]/path: the parts (the password is a
 	 * secret; cli_free wipes it). */
-	char	 unix_path[108], unix_user[256], unix_pass[1024];
+	char	 unix_path[108], unix_user[512], unix_pass[1024];
 
 	/* watch */
 	int64_t	 interval_us;		/* default 30s */

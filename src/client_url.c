@@ -8,6 +8,7 @@
  * names keep their case. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -298,6 +299,122 @@ read_hostport(const struct rd_client_model *m, const char *h, size_t n,
 	return 0;
 }
 
+/* A Unix socket path of n bytes at s into o->path, decoded when the
+ * reader decodes paths. */
+static int
+socket_path(const struct rd_client_model *m, const char *s, size_t n,
+    struct rd_curl *o)
+{
+	const char *empty = m->url == RD_UR_GO ? "redis: empty unix socket path" :
+	    "no socket path (the connection fails)";
+
+	o->socket = true;
+	o->scheme_lower = true;		/* REDISS:// is the case that matters */
+	if (n == 0 || (n == 1 && m->url == RD_UR_WHATWG))
+		return fail(o, m->url == RD_UR_WHATWG ? "TypeError: Invalid unix URL" :
+		    empty);
+	if (m->url == RD_UR_NODE_WHATWG || m->url == RD_UR_NODE_LEGACY) {
+		/* net.connect({ path }) takes it as written; "///x" is "/x". */
+		while (n > 1 && s[0] == '/' && s[1] == '/')
+			s++, n--;
+		if (n >= sizeof(o->path))
+			return fail(o, "the socket path is longer than 107 bytes");
+		snprintf(o->path, sizeof(o->path), "%.*s", (int)n, s);
+		return 0;
+	}
+	if (pct_decode(s, n, o->path, sizeof(o->path), m->url != RD_UR_PYTHON,
+	    false) == -1)
+		return fail(o, strlen(s) >= sizeof(o->path) ?
+		    "the socket path is longer than 107 bytes" :
+		    m->url == RD_UR_GO ? "net/url: invalid URL escape in the path" :
+		    "URIError: URI malformed (the socket path's %-escapes)");
+	return 0;
+}
+
+/* The Unix socket forms of the clients that read them (m->unix_url):
+ * unix://[user[:password]@]/path[?query] (ioredis, node-redis, redis-py,
+ * go-redis) and, for ioredis, a bare "/path[?query]".  Returns 1 when s
+ * is not one, else 0 or -1 (the client throws) with o filled. */
+static int
+read_socket(const struct rd_client_model *m, const char *s, size_t sl,
+    struct rd_curl *o)
+{
+	bool node = m->url == RD_UR_NODE_WHATWG || m->url == RD_UR_NODE_LEGACY;
+	const char *a, *end, *at = NULL, *q;
+	size_t n;
+
+	if (!m->unix_url)
+		return 1;
+	if (node && s[0] == '/' && s[1] != '/') {
+		/* parseURL: a path, its query read as options. */
+		n = strcspn(s, m->url == RD_UR_NODE_WHATWG ? "?" : "?#");
+		if (socket_path(m, s, n, o) == -1)
+			return -1;
+		if (s[n] == '?')
+			read_query(m, s + n + 1, o);
+		return 0;
+	}
+	/* node-redis tests the exact prefix; the others the scheme. */
+	if (m->url == RD_UR_WHATWG ? strncmp(s, "unix:", 5) != 0 :
+	    !(sl == 4 && strncasecmp(s, "unix", 4) == 0))
+		return 1;
+	a = s + 5;
+	if (m->url == RD_UR_NODE_WHATWG) {
+		/* new URL("redis://" + url): host "unix", and the path is
+		 * everything after "unix:", user info included. */
+		n = strcspn(a, "?#");
+		if (memchr(a, '@', n) != NULL)
+			return fail(o, "ioredis 6 takes the socket path as //USER:"
+			    "PASS@/path (redis:// + the URL): no such socket; write "
+			    "unix:///path, the password apart");
+		if (socket_path(m, a, n, o) == -1)
+			return -1;
+		if (a[n] == '?')
+			read_query(m, a + n + 1, o);
+		return 0;
+	}
+	if (strncmp(a, "//", 2) == 0) {
+		a += 2;
+		end = a + strcspn(a, "/?#");
+		for (q = a; q < end; q++)
+			if (*q == '@')
+				at = q;
+		/* node-redis: user info or nothing before the path. */
+		if (m->url == RD_UR_WHATWG && end > a && (at != end - 1 ||
+		    memchr(a, '@', (size_t)(at - a)) != NULL))
+			return fail(o, "TypeError: Invalid unix URL");
+		if (at != NULL && read_userinfo(m, a, (size_t)(at - a), o) == -1)
+			return -1;
+		a = end;
+	} else if (m->url == RD_UR_WHATWG)
+		return fail(o, "TypeError: Invalid unix URL");
+	n = strcspn(a, "?#");
+	if (socket_path(m, a, n, o) == -1)
+		return -1;
+	if (a[n] == '?') {
+		char qs[BUF];
+
+		snprintf(qs, sizeof(qs), "%.*s", (int)strcspn(a + n + 1, "#"),
+		    a + n + 1);
+		read_query(m, qs, o);
+	}
+	if (m->url == RD_UR_WHATWG) {
+		/* node-redis reads ?db= alone: Number(db), NaN throws. */
+		const char *db = client_url_query(o, "db");
+		char *e;
+
+		if (db != NULL && *db != '\0') {
+			(void)strtod(db, &e);
+			if (*e != '\0')
+				return fail(o, "TypeError: Invalid db query parameter");
+			o->has_db = true;
+			snprintf(o->db, sizeof(o->db), "%s", db);
+		}
+		o->nq = 0;
+	}
+	return 0;
+}
+
 int
 client_url_read(const struct rd_client_model *m, const char *s,
     struct rd_curl *o)
@@ -313,6 +430,9 @@ client_url_read(const struct rd_client_model *m, const char *s,
 		return -1;
 	p = buf;
 	sl = scheme_len(p);
+	if ((rc = read_socket(m, buf, sl, o)) != 1)
+		goto out;
+	rc = -1;
 	if (m->url == RD_UR_NODE_WHATWG || m->url == RD_UR_NODE_LEGACY) {
 		/* ioredis: no "redis[s]://" prefix means "redis://" + text
 		 * (a "//..." keeps its authority). */

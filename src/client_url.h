@@ -16,6 +16,8 @@
 
 struct rd_curl {
 	bool	 ok;			/* false: the client throws; why says so */
+	bool	 socket;		/* a Unix socket: path, no host or port */
+	char	 path[108];		/* as the client reads it */
 	char	 why[160];		/* never input text */
 	bool	 tls;			/* the scheme turns TLS on for this client */
 	bool	 scheme_lower;		/* the scheme was written in lower case */

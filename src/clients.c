@@ -39,7 +39,13 @@
  *   redis-cli 7.0 (Debian redis-tools): parseRedisUri and cliAuth read;
  *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
  *     only with --sni).
- *   redisdiag: SPEC section 4, the generic profile's own reading. */
+ *   redisdiag: SPEC section 4, the generic profile's own reading.
+ * unix:// (the unix_url column): ioredis 6.0.0/5.9.3/5.3.2 and node-redis
+ *   6.3.1 constructed with unix:// URLs and bare paths (options.path,
+ *   socket.path), redis-py 4.3.4 from_url and a PING over a socket
+ *   (tests/bats/unix_env.bats); redigo's
+ *   DialURL and redis-cli 7.0.15 (run: "Invalid URI scheme") refuse it.
+ *   go-redis v9: setupUnixConn (options.go) read, not run with a socket. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +64,8 @@ static const struct rd_client_model models[] = {
 	  true, true, false, false, false, RD_SNI_NONE, 0, true, false, true, false,
 	  "new URL() refusing the URL (TypeError: Invalid URL), a bad %-escape in the user info (URIError)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
-	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	  "new Redis(url, { password }) or new Redis({ host, port, password })",
+	  true },
 	{ "ioredis", "5.8.2-5", V(5, 8, 2), V(5, 99, 99),
 	  "5.9.3 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
@@ -66,7 +73,8 @@ static const struct rd_client_model models[] = {
 	  true, true, false, false, false, RD_SNI_NONE, 0, true, false, true, false,
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
-	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	  "new Redis(url, { password }) or new Redis({ host, port, password })",
+	  true },
 	{ "ioredis", "5.0-5.8.1", V(5, 0, 0), V(5, 8, 1),
 	  "5.3.2 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
@@ -74,7 +82,8 @@ static const struct rd_client_model models[] = {
 	  true, true, false, false, false, RD_SNI_NONE, 4, true, false, true, false,
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0 (or 6)", "tls: {}", "password",
-	  "new Redis(url, { password }) or new Redis({ host, port, password })" },
+	  "new Redis(url, { password }) or new Redis({ host, port, password })",
+	  true },
 	{ "node-redis", "6", V(5, 0, 0), V(6, 99, 99),
 	  "6.3.1 (npm; run, source read)", "node",
 	  RD_UR_WHATWG, false, true, true, RD_UO_USER_NO_AUTH,
@@ -83,7 +92,8 @@ static const struct rd_client_model models[] = {
 	  "a URL new URL() refuses or whose scheme is not redis:/rediss:, a path that is not a number, a bad %-escape in the user info",
 	  "socket: { servername: '%s' }", "socket: { family: 0 }",
 	  "socket: { tls: true }", "password",
-	  "createClient({ url, password }) or createClient({ socket: { host, port }, password })" },
+	  "createClient({ url, password }) or createClient({ socket: { host, port }, password })",
+	  true },
 	{ "redis-py", "4", V(4, 0, 0), V(4, 99, 99),
 	  "4.3.4 (Debian python3-redis; run, source read)", "python",
 	  RD_UR_PYTHON, false, false, false, RD_UO_USER_OPTION_PASSWORD,
@@ -93,16 +103,18 @@ static const struct rd_client_model models[] = {
 	  "a scheme other than redis/rediss/unix, a port that is not a number, ?db= that is not one; an unknown query key raises TypeError when the connection is made; int() of a bad REDIS_PORT kills the service at start",
 	  "ssl_server_hostname (redis-py 5+; 4.x sends the host)",
 	  "(getaddrinfo, both families)", "ssl=True", "password",
-	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)" },
+	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)",
+	  true },
 	{ "go-redis", "9.22-9", V(9, 22, 0), V(9, 99, 99),
 	  "v9.22.0 (source fetched, ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
 	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
 	  false, false, true, false, false, RD_SNI_HOST, 0, true, true, false, false,
-	  "ParseURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss, a path that is not a number, ?db= that is not one, an unknown query key; a port over 65535 or 0, a bracketed REDIS_HOST (net.JoinHostPort wraps it again): the dial fails before any packet",
+	  "ParseURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss/unix, a path that is not a number, ?db= that is not one, an unknown query key; a port over 65535 or 0, a bracketed REDIS_HOST (net.JoinHostPort wraps it again): the dial fails before any packet",
 	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
 	  "TLSConfig: &tls.Config{}", "Password",
-	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}" },
+	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
+	  true },
 	{ "go-redis", "9.0-9.21", V(9, 0, 0), V(9, 21, 99),
 	  "v9.14.1 (source fetched, the library built and ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
@@ -111,7 +123,8 @@ static const struct rd_client_model models[] = {
 	  "as 9.22, and a URL's [::1] without a port keeps its brackets (\"[[::1]]:6379\": the dial fails)",
 	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
 	  "TLSConfig: &tls.Config{}", "Password",
-	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}" },
+	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
+	  true },
 	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
 	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; run in CI: dialled over a pipe, tests/diff)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_IGNORED,
@@ -120,7 +133,8 @@ static const struct rd_client_model models[] = {
 	  "DialURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss, a path other than /N; an empty or bad port, a bracketed REDIS_HOST or a URL's [::1] without a port (net.JoinHostPort wraps it again): the dial fails before any packet",
 	  "redis.DialTLSConfig(&tls.Config{ServerName: \"%s\"})", "(net.Dialer, both families)",
 	  "redis.DialUseTLS(true)", "redis.DialPassword",
-	  "redis.DialURL(url, redis.DialPassword(...)) or redis.Dial(\"tcp\", net.JoinHostPort(host, port), redis.DialPassword(...))" },
+	  "redis.DialURL(url, redis.DialPassword(...)) or redis.Dial(\"tcp\", net.JoinHostPort(host, port), redis.DialPassword(...))",
+	  false },
 	{ "redis-cli", "7", V(6, 0, 0), V(7, 99, 99),
 	  "7.0.15 (Debian redis-tools; run here and in CI: the real redis-cli -u against a loopback capture, clients_rediscli.bats; source read: parseRedisUri, cliAuth, parseEnv, hiredis net.c/ssl.c)", "c",
 	  RD_UR_HIREDIS, false, false, true, RD_UO_PASSWORD,
@@ -128,7 +142,8 @@ static const struct rd_client_model models[] = {
 	  false, true, false, false, false, RD_SNI_NONE, 0, false, false, false, true,
 	  "a URL without redis:// or rediss://, a bad %-escape in the user info (Illegal character in URI encoding): it exits 1",
 	  "--sni %s", "(IPv4 first, then IPv6)", "--tls", "-a / REDISCLI_AUTH",
-	  "redis-cli -u URL, or -h/-p/-a" },
+	  "redis-cli -u URL, or -h/-p/-a",
+	  false },
 	{ "redisdiag", "1", 0, V(99, 99, 99),
 	  "this program (SPEC section 4)", "",
 	  RD_UR_STRICT, false, false, false, RD_UO_PASSWORD,
@@ -137,7 +152,8 @@ static const struct rd_client_model models[] = {
 	  false, false,
 	  "nothing: an unusable value is a config.* finding",
 	  "--sni %s", "-4 / -6", "--tls", "-a / REDISCLI_AUTH",
-	  "redisdiag check" },
+	  "redisdiag check",
+	  true },
 };
 
 #define NMODELS	(sizeof(models) / sizeof(models[0]))

@@ -105,6 +105,8 @@ struct rd_client_model {
 	const char *opt_tls;		/* "tls: {}" */
 	const char *opt_password;	/* "password" */
 	const char *construct;		/* how the profile's values reach it */
+	bool	 unix_url;		/* reads a unix:// URL (ioredis: also a bare
+					   "/path") as a Unix socket path */
 };
 
 /* The row for "NAME" or "NAME@VERSION" (the newest row of NAME without a

@@ -783,6 +783,8 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	note_query(x, &x->nu);
 	client_transport(x);
 	typed_view(x);
+	if (cf_lurl_ok(x) != NULL && x->lurl->u.unix_socket && out->valid)
+		config_use_socket(out, out->host, x->lurl->src);
 	cf_sentinel(x);
 	cf_candidates(x);
 done:

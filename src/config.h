@@ -95,11 +95,20 @@ enum rd_problem_kind {
 	RD_P_NOT_READ			/* config.not_read_by_app */
 };
 
+/* What a config.loose_value problem is about: its remedy follows. */
+enum rd_loose {
+	RD_LOOSE_NONE,
+	RD_LOOSE_PORT,			/* a port text the client reads as a number */
+	RD_LOOSE_DB,			/* a database text read as a number */
+	RD_LOOSE_SPACE			/* white space the client drops */
+};
+
 struct rd_problem {
 	enum rd_problem_kind kind;
 	char	 name[64];		/* variable or flag: "REDIS_URL", "flag:-u" */
 	char	 detail[320];		/* what is wrong and where; never a secret */
 	bool	 fatal;			/* the configuration cannot be used (exit 3) */
+	enum rd_loose loose;		/* RD_P_LOOSE: which value */
 };
 
 /* A query key found in a URL (?ssl=true, ?family=6, ?db=2 ...). */
@@ -132,6 +141,7 @@ struct rd_candidate {
 	int	 user_slot;		/* vault slot of a masked user name, -1 none */
 	int	 secret;		/* vault slot of the password, -1 none */
 	int	 db;			/* -1 = not given (0) */
+	bool	 unix_socket;		/* a unix:// URL: host is the path */
 };
 
 #define RD_MAX_SENTINEL_ADDRS	16
@@ -258,6 +268,19 @@ void	config_free(struct rd_config *);
 int	config_add_problem(struct rd_config *, enum rd_problem_kind,
 	    const char *name, bool fatal, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+
+/* Makes the target the Unix socket at path (-s, a unix:// URL), above
+ * every other source: host is the path, no port, no TLS, no SNI; from is
+ * the source ("flag:-s", "url:REDIS_URL").  A host another source named
+ * is listed as shadowed.  Allocation failure adds a fatal problem. */
+void	config_use_socket(struct rd_config *, const char *path,
+	    const char *from);
+
+/* --askpass answered with an empty line (typed "") or not at all (typed
+ * NULL): the password is then exactly that, as in redis-cli — AUTH ""
+ * or no AUTH — over -a, REDISCLI_AUTH and every variable, which are
+ * listed as shadowed. */
+void	config_use_askpass(struct rd_config *, const char *typed);
 
 /* True when host is a loopback name or address (localhost, 127/8, ::1). */
 bool	config_host_is_loopback(const char *host);

@@ -186,13 +186,15 @@ field(struct ctx *x, enum rd_field_id id, const char *value, const char *src,
 }
 
 static void
-loose(struct ctx *x, const char *name, const char *fmt, const char *a,
-    const char *b)
+loose(struct ctx *x, enum rd_loose what, const char *name, const char *fmt,
+    const char *a, const char *b)
 {
 	char d[320];
+	int i;
 
 	snprintf(d, sizeof(d), fmt, a, b);
-	cf_problem(x, RD_P_LOOSE, name, false, d);
+	if ((i = cf_problem(x, RD_P_LOOSE, name, false, d)) >= 0)
+		x->c->problems[i].loose = what;
 }
 
 /* Variables that name Redis and the profile does not read. */
@@ -270,14 +272,14 @@ target_to_config(struct ctx *x, struct target *t)
 	field(x, RD_F_PASSWORD, t->has_pass ? t->pass : NULL, t->pass_src, NULL);
 	field(x, RD_F_DB, t->db_raw[0] ? t->db_raw : db, t->db_src, db);
 	if (t->port_raw[0] && strcmp(t->port_raw, port) != 0)
-		loose(x, t->port_src[0] == 'u' ? "REDIS_URL" : t->port_src + 4,
+		loose(x, RD_LOOSE_PORT, t->port_src[0] == 'u' ? "REDIS_URL" : t->port_src + 4,
 		    "port \"%s\" is read as %s by the client (its text differs)",
 		    t->port_raw, port);
 	if (t->db_raw[0] && strcmp(t->db_raw, db) != 0)
-		loose(x, "db", "database \"%s\" is read as %s by the client",
+		loose(x, RD_LOOSE_DB, "db", "database \"%s\" is read as %s by the client",
 		    t->db_raw, db);
 	if (t->trimmed)
-		loose(x, "url", "the URL has white space or line breaks around "
+		loose(x, RD_LOOSE_SPACE, "url", "the URL has white space or line breaks around "
 		    "it: the client drops them%s%s", "", "");
 	/* "" is kept: os.getenv gives it, and the lookup of "" fails. */
 	if ((c->host = strdup(t->host)) == NULL)
@@ -318,6 +320,8 @@ target_to_config(struct ctx *x, struct target *t)
 	url_format_redacted(c->tls, c->username, c->password_set &&
 	    !c->empty_password, c->host, c->port, c->db, buf, sizeof(buf));
 	c->url_redacted = cf_dup_or_null(x, buf);
+	if (t->socket)
+		config_use_socket(c, t->host, t->host_src);
 }
 
 /* Where the other client models would connect differently. */
@@ -360,7 +364,7 @@ disagreements(struct ctx *x, const struct app *a, const struct target *me,
 		else if (t->ok && t->tls && t->has_sni != me->has_sni)
 			snprintf(what, sizeof(what), "%s", t->has_sni ?
 			    "sends SNI" : "sends no SNI");
-		else if (t->ok && t->family != me->family)
+		else if (t->ok && t->family != me->family && !me->socket)
 			snprintf(what, sizeof(what), "%s", t->family == 4 ?
 			    "tries IPv4 only" : "tries both address families");
 		else if (t->ok && t->db != me->db)
@@ -489,6 +493,6 @@ cf_resolve_app(struct ctx *x, const struct rd_profile *p,
 	    strrchr(x->fl->url, ':'));
 	explicit_bzero(t, sizeof(*t));
 	free(t);
-	if (x->c->host == NULL || x->c->port <= 0)
+	if (x->c->host == NULL || (x->c->port <= 0 && !x->c->unix_socket))
 		x->c->valid = false;
 }

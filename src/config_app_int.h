@@ -45,6 +45,7 @@ struct target {
 	char	 pass[1024], pass_src[RD_SOURCE_LEN];
 	long	 db;
 	char	 db_src[RD_SOURCE_LEN], db_raw[64];
+	bool	 socket;		/* host is a Unix socket path */
 	bool	 from_url, scheme_case, user_only, trimmed, q_tls;
 	char	 ignored[160];		/* query keys the client does not read */
 };

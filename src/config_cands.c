@@ -3,6 +3,7 @@
  * candidates for --all-candidates, and the secrets' one way into the vault
  * (secret.h): the configuration keeps slots and "****". */
 #include "config_int.h"
+#include "unixsock.h"
 
 /* ---- candidates -------------------------------------------------------- */
 
@@ -105,6 +106,7 @@ cand_winner(struct ctx *x)
 		return;
 	}
 	snprintf(k->host, sizeof(k->host), "%s", c->host);
+	k->unix_socket = c->unix_socket;
 	k->port = c->port;
 	k->tls = c->tls;
 	k->password_set = c->password_set;
@@ -137,11 +139,14 @@ cand_url(struct ctx *x, const struct rd_envvar *e)
 	}
 	k->valid = true;
 	snprintf(k->host, sizeof(k->host), "%s", u.host);
-	k->port = u.port > 0 ? u.port : RD_DEFAULT_PORT;
+	k->unix_socket = u.unix_socket;
+	k->port = u.unix_socket ? 0 : u.port > 0 ? u.port : RD_DEFAULT_PORT;
 	tmp.u = u;
-	k->tls = u.tls || cf_query_true(&tmp, &key);
+	k->tls = !u.unix_socket && (u.tls || cf_query_true(&tmp, &key));
 	k->password_set = u.has_password;
 	k->db = u.db;
+	if (u.unix_socket && (key = url_query(&u, "db")) != NULL)
+		k->db = (int)cf_strict_long(key, 0, 1000000);
 	if (u.user_only) {
 		k->user_slot = keep_secret(x, u.user);
 		k->username = cf_dup_or_null(x, RD_MASK);
@@ -149,6 +154,9 @@ cand_url(struct ctx *x, const struct rd_envvar *e)
 		k->username = cf_dup_or_null(x, u.has_user ? u.user : NULL);
 	k->secret = u.has_password ? keep_secret(x, u.password) : -1;
 	url_redact(&u, k->url_redacted, sizeof(k->url_redacted));
+	if (u.unix_socket)
+		unixsock_url(u.host, k->db, k->url_redacted,
+		    sizeof(k->url_redacted));
 	explicit_bzero(&u, sizeof(u));
 	explicit_bzero(&tmp, sizeof(tmp));
 }

@@ -332,6 +332,15 @@ from_url(const struct rd_client_model *m, const struct app *a,
 		t->tls = true;
 		SET(t->tls_src, a->sni_src);
 	}
+	if (u.socket) {
+		/* The socket: no port, no TLS (what the URL said is dropped). */
+		t->socket = true;
+		SET(t->host, u.path);
+		t->port = 0;
+		SET(t->port_src, a->url_src);
+		t->tls = q_tls = false;
+		SET(t->tls_src, a->url_src);
+	}
 	t->q_tls = q_tls;
 	rc = 0;
 out:
@@ -441,7 +450,7 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
 			SET(t->host_src, "default");
 	}
 	/* The command line's overrides. */
-	if (f->port > 0) {
+	if (f->port > 0 && !t->socket) {
 		t->port = f->port;
 		SET(t->port_src, "flag:-p");
 		t->port_raw[0] = '\0';
@@ -505,7 +514,7 @@ ca_build_target(struct ctx *x, const struct rd_client_model *m,
 		t->has_pass = false;
 	t->empty_user = m->cli_auth && t->auth && t->has_user && t->user[0] == '\0';
 	/* What no value can get past. */
-	if (t->port <= 0 || t->port > 65535) {
+	if (!t->socket && (t->port <= 0 || t->port > 65535)) {
 		char n[32];
 
 		snprintf(n, sizeof(n), "%ld", t->port);

@@ -2,6 +2,7 @@
  * lists, problems and shadowed entries, strict and parseInt-like numbers,
  * sources, freeing, and the host predicates the rules share. */
 #include "config_int.h"
+#include "unixsock.h"
 
 const char *const rd_field_names[RD_F__COUNT] = {
 	"host", "port", "tls", "sni", "username", "password", "db"
@@ -293,4 +294,110 @@ config_host_is_loopback(const char *host)
 		    (memcmp(a, v4, 12) == 0 && a[12] == 127);
 	}
 	return false;
+}
+
+/* Replaces *slot with a copy of v (NULL when v is); -1 when out of memory. */
+static int
+reset(char **slot, const char *v)
+{
+	char *n = NULL;
+
+	if (v != NULL && (n = strdup(v)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = n;
+	return 0;
+}
+
+/* Lists name as shadowed, for the reason fmt says; dropped when out of
+ * memory (the list only explains). */
+static void __attribute__((format(printf, 3, 4)))
+shadow_add(struct rd_config *c, const char *name, const char *fmt, ...)
+{
+	struct rd_shadowed *sh;
+	va_list ap;
+
+	if ((sh = realloc(c->shadowed, (c->nshadowed + 1) * sizeof(*sh))) == NULL)
+		return;
+	c->shadowed = sh;
+	sh = &c->shadowed[c->nshadowed++];
+	memset(sh, 0, sizeof(*sh));
+	snprintf(sh->name, sizeof(sh->name), "%.63s", name);
+	va_start(ap, fmt);
+	vsnprintf(sh->reason, sizeof(sh->reason), fmt, ap);
+	va_end(ap);
+}
+
+void
+config_use_askpass(struct rd_config *c, const char *typed)
+{
+	struct rd_field *pw = &c->f[RD_F_PASSWORD];
+	char buf[1024];
+
+	if (pw->value != NULL)
+		shadow_add(c, strncmp(pw->source, "env:", 4) ? pw->source :
+		    pw->source + 4, "the --askpass answer replaces it%s",
+		    typed != NULL ? " (an empty line is the empty password)" :
+		    " (no answer: no password)");
+	if (reset(&pw->value, typed != NULL ? "" : NULL) == -1) {
+		config_add_problem(c, RD_P_INVALID_VALUE, "--askpass", true,
+		    "out of memory");
+		return;
+	}
+	c->secret = -1;
+	c->password_set = c->empty_password = c->auth_sent = typed != NULL;
+	if (!c->unix_socket) {
+		url_format_redacted(c->tls, c->username, false, c->host,
+		    c->port, c->db, buf, sizeof(buf));
+		if (reset(&c->url_redacted, buf) == -1)
+			c->valid = false;
+	}
+}
+
+void
+config_use_socket(struct rd_config *c, const char *path, const char *from)
+{
+	char url[4200], *p;
+
+	if ((p = strdup(path)) == NULL) {	/* path may be c->host */
+		config_add_problem(c, RD_P_INVALID_VALUE, from, true,
+		    "out of memory");
+		return;
+	}
+	if (c->host != NULL && strcmp(c->f[RD_F_HOST].source, "default") != 0 &&
+	    strcmp(c->f[RD_F_HOST].source, from) != 0)
+		shadow_add(c, c->f[RD_F_HOST].source, "%s names a Unix socket, "
+		    "which wins over every host", from);
+	if (reset(&c->host, p) == -1 ||
+	    reset(&c->f[RD_F_HOST].value, p) == -1 ||
+	    reset(&c->f[RD_F_PORT].value, NULL) == -1 ||
+	    reset(&c->sni, NULL) == -1 || reset(&c->f[RD_F_SNI].value, NULL) == -1 ||
+	    reset(&c->url_redacted, unixsock_url(p, c->db, url,
+	    sizeof(url))) == -1) {
+		free(p);
+		config_add_problem(c, RD_P_INVALID_VALUE, from, true,
+		    "out of memory");
+		return;
+	}
+	free(c->f[RD_F_HOST].as_read);
+	free(c->f[RD_F_PORT].as_read);
+	c->f[RD_F_HOST].as_read = c->f[RD_F_PORT].as_read = NULL;
+	snprintf(c->f[RD_F_HOST].source, sizeof(c->f[RD_F_HOST].source), "%s", from);
+	snprintf(c->f[RD_F_PORT].source, sizeof(c->f[RD_F_PORT].source), "%s", from);
+	snprintf(c->source, sizeof(c->source), "%s", from);
+	for (size_t i = 0; i < c->ncands; i++)
+		if (c->cands[i].winner && !(c->cands[i].unix_socket &&
+		    !strcmp(c->cands[i].host, p)))
+			c->cands[i].winner = false;	/* the socket won */
+	free(p);
+	c->port = 0;
+	c->unix_socket = true;
+	c->default_used = false;
+	c->sni_explicit = false;
+	if (c->tls) {
+		c->tls = false;
+		reset(&c->f[RD_F_TLS].value, "false");
+		snprintf(c->f[RD_F_TLS].source, sizeof(c->f[RD_F_TLS].source),
+		    "%s", from);
+	}
 }

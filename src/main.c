@@ -59,6 +59,43 @@ standin(enum rd_format fmt, const char *command, const char *why)
 	(void)report_render(&r, stdout);
 }
 
+/* -o's temp file while it is open.  A signal that ends the run (check
+ * and env take the default action: a prompt exit, status 128+N, as a
+ * signalled program) removes it first, so no partial file is left beside
+ * FILE.  watch and serve install their own handlers, which stop them
+ * gracefully, and restore these. */
+static char sig_tmp[4200];
+static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+on_fatal_signal(int sig)
+{
+	(void)unlink(sig_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);		/* delivered when the handler returns */
+}
+
+/* Installs (or, with on false, removes) on_fatal_signal, leaving alone
+ * a signal ignored at entry (nohup, a background job). */
+static void
+guard_tmp(const char *tmp, bool on)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	if (on)
+		snprintf(sig_tmp, sizeof(sig_tmp), "%s", tmp);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_fatal_signal : SIG_DFL;
+	for (i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++) {
+		if (sigaction(fatal_sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		(void)sigaction(fatal_sigs[i], &sa, NULL);
+	}
+}
+
 /* -o FILE: stdout goes to a temp file beside FILE (a name the textfile
  * collector skips: it reads *.prom only), renamed over FILE when the
  * report was written whole.  Returns the saved stdout descriptor, or -1
@@ -93,6 +130,7 @@ output_open(const char *path, char *tmp, size_t sz)
 		return -1;
 	}
 	close(fd);
+	guard_tmp(tmp, true);
 	return saved;
 }
 
@@ -105,6 +143,7 @@ output_close(const char *path, const char *tmp, int saved)
 	    fsync(STDOUT_FILENO) == 0;
 	int err = errno;
 
+	guard_tmp(tmp, false);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	clearerr(stdout);
@@ -126,7 +165,7 @@ static int
 ask_password(struct rd_connflags *conn)
 {
 	struct termios t, quiet;
-	bool tty = isatty(STDIN_FILENO), restore = false;
+	bool tty = isatty(STDIN_FILENO), restore = false, got;
 	size_t n;
 
 	if (tty) {
@@ -138,7 +177,8 @@ ask_password(struct rd_connflags *conn)
 			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
 	}
-	if (fgets(askpw, sizeof(askpw), stdin) == NULL)
+	got = fgets(askpw, sizeof(askpw), stdin) != NULL;
+	if (!got)
 		askpw[0] = '\0';
 	if (restore)
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
@@ -151,9 +191,10 @@ ask_password(struct rd_connflags *conn)
 		return -1;
 	}
 	askpw[n] = '\0';
-	/* It replaces -a and REDISCLI_AUTH, as in redis-cli; an empty line
-	 * is no password. */
-	conn->password = askpw[0] != '\0' ? askpw : NULL;
+	/* It replaces -a and REDISCLI_AUTH, as in redis-cli 7.0: an empty
+	 * line is the empty password (AUTH ""), the end of input none at
+	 * all (no AUTH); resolve.c applies both. */
+	conn->password = got ? askpw : NULL;
 	return 0;
 }
 

@@ -50,7 +50,29 @@ nodes_start(void *arg)
 {
 	struct nodes_ctx *nc = arg;
 
-	nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro, nc->t);
+	if (nc->t != NULL)
+		nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro,
+		    nc->t);
+}
+
+/* The topology is heap data (64 nodes' steps do not belong on a thread's
+ * stack) of some 800 KB: allocated, and zeroed, only for a seed that says
+ * it is a cluster node or a sentinel, never for every standalone check
+ * (in serve, zeroing it was half of a probe's instructions). */
+static struct rd_topology *
+topo_alloc(struct nodes_ctx *nc)
+{
+	if (nc->t == NULL)
+		nc->t = calloc(1, sizeof(*nc->t));
+	return nc->t;
+}
+
+static struct rd_cluster_obs *
+cluster_store(void *arg)
+{
+	struct rd_topology *t = topo_alloc(arg);
+
+	return t != NULL ? &t->cl : NULL;
 }
 
 /* Probe (unless there is nothing to probe), rules, report. */
@@ -69,12 +91,15 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 	r->topo = NULL;
 	r->opts = *ro;
 	if (cfg->valid && !run->no_network && obs != NULL) {
-		/* A topology is heap data: 64 nodes' steps do not belong on
-		 * a thread's stack.  Without memory the seed alone is
-		 * probed. */
-		if (!run->no_topology)
-			t = calloc(1, sizeof(*t));
-		if (t != NULL && cfg->nsentinels > 0) {
+		nc.cfg = cfg;
+		nc.vault = vault;
+		nc.run = run;
+		nc.ro = ro;
+		nc.t = NULL;
+		nc.cr = NULL;
+		/* Without memory for a topology the seed alone is probed. */
+		if (!run->no_topology && cfg->nsentinels > 0 &&
+		    (t = topo_alloc(&nc)) != NULL) {
 			topo_sentinel(cfg, vault, run, ro, obs, t);
 		} else {
 			memset(&po, 0, sizeof(po));
@@ -83,19 +108,18 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 			po.resolver = run->resolver;
 			po.vault = vault;
 			po.hold = run->hold;
-			po.cluster = t != NULL ? &t->cl : NULL;
+			po.cluster_store = run->no_topology ? NULL : cluster_store;
 			po.sentinel_master = run->sentinel_master;
 			po.no_latency = run->no_latency;
 			po.no_info = run->no_info;
-			po.topology_read = t != NULL ? nodes_start : NULL;
+			po.topology_read = run->no_topology ? NULL : nodes_start;
 			po.topology_ctx = &nc;
-			nc.cfg = cfg;
-			nc.vault = vault;
-			nc.run = run;
-			nc.ro = ro;
-			nc.t = t;
-			nc.cr = NULL;
 			probe_run(cfg, &po, obs);
+			if (!run->no_topology && (strcmp(obs->server.mode,
+			    "sentinel") == 0 || strcmp(obs->server.mode,
+			    "cluster") == 0))
+				topo_alloc(&nc);
+			t = nc.t;
 			if (t != NULL && t->cl.read)
 				topo_cluster_finish(nc.cr, cfg, obs, t);
 			else if (t != NULL && strcmp(obs->server.mode,
@@ -171,8 +195,10 @@ pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
 	 * is never passed to config_free(). */
 	out->host = (char *)c->host;
 	out->port = c->port;
-	out->tls = c->tls;
-	out->sni = config_host_is_ip(c->host) ? NULL : (char *)c->host;
+	out->unix_socket = c->unix_socket;
+	out->tls = c->tls && !c->unix_socket;
+	out->sni = config_host_is_ip(c->host) || c->unix_socket ? NULL :
+	    (char *)c->host;
 	out->username = c->username;
 	out->user_slot = c->user_slot;
 	out->password_set = c->password_set;
@@ -289,6 +315,36 @@ winner_var(const struct rd_config *cfg, char *buf, size_t sz)
 	return buf;
 }
 
+/* The connection flags of the command line over a candidate's own values,
+ * so that every candidate is probed with the options a single check uses
+ * (pipeline_peer_config gave it the TLS files, family, ciphers, -2/-3):
+ * --tls, --sni/--no-sni, --user, -a/--askpass, -n.  -h/-p/-u/-s name the
+ * server, which a candidate replaces. */
+static void
+cand_flags(const struct rd_config *base, struct rd_config *out)
+{
+	const struct rd_field *f = base->f;
+
+	if (!strcmp(f[RD_F_TLS].source, "flag:--tls") && !out->unix_socket)
+		out->tls = true;
+	if (!strcmp(f[RD_F_SNI].source, "flag:--sni") ||
+	    !strcmp(f[RD_F_SNI].source, "flag:--no-sni"))
+		out->sni = base->sni;
+	if (!strcmp(f[RD_F_USERNAME].source, "flag:--user")) {
+		out->username = base->username;
+		out->user_slot = -1;
+	}
+	if (!strcmp(f[RD_F_PASSWORD].source, "flag:-a") ||
+	    !strcmp(f[RD_F_PASSWORD].source, "flag:--askpass")) {
+		out->password_set = base->password_set;
+		out->secret = base->secret;
+		out->empty_password = base->empty_password;
+		out->f[RD_F_PASSWORD] = f[RD_F_PASSWORD];
+	}
+	if (!strcmp(f[RD_F_DB].source, "flag:-n"))
+		out->db = base->db;
+}
+
 /* Says which candidates would work and what to change.  Added after
  * report_finish(): it informs, it does not change the verdict. */
 static void
@@ -351,7 +407,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	struct cand_job *jobs = NULL;
 	struct cand_pool pool;
 	pthread_t th[CAND_WORKERS];
-	size_t i, n = 0, nth = 0;
+	size_t i, k, n = 0, nth = 0;
 
 	for (i = 0; i < cfg->ncands; i++)
 		if (cfg->cands[i].valid && !cfg->cands[i].winner)
@@ -370,6 +426,7 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 		j = &jobs[n++];
 		j->cand = &cfg->cands[i];
 		pipeline_peer_config(cfg, j->cand, &j->cfg);
+		cand_flags(cfg, &j->cfg);
 		j->ro = ro;
 		j->run = *run;
 		j->run.no_topology = true;	/* candidates: their verdict only */
@@ -383,6 +440,9 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 	pool_join(&pool, th, nth);
 	for (i = 0; i < n; i++) {
 		r->cands[i].cand = jobs[i].cand;
+		r->cands[i].probed = jobs[i].started;
+		for (k = 0; k < RD_STEP__COUNT; k++)
+			r->cands[i].steps[k] = jobs[i].obs.steps[k].status;
 		job_result(&jobs[i], nth, &r->cands[i].verdict,
 		    &r->cands[i].exit_code, r->cands[i].summary,
 		    sizeof(r->cands[i].summary));

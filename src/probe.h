@@ -35,8 +35,11 @@ struct rd_probe_opts {
 	bool	 no_cross_try;		/* skip the plaintext/TLS cross-try */
 	const struct rd_vault *vault;	/* the run's secrets: AUTH reveals cfg->secret,
 					   and every server byte is masked of all */
-	struct rd_cluster_obs *cluster;	/* non-NULL: a cluster node reads its
-					   topology here (topo.h) */
+	/* Non-NULL: a cluster node reads its topology into the storage
+	 * this returns (topo.h), asked for only once INFO has said
+	 * "cluster" (NULL: no memory, the seed alone is reported); with a
+	 * sentinel seed, its masters are asked.  ctx is topology_ctx. */
+	struct rd_cluster_obs *(*cluster_store)(void *ctx);
 	const char *sentinel_master;	/* non-NULL: ask the peer, a sentinel,
 					   about this master (obs->sentinel) */
 	bool	 no_latency;		/* skip the latency step (topology peers) */

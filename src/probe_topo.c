@@ -184,10 +184,14 @@ pr_step_topology(struct probe *p)
 		return;
 	if (p->po->sentinel_master != NULL)
 		ask_sentinel(p, p->po->sentinel_master, &p->obs->sentinel);
-	else if (p->po->cluster != NULL &&
-	    strcmp(p->obs->server.mode, "cluster") == 0)
-		read_cluster(p, p->po->cluster);
-	else if (p->po->cluster != NULL &&
+	else if (p->po->cluster_store != NULL &&
+	    strcmp(p->obs->server.mode, "cluster") == 0) {
+		struct rd_cluster_obs *cl = p->po->cluster_store(
+		    p->po->topology_ctx);
+
+		if (cl != NULL)
+			read_cluster(p, cl);
+	} else if (p->po->cluster_store != NULL &&
 	    strcmp(p->obs->server.mode, "sentinel") == 0)
 		ask_masters(p, &p->obs->sentinel);
 }

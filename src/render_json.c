@@ -49,7 +49,9 @@ json_num(cJSON *o, const char *k, double v)
 {
 	char buf[32], *s;
 
-	if (!isfinite(v) || v != (double)(long long)v || fabs(v) >= 1e15) {
+	/* Integers below 1e15, which %1.15g prints whole; the range is
+	 * checked before the cast (a larger double does not fit). */
+	if (!isfinite(v) || fabs(v) >= 1e15 || v != (double)(long long)v) {
 		cJSON_AddNumberToObject(o, k, v);
 		return;
 	}
@@ -675,7 +677,8 @@ json_cl_item(const struct rd_report *r, enum rd_cl_id i)
 static cJSON *
 json_cand_result(const struct rd_cand_result *c)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *a;
+	size_t i;
 
 	if (c->cand != NULL) {
 		json_str(o, "name", c->cand->name);
@@ -688,6 +691,14 @@ json_cand_result(const struct rd_cand_result *c)
 	json_str(o, "verdict", rd_verdict_names[c->verdict]);
 	add_num(o, "exit_code", c->exit_code);
 	json_str(o, "summary", c->summary);
+	a = cJSON_AddArrayToObject(o, "steps");
+	for (i = 0; c->probed && i < RD_STEP__COUNT; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		json_str(e, "name", rd_step_names[i]);
+		json_str(e, "status", rd_status_names[c->steps[i]]);
+		cJSON_AddItemToArray(a, e);
+	}
 	return o;
 }
 

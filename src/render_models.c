@@ -77,6 +77,7 @@ client_json(const struct rd_client_model *m)
 	cJSON_AddBoolToObject(o, "url_bracketed_host_without_port_refused",
 	    m->url_brackets_kept);
 	cJSON_AddBoolToObject(o, "url_empty_port_is_0", m->empty_port_zero);
+	cJSON_AddBoolToObject(o, "unix_url", m->unix_url);
 	json_str(o, "default_sni", m->sni == RD_SNI_NONE ? "none" : "host name");
 	cJSON_AddNumberToObject(o, "family", m->family);
 	json_str(o, "verify", m->verify_host ? "chain and host name" : "chain only");

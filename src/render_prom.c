@@ -12,20 +12,22 @@
 
 /* ---- prometheus text exposition format 0.0.4 ---- */
 
-/* Label values escape backslash, double quote and newline. */
+/* Label values escape backslash, double quote and newline; the runs
+ * between are written at once. */
 static void
 prom_value(FILE *out, const char *s)
 {
+	size_t n;
+
 	fputc('"', out);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '\\')
-			fputs("\\\\", out);
-		else if (*s == '"')
-			fputs("\\\"", out);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
+	while (s != NULL && *s != '\0') {
+		n = strcspn(s, "\\\"\n");
+		fwrite(s, 1, n, out);
+		s += n;
+		if (*s == '\0')
+			break;
+		fputs(*s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\", out);
+		s++;
 	}
 	fputc('"', out);
 }
@@ -44,14 +46,20 @@ struct prom {
 	char	 target[300];
 };
 
-/* Starts a sample: NAME{target="...",k="v",... — the caller adds its
- * own labels with prom_label() and ends it with prom_end*(). */
+/* Starts a sample: NAME{[name="...",]target="...",k="v",... — the caller
+ * adds its own labels with prom_label() and ends it with prom_end*(). */
 static void
 prom_start(struct prom *p, const char *name)
 {
 	int i;
 
-	fprintf(p->out, "%s{target=", name);
+	fprintf(p->out, "%s{", name);
+	if (p->r->opts.name_label != NULL) {
+		fputs("name=", p->out);
+		prom_value(p->out, p->r->opts.name_label);
+		fputc(',', p->out);
+	}
+	fputs("target=", p->out);
 	prom_value(p->out, p->target);
 	for (i = 0; i < p->r->opts.nlabels; i++) {
 		fprintf(p->out, ",%s=", p->r->opts.labels[i].key);

@@ -163,149 +163,27 @@ render_fleet_text(const struct rd_target_result *res, size_t n,
 
 /* ---- Prometheus ----------------------------------------------------- */
 
-static bool
-name_char(char c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	    c == ':' || (!first && c >= '0' && c <= '9');
-}
-
-/* Escapes a label value (backslash, quote, newline). */
-static void
-prom_value(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '"')
-			fputc('\\', out);
-		if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-/* Writes one sample line with the label added when it lacks it. */
-static void
-relabel_line(const char *l, size_t len, const char *name, const char *value,
-    FILE *out)
-{
-	size_t i = 0, nl = strlen(name), open, close = 0;
-	bool has = false, any = false;
-
-	while (i < len && name_char(l[i], i == 0))
-		i++;
-	if (i == 0) {			/* not a sample: leave it */
-		fwrite(l, 1, len, out);
-		return;
-	}
-	if (i < len && l[i] == '{') {
-		open = i++;
-		/* Label pairs: NAME="VALUE" separated by commas. */
-		while (i < len && l[i] != '}') {
-			size_t b = i;
-
-			while (i < len && (l[i] == ' ' || l[i] == ','))
-				b = ++i;
-			while (i < len && name_char(l[i], i == b))
-				i++;
-			if (i > b) {
-				any = true;
-				if (i - b == nl && memcmp(l + b, name, nl) == 0)
-					has = true;
-			}
-			if (i < len && l[i] == '=')
-				i++;
-			if (i < len && l[i] == '"') {
-				for (i++; i < len && l[i] != '"'; i++)
-					if (l[i] == '\\')
-						i++;
-				i++;
-			}
-			if (i == b)	/* not the syntax we know: leave it */
-				break;
-		}
-		close = i;
-		if (has || close >= len) {
-			fwrite(l, 1, len, out);
-			return;
-		}
-		fwrite(l, 1, open + 1, out);
-		fprintf(out, "%s=", name);
-		prom_value(out, value);
-		if (any)
-			fputc(',', out);
-		fwrite(l + open + 1, 1, len - open - 1, out);
-		return;
-	}
-	fwrite(l, 1, i, out);
-	fprintf(out, "{%s=", name);
-	prom_value(out, value);
-	fputc('}', out);
-	fwrite(l + i, 1, len - i, out);
-}
-
-int
-prom_add_label(const char *in, size_t len, const char *name,
-    const char *value, FILE *out)
-{
-	const char *p = in, *end = in + len, *nl;
-
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (*p == '#' || nl == p)
-			fwrite(p, 1, (size_t)(nl - p), out);
-		else
-			relabel_line(p, (size_t)(nl - p), name, value, out);
-		if (nl < end)
-			fputc('\n', out);
-		p = nl + 1;
-	}
-	return ferror(out) ? -1 : 0;
-}
-
+/* One target's Prometheus text, every series labelled with its name. */
 int
 target_prometheus(const struct rd_target_result *res, char **buf,
     size_t *len)
 {
-	char *a = NULL, *b = NULL, hp[300];
-	size_t alen = 0, blen = 0;
+	struct rd_report r = res->r;
 	FILE *f;
 	int rc;
 
 	*buf = NULL;
 	*len = 0;
-	if ((f = open_memstream(&a, &alen)) == NULL)
+	if ((f = open_memstream(buf, len)) == NULL)
 		return -1;
-	rc = render_prometheus(&res->r, f);
-	if (fclose(f) != 0 || rc == -1)
-		goto fail;
-	if (res->cfg.host != NULL)
-		rd_hostport(hp, sizeof(hp), res->cfg.host, res->cfg.port);
-	else
-		rd_scopy(hp, sizeof(hp), res->t.name);
-	if ((f = open_memstream(&b, &blen)) == NULL)
-		goto fail;
-	rc = prom_add_label(a, alen, "target", hp, f);
-	if (fclose(f) != 0 || rc == -1)
-		goto fail;
-	free(a);
-	a = NULL;
-	if ((f = open_memstream(&a, &alen)) == NULL)
-		goto fail;
-	rc = prom_add_label(b, blen, "name", res->t.name, f);
-	if (fclose(f) != 0 || rc == -1)
-		goto fail;
-	free(b);
-	*buf = a;
-	*len = alen;
+	r.opts.name_label = res->t.name;
+	rc = render_prometheus(&r, f);
+	if (fclose(f) != 0 || rc == -1) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
 	return 0;
-fail:
-	free(a);
-	free(b);
-	return -1;
 }
 
 /* One metric family: its comment lines once, then every target's

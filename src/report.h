@@ -110,6 +110,8 @@ struct rd_report_opts {
 	struct rd_thresholds warn, crit;	/* nagios state and perfdata */
 	struct rd_label labels[RD_MAX_LABELS];
 	int	 nlabels;
+	const char *name_label;	/* --targets, serve: the target's name, the
+				   first label of every Prometheus series */
 };
 
 /* The result of probing one further candidate (--all-candidates). */
@@ -118,6 +120,8 @@ struct rd_cand_result {
 	enum rd_verdict verdict;
 	int	 exit_code;
 	char	 summary[256];
+	bool	 probed;
+	enum rd_status steps[RD_STEP__COUNT];	/* each step's, when probed */
 };
 
 /* SPEC 12: one variation of the application's connection, probed under

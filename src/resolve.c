@@ -20,7 +20,6 @@
 #include "profiles.h"
 #include "envdetect.h"
 #include "resolve.h"
-#include "unixsock.h"
 
 extern char **environ;
 
@@ -171,65 +170,27 @@ check_tls_file(struct rd_config *out, const char *flag, const char *path,
 	out->valid = false;
 }
 
-/* Replaces *slot with a copy of v (NULL when v is); -1 when out of memory. */
-static int
-reset(char **slot, const char *v)
-{
-	char *n = NULL;
-
-	if (v != NULL && (n = strdup(v)) == NULL)
-		return -1;
-	free(*slot);
-	*slot = n;
-	return 0;
-}
-
 /* -s SOCKET (or a unix:// -u): the target is the socket, above every
- * other source, as in redis-cli: host is the path, no port, no TLS, no
- * SNI.  What the environment named instead is listed as shadowed. */
+ * other source, as in redis-cli (config_use_socket). */
 static void
 apply_socket(const struct rd_connflags *fl, struct rd_config *c)
 {
-	char url[4200];
-	const char *from = fl->socket_from != NULL ? fl->socket_from : "flag:-s";
-	struct rd_shadowed *sh;
+	if (fl->socket != NULL && c->valid)
+		config_use_socket(c, fl->socket, fl->socket_from != NULL ?
+		    fl->socket_from : "flag:-s");
+}
 
-	if (fl->socket == NULL || !c->valid)
+/* --askpass: what was typed is the password (config_use_askpass); a
+ * typed password never was on the command line. */
+static void
+apply_askpass(const struct rd_connflags *fl, struct rd_config *c)
+{
+	if (!fl->askpass || !c->valid)
 		return;
-	if (c->host != NULL && strcmp(c->f[RD_F_HOST].source, "default") != 0 &&
-	    (sh = realloc(c->shadowed, (c->nshadowed + 1) * sizeof(*sh))) != NULL) {
-		c->shadowed = sh;
-		sh = &c->shadowed[c->nshadowed++];
-		memset(sh, 0, sizeof(*sh));
-		snprintf(sh->name, sizeof(sh->name), "%.63s", c->f[RD_F_HOST].source);
-		snprintf(sh->reason, sizeof(sh->reason), "%s names a Unix socket, "
-		    "which wins over every host", from);
-	}
-	if (reset(&c->host, fl->socket) == -1 ||
-	    reset(&c->f[RD_F_HOST].value, fl->socket) == -1 ||
-	    reset(&c->f[RD_F_PORT].value, NULL) == -1 ||
-	    reset(&c->sni, NULL) == -1 || reset(&c->f[RD_F_SNI].value, NULL) == -1 ||
-	    reset(&c->url_redacted, unixsock_url(fl->socket, c->db, url,
-	    sizeof(url))) == -1) {
-		config_add_problem(c, RD_P_INVALID_VALUE, from, true,
-		    "out of memory");
-		return;
-	}
-	snprintf(c->f[RD_F_HOST].source, sizeof(c->f[RD_F_HOST].source), "%s", from);
-	snprintf(c->f[RD_F_PORT].source, sizeof(c->f[RD_F_PORT].source), "%s", from);
-	snprintf(c->source, sizeof(c->source), "%s", from);
-	for (size_t i = 0; i < c->ncands; i++)
-		c->cands[i].winner = false;	/* the socket won */
-	c->port = 0;
-	c->unix_socket = true;
-	c->default_used = false;
-	c->sni_explicit = false;
-	if (c->tls) {
-		c->tls = false;
-		reset(&c->f[RD_F_TLS].value, "false");
-		snprintf(c->f[RD_F_TLS].source, sizeof(c->f[RD_F_TLS].source),
-		    "%s", from);
-	}
+	if (fl->password == NULL || *fl->password == '\0')
+		config_use_askpass(c, fl->password);
+	snprintf(c->f[RD_F_PASSWORD].source,
+	    sizeof(c->f[RD_F_PASSWORD].source), "flag:--askpass");
 }
 
 int
@@ -291,11 +252,7 @@ resolve_process(const struct rd_connflags *flags_in, struct rd_config *out,
 	out->tls_ciphersuites = flags->tls_ciphersuites;
 	out->resp = flags->resp;
 	apply_socket(flags, out);
-	/* A typed password never was on the command line. */
-	if (flags->askpass && strcmp(out->f[RD_F_PASSWORD].source,
-	    "flag:-a") == 0)
-		snprintf(out->f[RD_F_PASSWORD].source,
-		    sizeof(out->f[RD_F_PASSWORD].source), "flag:--askpass");
+	apply_askpass(flags, out);
 	/* A file the user named and we could not read is never ignored:
 	 * the configuration it was meant to give is unknown. */
 	if (file_bad) {

@@ -29,6 +29,7 @@ r_problem_kinds(const struct rd_config *cfg, struct rd_findings *fs)
 {
 	struct rd_finding *nr = NULL, *lv = NULL;
 	const struct rd_problem *p;
+	bool loose[RD_LOOSE_SPACE + 1] = { false };
 	size_t i;
 
 	for (i = 0; i < cfg->nproblems; i++) {
@@ -60,16 +61,17 @@ r_problem_kinds(const struct rd_config *cfg, struct rd_findings *fs)
 			else
 				finding_evid(lv, "; ");
 			finding_evid(lv, "%s", p->detail);
+			loose[p->loose] = true;
 		}
 	}
 	if (lv != NULL) {
-		if (strstr(lv->evidence, "port") != NULL)
+		if (loose[RD_LOOSE_PORT])
 			finding_remedy(lv, "write the port as digits only, e.g. "
 			    "REDIS_PORT=%d", cfg->port > 0 ? cfg->port : 6379);
-		if (strstr(lv->evidence, "database") != NULL)
+		if (loose[RD_LOOSE_DB])
 			finding_remedy(lv, "write the database as a number: "
 			    "redis://host:port/%d", cfg->db);
-		if (strstr(lv->evidence, "white space") != NULL)
+		if (loose[RD_LOOSE_SPACE])
 			finding_remedy(lv, "strip the trailing newline or space from "
 			    "the variable (a mounted secret often ends in one)");
 		catalog_remedies(lv);
@@ -85,9 +87,13 @@ r_disagree(const struct rd_config *cfg, struct rd_findings *fs)
 	if (cfg->ndisagree == 0)
 		return;
 	f = emit(fs, "config.client_disagreement", RD_SEV_INFO);
-	finding_evid(f, "as %s reads it: %s:%d%s; ", cfg->client_label,
-	    cfg->host != NULL ? cfg->host : "-", cfg->port, cfg->tls ?
-	    " over TLS" : "");
+	if (cfg->unix_socket)
+		finding_evid(f, "as %s reads it: the Unix socket %s; ",
+		    cfg->client_label, cfg->host);
+	else
+		finding_evid(f, "as %s reads it: %s:%d%s; ", cfg->client_label,
+		    cfg->host != NULL ? cfg->host : "-", cfg->port, cfg->tls ?
+		    " over TLS" : "");
 	for (i = 0; i < cfg->ndisagree; i++)
 		finding_evid(f, "%s%s %s", i ? "; " : "",
 		    cfg->disagree[i].client, cfg->disagree[i].what);

@@ -28,6 +28,10 @@ rules_hello(const struct rd_config *cfg, const struct rd_obs *obs,
 	h = &obs->hello;
 	if (h->reply.kind != RD_R_ERROR)
 		return;
+	/* Text, not a code: a pre-6 server answers HELLO with a plain ERR
+	 * whose only distinguishing part is its wording ("ERR unknown command
+	 * 'HELLO'...").  Kept knowingly: there is no error code to match
+	 * instead. */
 	if (strcmp(h->reply.prefix, "NOPROTO") == 0 ||
 	    (strcmp(h->reply.prefix, "ERR") == 0 &&
 	    strstr(h->reply.text, "unknown command") != NULL))

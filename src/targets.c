@@ -79,7 +79,7 @@ parse_line(char *line, struct rd_target *t, const char **why)
 	}
 	if (url_parse(tok[ui], &u, &uerr) == -1) {
 		explicit_bzero(&u, sizeof(u));
-		*why = "not a usable redis:// or rediss:// URL";
+		*why = "not a usable redis://, rediss:// or unix:// URL";
 		return -1;
 	}
 	if (u.has_password) {
@@ -114,7 +114,9 @@ parse_line(char *line, struct rd_target *t, const char **why)
 			return -1;
 		}
 		rd_scopy(t->name, sizeof(t->name), tok[0]);
-	} else {
+	} else if (u.unix_socket)
+		rd_scopy(t->name, sizeof(t->name), u.host);	/* the path */
+	else {
 		snprintf(host, sizeof(host), "%s", u.host);
 		rd_hostport(hp, sizeof(hp), host, u.port > 0 ? u.port :
 		    RD_DEFAULT_PORT);

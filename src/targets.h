@@ -133,10 +133,4 @@ int	targets_render(const struct rd_target_result *res, size_t n,
 int	target_prometheus(const struct rd_target_result *res, char **buf,
 	    size_t *len);
 
-/* Adds label name="value" to every sample line of the exposition text
- * in[0..len) that lacks a label of that name; writes to out.  Returns 0,
- * or -1 on a write error. */
-int	prom_add_label(const char *in, size_t len, const char *name,
-	    const char *value, FILE *out);
-
 #endif

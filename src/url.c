@@ -183,9 +183,15 @@ strict_num(const char *s, size_t n, long lo, long hi)
 static int
 parse_scheme(const char *s, size_t *pos, struct rd_url *u, struct rd_url_err *e)
 {
-	static const char *later[] = { "unix://", "redis-socket://",
-	    "valkey://", "valkeys://" };
+	static const char *later[] = { "redis-socket://", "valkey://",
+	    "valkeys://" };
 	size_t i;
+
+	if (strncasecmp(s, "unix://", 7) == 0) {
+		u->unix_socket = true;
+		*pos = 7;
+		return 0;
+	}
 
 	if (strncasecmp(s, "redis+sentinel://", 17) == 0) {
 		u->sentinel = true;
@@ -211,7 +217,7 @@ parse_scheme(const char *s, size_t *pos, struct rd_url *u, struct rd_url_err *e)
 			return fail(e, 0, "%.*s URLs are not supported yet "
 			    "(use redis:// or rediss://)",
 			    (int)(strlen(later[i]) - 3), later[i]);
-	return fail(e, 0, "not a redis:// or rediss:// URL");
+	return fail(e, 0, "not a redis://, rediss:// or unix:// URL");
 }
 
 static int
@@ -419,6 +425,40 @@ parse_master(const char *s, size_t a, size_t b, struct rd_url *u,
 	return 0;
 }
 
+/* unix://[[user]:password@]/path[?query] (redis-py's form): the path,
+ * decoded, into u->host; no host, no port; the database only as ?db=. */
+static int
+parse_unix(const char *s, size_t pos, size_t len, struct rd_url *u,
+    struct rd_url_err *e)
+{
+	size_t ps = pos, qs, i;
+
+	while (ps < len && s[ps] != '/' && s[ps] != '@' && s[ps] != '?')
+		ps++;
+	if (ps < len && s[ps] == '@') {
+		if (parse_userinfo(s, pos, ps, u, e) == -1)
+			return -1;
+		ps++;
+	} else if (ps != pos)
+		return fail(e, pos, "unix:// names no host: unix:///path/to/"
+		    "redis.sock (or unix://:password@/path)");
+	if (ps >= len || s[ps] != '/')
+		return fail(e, ps, "unix:// needs an absolute path "
+		    "(unix:///run/redis/redis.sock)");
+	for (i = ps; i < len; i++)
+		if (s[i] == '#')
+			return fail(e, i, "fragment ('#') in a redis URL");
+	for (qs = ps; qs < len && s[qs] != '?'; qs++)
+		;
+	/* sun_path holds 108 bytes with its NUL. */
+	if (pct_decode(s + ps, qs - ps, ps, u->host, RD_URL_MAX_SOCKET + 1,
+	    "socket path", e) == -1)
+		return -1;
+	if (qs < len && parse_query(s, qs + 1, len, u, e) == -1)
+		return -1;
+	return 0;
+}
+
 /* Splits the authority from path/query and the userinfo from the host. */
 static int
 parse_rest(const char *s, size_t pos, size_t len, struct rd_url *u,
@@ -480,8 +520,8 @@ url_parse(const char *s, struct rd_url *u, struct rd_url_err *e)
 			    "space" : "control character", i);
 			goto bad;
 		}
-	if (parse_scheme(s, &pos, u, e) == -1 ||
-	    parse_rest(s, pos, len, u, e) == -1)
+	if (parse_scheme(s, &pos, u, e) == -1 || (u->unix_socket ?
+	    parse_unix(s, pos, len, u, e) : parse_rest(s, pos, len, u, e)) == -1)
 		goto bad;
 	return 0;
 bad:
@@ -544,6 +584,21 @@ sb_enc(struct sb *b, const char *s)
 	}
 }
 
+/* "[user][:****]@" (nothing without either); a user "****" is one that
+ * may be a password. */
+static void
+sb_userinfo(struct sb *b, const char *user, bool password_set)
+{
+	if (user != NULL && strcmp(user, RD_MASK) == 0)
+		sb_puts(b, RD_MASK);
+	else if (user != NULL)
+		sb_enc(b, user);
+	if (password_set)
+		sb_puts(b, ":****");
+	if (user != NULL || password_set)
+		sb_putc(b, '@');
+}
+
 int
 url_format_redacted(bool tls, const char *user, bool password_set,
     const char *host, int port, int db, char *buf, size_t len)
@@ -555,14 +610,7 @@ url_format_redacted(bool tls, const char *user, bool password_set,
 	if (len > 0)
 		buf[0] = '\0';
 	sb_puts(&b, tls ? "rediss://" : "redis://");
-	if (has_user && strcmp(user, RD_MASK) == 0)
-		sb_puts(&b, RD_MASK);	/* a user name that may be a password */
-	else if (has_user)
-		sb_enc(&b, user);
-	if (password_set)
-		sb_puts(&b, ":****");
-	if (has_user || password_set)
-		sb_putc(&b, '@');
+	sb_userinfo(&b, has_user ? user : NULL, password_set);
 	if (host != NULL && strchr(host, ':') != NULL) {
 		sb_putc(&b, '[');
 		sb_puts(&b, host);
@@ -583,6 +631,17 @@ url_format_redacted(bool tls, const char *user, bool password_set,
 int
 url_redact(const struct rd_url *u, char *buf, size_t len)
 {
+	if (u->unix_socket) {
+		struct sb b = { buf, len, 0 };
+
+		if (len > 0)
+			buf[0] = '\0';
+		sb_puts(&b, "unix://");
+		sb_userinfo(&b, u->user_only ? RD_MASK : u->has_user ?
+		    u->user : NULL, u->has_password);
+		sb_puts(&b, u->host);
+		return (int)b.o;
+	}
 	if (u->sentinel) {
 		struct sb b = { buf, len, 0 };
 		const char *user = u->user_only ? RD_MASK : u->has_user ?
@@ -593,14 +652,7 @@ url_redact(const struct rd_url *u, char *buf, size_t len)
 		if (len > 0)
 			buf[0] = '\0';
 		sb_puts(&b, u->tls ? "rediss+sentinel://" : "redis+sentinel://");
-		if (user != NULL && strcmp(user, RD_MASK) == 0)
-			sb_puts(&b, RD_MASK);
-		else if (user != NULL)
-			sb_enc(&b, user);
-		if (u->has_password)
-			sb_puts(&b, ":****");
-		if (user != NULL || u->has_password)
-			sb_putc(&b, '@');
+		sb_userinfo(&b, user, u->has_password);
 		for (i = 0; i < u->nsentinels; i++) {
 			const char *h = u->sentinels[i].host;
 

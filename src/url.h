@@ -10,7 +10,12 @@
  *
  * Scheme case-insensitive; user and password percent-decoded; host a name,
  * an IPv4 address or a bracketed IPv6 literal; port 1..65535; db a decimal
- * number.  unix:// is refused as not supported.
+ * number.
+ *
+ *   unix://[[user]:password@]/path[?db=N]
+ *
+ * (redis-py's form) names a Unix socket: the decoded path is in host,
+ * unix_socket is set, and the database comes only from ?db=.
  *
  *   redis[s]+sentinel://[[user]:password@]h1[:p1][,h2[:p2]...]/MASTER[/db]
  *
@@ -25,6 +30,7 @@
 
 #define RD_URL_MAX_LEN		4096	/* longer input is refused */
 #define RD_URL_MAX_QUERY	16
+#define RD_URL_MAX_SOCKET	107	/* sun_path less its NUL */
 
 struct rd_url_query {
 	char	 key[32];
@@ -43,6 +49,7 @@ struct rd_url_hostport {
 struct rd_url {
 	bool	 tls;			/* rediss:// */
 	bool	 sentinel;		/* redis[s]+sentinel:// */
+	bool	 unix_socket;		/* unix://: host is the socket path */
 	int	 nsentinels;
 	struct rd_url_hostport sentinels[RD_URL_MAX_SENTINELS];
 	char	 master[256];		/* the monitored master's name */

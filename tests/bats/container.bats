@@ -6,7 +6,9 @@
 # healthy Redis on loopback inside a container (REDISDIAG_SYSROOT with a
 # /.dockerenv: the seam container detection reads).  No Docker engine runs
 # here, so the image itself is not built; the recipe is checked for what it
-# promises (two stages, non-root, runtime libraries only).
+# promises (two stages, non-root, runtime libraries only), and its build
+# stage is replayed in a scratch directory (its COPY set, its make line)
+# with the packages of each stage checked against what the binary needs.
 
 bats_require_minimum_version 1.5.0
 
@@ -134,4 +136,58 @@ in_env() {
 	local top
 	top=$(cd "$TOP" && git ls-files 2>/dev/null | grep -v '^\.' | cut -d/ -f1 | sort -u | tr '\n' ' ')
 	[ -z "$top" ] || [ "$top" = "Makefile README.md man scripts src tests " ]
+}
+
+# pkg_of SONAME: the Debian package that holds the library the loader
+# finds for SONAME (either side of the /usr merge).
+pkg_of() {
+	local p
+	p=$(ldconfig -p | awk -v l="$1" '$1 == l && /x86-64/ { print $NF; exit }')
+	[ -n "$p" ] || return 1
+	{ dpkg-query -S "$p" || dpkg-query -S "$(readlink -f "$p")" ||
+	    dpkg-query -S "/usr$p"; } 2>/dev/null | head -n1 | cut -d: -f1
+}
+
+@test "the recipe's build stage replayed outside Docker: its COPY set builds and installs what the runtime stage copies; the runtime packages hold every library" {
+	command -v dpkg-query >/dev/null || skip "not a Debian system (the recipe is Debian 12's)"
+	local w=$BATS_TEST_TMPDIR/stage src dst run f so pkg rt
+	mkdir -p "$w/ctx" "$w/out"
+	# The build stage's COPY lines (context path, destination in /src).
+	while read -r src dst; do
+		mkdir -p "$w/ctx/$(dirname "$dst")"
+		cp -r "$TOP/$src" "$w/ctx/$dst"
+	done < <(awk '/^FROM /{n++} n == 1 && /^COPY / { print $2, $3 }' "$DOCKERFILE")
+	# Its RUN make ... line, /out and the core count made local.
+	run=$(awk '/^FROM /{n++} n == 1 && /^RUN make/,/[^\\]$/' "$DOCKERFILE" |
+	    sed 's/\\$//; s/^RUN //' | tr '\n' ' ')
+	[[ $run == *"make install"* ]]
+	run=${run//\/out/$w/out}
+	run=${run//'$(nproc)'/2}
+	(cd "$w/ctx" && timeout 600 bash -ec "$run") >"$w/build.log" 2>&1 ||
+	    { tail -n 20 "$w/build.log" >&2; return 1; }
+	# Every COPY --from=build source exists.
+	for f in $(awk '/^COPY --from=build/ { print $3 }' "$DOCKERFILE"); do
+		[ -e "$w$f" ] || { echo "the build stage makes no $f" >&2; return 1; }
+	done
+	"$w/out/usr/local/bin/redisdiag" --version
+	# Each pkg-config package the Makefile asks for has its -dev package
+	# in the build stage (the headers this machine happens to have are not
+	# proof the image has them).
+	local bs pc
+	bs=$(awk '/^FROM /{n++} n == 1' "$DOCKERFILE")
+	for pc in $(sed -n 's/^PKGS[[:space:]]*:=//p' "$TOP/Makefile"); do
+		pkg=$(dpkg-query -S "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" |
+		    head -n1 | cut -d: -f1)
+		[[ $bs == *" $pkg "* ]] ||
+		    { echo "$pc.pc is in $pkg, which the build stage does not install" >&2; return 1; }
+	done
+	# Each library the binary needs (and the one serve loads) comes from a
+	# package the runtime stage installs, or from libc6 (in the base image).
+	rt=$(sed -n '/^FROM /h; /^FROM /!H; ${x;p}' "$DOCKERFILE")
+	for so in $(readelf -d "$w/out/usr/local/bin/redisdiag" |
+	    awk '/NEEDED/ { gsub(/[][]/, "", $5); print $5 }') libmicrohttpd.so.12; do
+		pkg=$(pkg_of "$so") || { echo "no package for $so" >&2; return 1; }
+		[[ $pkg == libc6 || $rt == *" $pkg "* ]] ||
+		    { echo "$so is in $pkg, which the runtime stage does not install" >&2; return 1; }
+	done
 }

@@ -177,7 +177,7 @@ jqr() {
 	[ "$(jqr .config.valid)" = false ]
 	[ "$(jqr '[.findings[].id] | index("config.invalid_url") != null')" = true ]
 	jqr '.findings[] | select(.id == "config.invalid_url") | .evidence' | grep -q 'at byte 14'
-	rd REDIS_URL='unix:///run/redis.sock' -- --profile generic
+	rd REDIS_URL='redis-socket:///run/redis.sock' -- --profile generic
 	[ "$status" -eq 3 ]
 	jqr '.findings[] | select(.id == "config.invalid_url") | .evidence' | grep -q 'not supported yet'
 	rd -- -u 'http://cache:6379' --profile generic

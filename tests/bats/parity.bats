@@ -64,6 +64,40 @@ no_secret() {
 	jq -e '[.findings[].id] | index("auth.wrongpass") != null' <<<"$output"
 }
 
+@test "--askpass answered with an empty line sends AUTH \"\" as redis-cli does, not REDISCLI_AUTH; no answer sends no AUTH" {
+	# The real redis-cli 7.0 first: an empty line is the empty password
+	# (the server's WRONGPASS), though REDISCLI_AUTH holds the right one.
+	run bash -c 'printf "\n" | REDISCLI_AUTH="$1" timeout 10 redis-cli -p "$2" \
+	    --askpass ping 2>&1' _ "$PW" "$FX_PORT_auth"
+	[[ $output == *"AUTH failed: WRONGPASS"* ]]
+	run bash -c 'REDISCLI_AUTH="$1" timeout 10 redis-cli -p "$2" --askpass \
+	    ping 2>&1 </dev/null' _ "$PW" "$FX_PORT_auth"
+	[[ $output == *NOAUTH* && $output != *WRONGPASS* ]]
+	# redisdiag the same, in both profiles.
+	local prof
+	for prof in generic cacheservice; do
+		run --separate-stderr bash -c 'printf "\n" | timeout 30 env -i PATH="$PATH" \
+		    REDISDIAG_SYSROOT="$2" REDISCLI_AUTH="$1" REDIS_PASSWORD="$1" "$3" \
+		    check -h 127.0.0.1 -p "$4" --askpass -a "$1" --profile "$5" \
+		    --format json' _ "$PW" "$ROOT" "$RD" "$FX_PORT_auth" "$prof"
+		[ "$status" -eq 1 ]
+		no_secret
+		jq -e '[.findings[].id] | index("auth.wrongpass") != null' <<<"$output"
+		jq -e '.config.auth.password == "" and .config.password_set and
+		    .config.fields.password.source == "flag:--askpass"' <<<"$output"
+		jq -e '[.config.shadowed[].name] | index("REDIS_PASSWORD") != null or
+		    index("REDISCLI_AUTH") != null or index("flag:-a") != null' <<<"$output"
+		run --separate-stderr bash -c 'timeout 30 env -i PATH="$PATH" \
+		    REDISDIAG_SYSROOT="$2" REDISCLI_AUTH="$1" REDIS_PASSWORD="$1" "$3" \
+		    check -h 127.0.0.1 -p "$4" --askpass --profile "$5" --format json \
+		    </dev/null' _ "$PW" "$ROOT" "$RD" "$FX_PORT_auth" "$prof"
+		[ "$status" -eq 1 ]
+		no_secret
+		jq -e '[.findings[].id] | index("auth.required") != null' <<<"$output"
+		jq -e '.config.password_set == false and .config.auth == null' <<<"$output"
+	done
+}
+
 @test "--no-auth-warning silences the -a warning, and only that" {
 	rd check -h 127.0.0.1 -p "$FX_PORT_auth" -a "$PW" --format json
 	[ "$status" -eq 0 ]

@@ -143,10 +143,15 @@ envfile() {
 		# accepts a host with a space): no leak either way.
 		ef env REDIS_URL="$u"
 		ef env -- -u "$u"
+		# unix:// is a Unix socket now, in -u and REDIS_URL alike
+		# (issue 13): valid, still masked.
 		ef env REDIS_URL="$u" -- --profile generic
-		[ "$status" -eq 3 ]
+		if [[ $u == unix://* ]]; then
+			[ "$status" -eq 0 ]
+		else
+			[ "$status" -eq 3 ]
+		fi
 		ef env -- -u "$u" --profile generic
-		# -u unix:// is a Unix socket now (issue 13): valid, still masked.
 		if [[ $u == unix://* ]]; then
 			[ "$status" -eq 0 ]
 		else

@@ -949,6 +949,16 @@ test_prometheus(void **state)
 	free(s);
 	free(x);
 
+	/* serve and --targets: the name first on every series, escaped. */
+	x = fx_refused();
+	x->r.opts.name_label = "a\"b\\c\nd";
+	s = render(x, RD_FMT_PROMETHEUS);
+	assert_prom_wellformed(s);
+	assert_non_null(strstr(s, "\nredisdiag_up{name=\"a\\\"b\\\\c\\nd\",target=\"127.0.0.1:6379\"} 0\n"));
+	assert_int_equal(count(s, "{target="), 0);
+	free(s);
+	free(x);
+
 	x = fx_healthy_tls();
 	snprintf(x->obs.tls.not_after, sizeof(x->obs.tls.not_after),
 	    "2027-01-01T00:00:00Z");

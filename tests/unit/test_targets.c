@@ -1,11 +1,9 @@
-/* test_targets.c — the targets file and the Prometheus label filter,
- * table-driven; no network.
+/* test_targets.c — the targets file, table-driven; no network.
  *
  * Each file row is a body and either the targets it must yield (as
  * "NAME|URL|VAR" joined by ';') or the line and a fragment of its error.
  * An error must never contain the canary (a password, a query secret, an
- * unknown word's value).  The label rows are exposition lines and what
- * prom_add_label() must make of them. */
+ * unknown word's value). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +43,10 @@ static const struct frow frows[] = {
 	{ "lonely\n", NULL, 1, "without a URL" },
 	{ "a b\n", NULL, 1, "URL is missing" },
 	{ "a http://" CANARY "\n", NULL, 1, "not a usable" },
-	{ "a unix:///tmp/" CANARY "\n", NULL, 1, "not a usable" },
+	{ "a unix:///tmp/r.sock\n", "a|unix:///tmp/r.sock|", 0, NULL },
+	{ "unix:///tmp/r.sock?db=2\n", "/tmp/r.sock|unix:///tmp/r.sock?db=2|", 0, NULL },
+	{ "a unix://:" CANARY "@/tmp/r.sock\n", NULL, 1, "holds a password" },
+	{ "a unix://tmp/" CANARY "\n", NULL, 1, "not a usable" },
 	{ "b@d redis://h:1\n", NULL, 1, "a name is" },
 	{ "# nothing\n", NULL, 0, "no targets" },
 	{ "a redis://h:1 x y z w v u t s\n", NULL, 1, "too many words" },
@@ -129,68 +130,12 @@ test_missing_file(void **state)
 	assert_non_null(strstr(err, "no such file"));
 }
 
-struct lrow {
-	const char *in, *want;
-};
-
-static const struct lrow lrows[] = {
-	{ "m 1\n", "m{t=\"v\"} 1\n" },
-	{ "m{a=\"b\"} 1\n", "m{t=\"v\",a=\"b\"} 1\n" },
-	{ "m{} 1\n", "m{t=\"v\"} 1\n" },
-	{ "m{t=\"old\"} 1\n", "m{t=\"old\"} 1\n" },
-	{ "m{a=\"x,t=\\\"y\\\"\"} 1\n", "m{t=\"v\",a=\"x,t=\\\"y\\\"\"} 1\n" },
-	{ "m{at=\"1\"} 2\n", "m{t=\"v\",at=\"1\"} 2\n" },
-	{ "# HELP m text {t}\n# TYPE m gauge\nm 1\n",
-	    "# HELP m text {t}\n# TYPE m gauge\nm{t=\"v\"} 1\n" },
-	{ "a_b:c 1.5e-3\n\n", "a_b:c{t=\"v\"} 1.5e-3\n\n" },
-	{ "m 1", "m{t=\"v\"} 1" },
-};
-
-static void
-test_labels(void **state)
-{
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(lrows) / sizeof(lrows[0]); i++) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-
-		assert_non_null(f);
-		assert_int_equal(prom_add_label(lrows[i].in,
-		    strlen(lrows[i].in), "t", "v", f), 0);
-		fclose(f);
-		if (strcmp(buf, lrows[i].want) != 0)
-			fail_msg("row %zu: got '%s', want '%s'", i, buf,
-			    lrows[i].want);
-		free(buf);
-	}
-}
-
-static void
-test_label_escaping(void **state)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	(void)state;
-	assert_non_null(f);
-	prom_add_label("m 1\n", 4, "name", "a\"b\\c\nd", f);
-	fclose(f);
-	assert_string_equal(buf, "m{name=\"a\\\"b\\\\c\\nd\"} 1\n");
-	free(buf);
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_rows),
 		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_labels),
-		cmocka_unit_test(test_label_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
