@@ -324,6 +324,16 @@ target_to_config(struct ctx *x, struct target *t)
 		config_use_socket(c, t->host, t->host_src);
 }
 
+/* An IPv4 literal is reached the same way whether a client tries IPv4
+ * only or both families: no disagreement to report. */
+static bool
+ipv4_literal(const char *h)
+{
+	struct in_addr a;
+
+	return h != NULL && inet_pton(AF_INET, h, &a) == 1;
+}
+
 /* Where the other client models would connect differently. */
 static void
 disagreements(struct ctx *x, const struct app *a, const struct target *me,
@@ -364,7 +374,8 @@ disagreements(struct ctx *x, const struct app *a, const struct target *me,
 		else if (t->ok && t->tls && t->has_sni != me->has_sni)
 			snprintf(what, sizeof(what), "%s", t->has_sni ?
 			    "sends SNI" : "sends no SNI");
-		else if (t->ok && t->family != me->family && !me->socket)
+		else if (t->ok && t->family != me->family && !me->socket &&
+		    !ipv4_literal(me->host))
 			snprintf(what, sizeof(what), "%s", t->family == 4 ?
 			    "tries IPv4 only" : "tries both address families");
 		else if (t->ok && t->db != me->db)

@@ -516,8 +516,10 @@ alt_plan(const struct rd_config *cfg, const struct rd_obs *o,
 		jobs[n++].cfg.sni = cfg->host;
 	}
 	/* The other protocol, unless the port has shown it speaks this one
-	 * (a completed handshake; a plaintext reply). */
-	if (o == NULL || (cfg->tls ? !o->tls.ok : !spoke_plaintext(o))) {
+	 * (a completed handshake; a plaintext reply).  A Unix socket has no
+	 * TLS to try. */
+	if (!cfg->unix_socket &&
+	    (o == NULL || (cfg->tls ? !o->tls.ok : !spoke_plaintext(o)))) {
 		ALT(cfg->tls ? RD_ALT_TLS_OFF : RD_ALT_TLS_ON, "TLS %s",
 		    cfg->tls ? "off" : "on");
 		jobs[n].cfg.tls = !cfg->tls;

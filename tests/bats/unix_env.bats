@@ -199,3 +199,30 @@ print(r.ping(), r.connection_pool.connection_kwargs.get("db") or 0)' \
 	jq -se --arg s "$SOCK" '[.[] | select(.target.name == $s)] | length == 1 and
 	    (.[0] | .config.host == $s and .config.port == null and .exit_code == 1)' <<<"$output"
 }
+
+@test "a failed check over the socket tries no TLS variation (a Unix socket has no TLS), and the spare password works" {
+	rdv REDIS_URL="unix://$SOCK" NF_REDIS_PASSWORD="$PW" -- check --format json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '[.findings[].id] | index("auth.required") != null' <<<"$output")" = true ]
+	[ "$(jq '[.alternatives[]? | select(.change | test("TLS"))] | length' <<<"$output")" -eq 0 ]
+	# The password the profile does not read here would work.
+	[ "$(jq -r '[.alternatives[] | select(.change | test("password")) | .verdict] | index("ok") != null' <<<"$output")" = true ]
+	no_secret
+}
+
+@test "a socket that closes without a word: no 'TLS on' variation over a Unix socket" {
+	local s="$BATS_TEST_TMPDIR/drop.sock" pid i
+	# Accepts and closes at once, for at most 20 s.
+	timeout 20 python3 -c '
+import socket, sys
+l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(8)
+while True:
+    c, _ = l.accept(); c.close()
+' "$s" &
+	pid=$!
+	for ((i = 0; i < 50; i++)); do [[ -S $s ]] && break; sleep 0.1; done
+	rdv REDIS_URL="unix://$s" -- check --format json
+	kill "$pid" 2>/dev/null || true
+	[ "$status" -eq 2 ]
+	[ "$(jq '[.alternatives[]? | select(.change | test("TLS"))] | length' <<<"$output")" -eq 0 ]
+}
