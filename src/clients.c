@@ -40,6 +40,30 @@
  *     hiredis's connect (IPv4 first, then IPv6) and its TLS (chain only, SNI
  *     only with --sni).
  *   redisdiag: SPEC section 4, the generic profile's own reading.
+ * The handshake (resp, hello_fallback, nopass_tolerated), each run
+ *   against a real redis-server 7.0 with no password and the password
+ *   "x" (tests/bats/handshake.bats), and one started with HELLO renamed
+ *   away (a server without HELLO):
+ *   ioredis 6.0.0: protocol 3 by default (RedisOptions), HELLO 3 [AUTH
+ *     user pw] (event_handler getHandshakeCommands); NOPROTO or an
+ *     unknown-command HELLO downgrades to RESP2 and sends AUTH
+ *     (isProtocolNegotiationError); PONG on both servers.
+ *   ioredis 5.x: AUTH; handleAuthError logs "[WARN] ... does not require
+ *     a password" and goes on (every ioredis): PONG.
+ *   node-redis 6.3.1: DEFAULT_RESP 3, HELLO 3 [AUTH user|default pw]
+ *     (#getHandshakeCommands), no fallback: an unknown HELLO fails the
+ *     connection; RESP: 2 sends AUTH, whose error fails it too.
+ *   redis-py 4.3.4: AUTH, ResponseError on the error.  redigo: AUTH, the
+ *     dial fails.  go-redis v9 (source: redis.go initConn, commands.go
+ *     Hello): HELLO 3 [AUTH user|default pw], a Redis error reply to it
+ *     falls back to AUTH (9.0: "ERR unknown command" only), whose error
+ *     fails the connection.  redis-cli 7.0: AUTH, "AUTH failed: ..." on
+ *     stderr and it goes on (PONG, exit 0).
+ * The cluster API (cluster_api, follows_moved): the plain constructors
+ *   modelled here talk to one node and return MOVED to the caller;
+ *   ioredis Redis.Cluster, node-redis createCluster, redis-py RedisCluster
+ *   (4.1+), go-redis NewClusterClient and redis-cli -c follow it; redigo
+ *   has none built in.
  * unix:// (the unix_url column): ioredis 6.0.0/5.9.3/5.3.2 and node-redis
  *   6.3.1 constructed with unix:// URLs and bare paths (options.path,
  *   socket.path), redis-py 4.3.4 from_url and a PING over a socket
@@ -65,7 +89,9 @@ static const struct rd_client_model models[] = {
 	  "new URL() refusing the URL (TypeError: Invalid URL), a bad %-escape in the user info (URIError)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
-	  true },
+	  true,
+	  3, true, true, "protocol: 2",
+	  "new Redis.Cluster([{ host, port }], { redisOptions: { password } })", false },
 	{ "ioredis", "5.8.2-5", V(5, 8, 2), V(5, 99, 99),
 	  "5.9.3 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
@@ -74,7 +100,9 @@ static const struct rd_client_model models[] = {
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
-	  true },
+	  true,
+	  0, false, true, "",
+	  "new Redis.Cluster([{ host, port }], { redisOptions: { password } })", false },
 	{ "ioredis", "5.0-5.8.1", V(5, 0, 0), V(5, 8, 1),
 	  "5.3.2 (npm; run, source read)", "node",
 	  RD_UR_NODE_LEGACY, true, true, true, RD_UO_USER_EMPTY_PASSWORD,
@@ -83,7 +111,9 @@ static const struct rd_client_model models[] = {
 	  "a bad %-escape in the user info (URIError from url.parse)",
 	  "tls: { servername: '%s' }", "family: 0 (or 6)", "tls: {}", "password",
 	  "new Redis(url, { password }) or new Redis({ host, port, password })",
-	  true },
+	  true,
+	  0, false, true, "",
+	  "new Redis.Cluster([{ host, port }], { redisOptions: { password } })", false },
 	{ "node-redis", "6", V(5, 0, 0), V(6, 99, 99),
 	  "6.3.1 (npm; run, source read)", "node",
 	  RD_UR_WHATWG, false, true, true, RD_UO_USER_NO_AUTH,
@@ -93,7 +123,9 @@ static const struct rd_client_model models[] = {
 	  "socket: { servername: '%s' }", "socket: { family: 0 }",
 	  "socket: { tls: true }", "password",
 	  "createClient({ url, password }) or createClient({ socket: { host, port }, password })",
-	  true },
+	  true,
+	  3, false, false, "RESP: 2",
+	  "createCluster({ rootNodes: [{ url }], defaults: { password } })", false },
 	{ "redis-py", "4", V(4, 0, 0), V(4, 99, 99),
 	  "4.3.4 (Debian python3-redis; run, source read)", "python",
 	  RD_UR_PYTHON, false, false, false, RD_UO_USER_OPTION_PASSWORD,
@@ -104,7 +136,9 @@ static const struct rd_client_model models[] = {
 	  "ssl_server_hostname (redis-py 5+; 4.x sends the host)",
 	  "(getaddrinfo, both families)", "ssl=True", "password",
 	  "redis.from_url(url, password=...) or redis.Redis(host=..., port=..., password=...)",
-	  true },
+	  true,
+	  0, false, false, "",
+	  "redis.cluster.RedisCluster(host=..., port=..., password=...) (redis-py 4.1+)", false },
 	{ "go-redis", "9.22-9", V(9, 22, 0), V(9, 99, 99),
 	  "v9.22.0 (source fetched, ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
@@ -114,7 +148,9 @@ static const struct rd_client_model models[] = {
 	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
 	  "TLSConfig: &tls.Config{}", "Password",
 	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
-	  true },
+	  true,
+	  3, true, false, "Protocol: 2",
+	  "redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, Password})", false },
 	{ "go-redis", "9.0-9.21", V(9, 0, 0), V(9, 21, 99),
 	  "v9.14.1 (source fetched, the library built and ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
@@ -124,7 +160,9 @@ static const struct rd_client_model models[] = {
 	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
 	  "TLSConfig: &tls.Config{}", "Password",
 	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
-	  true },
+	  true,
+	  3, true, false, "Protocol: 2",
+	  "redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, Password})", false },
 	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
 	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; run in CI: dialled over a pipe, tests/diff)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_IGNORED,
@@ -134,7 +172,9 @@ static const struct rd_client_model models[] = {
 	  "redis.DialTLSConfig(&tls.Config{ServerName: \"%s\"})", "(net.Dialer, both families)",
 	  "redis.DialUseTLS(true)", "redis.DialPassword",
 	  "redis.DialURL(url, redis.DialPassword(...)) or redis.Dial(\"tcp\", net.JoinHostPort(host, port), redis.DialPassword(...))",
-	  false },
+	  false,
+	  0, false, false, "",
+	  "github.com/mna/redisc's cluster over its pool (redigo has none built in)", false },
 	{ "redis-cli", "7", V(6, 0, 0), V(7, 99, 99),
 	  "7.0.15 (Debian redis-tools; run here and in CI: the real redis-cli -u against a loopback capture, clients_rediscli.bats; source read: parseRedisUri, cliAuth, parseEnv, hiredis net.c/ssl.c)", "c",
 	  RD_UR_HIREDIS, false, false, true, RD_UO_PASSWORD,
@@ -143,7 +183,9 @@ static const struct rd_client_model models[] = {
 	  "a URL without redis:// or rediss://, a bad %-escape in the user info (Illegal character in URI encoding): it exits 1",
 	  "--sni %s", "(IPv4 first, then IPv6)", "--tls", "-a / REDISCLI_AUTH",
 	  "redis-cli -u URL, or -h/-p/-a",
-	  false },
+	  false,
+	  0, false, true, "",
+	  "redis-cli -c", false },
 	{ "redisdiag", "1", 0, V(99, 99, 99),
 	  "this program (SPEC section 4)", "",
 	  RD_UR_STRICT, false, false, false, RD_UO_PASSWORD,
@@ -153,7 +195,9 @@ static const struct rd_client_model models[] = {
 	  "nothing: an unusable value is a config.* finding",
 	  "--sni %s", "-4 / -6", "--tls", "-a / REDISCLI_AUTH",
 	  "redisdiag check",
-	  true },
+	  true,
+	  0, false, false, "",
+	  "", false },
 };
 
 #define NMODELS	(sizeof(models) / sizeof(models[0]))

@@ -107,6 +107,19 @@ struct rd_client_model {
 	const char *construct;		/* how the profile's values reach it */
 	bool	 unix_url;		/* reads a unix:// URL (ioredis: also a bare
 					   "/path") as a Unix socket path */
+	/* The handshake it sends by default (read from the real library). */
+	int	 resp;			/* 3: HELLO 3 [AUTH user pw] first; 0: legacy
+					   AUTH (RESP2, no HELLO) */
+	bool	 hello_fallback;	/* resp 3: an unknown-command (or NOPROTO) HELLO
+					   makes it go on in RESP2 with a legacy AUTH;
+					   false: the connection fails there */
+	bool	 nopass_tolerated;	/* the AUTH error "no password is set" /
+					   "without any password configured" is logged
+					   and the connection goes on */
+	const char *opt_resp2;		/* its option for RESP2 ("RESP: 2"), "" none */
+	/* Cluster (SPEC 13). */
+	const char *cluster_api;	/* its cluster client, "" when none is built in */
+	bool	 follows_moved;		/* the modelled constructor follows MOVED */
 };
 
 /* The row for "NAME" or "NAME@VERSION" (the newest row of NAME without a

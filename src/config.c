@@ -788,6 +788,7 @@ config_resolve(const struct rd_connflags *fl, const struct rd_envmap *env,
 	cf_sentinel(x);
 	cf_candidates(x);
 done:
+	cf_client_handshake(out, x->fl->resp);
 	cf_spare_passwords(x);
 	if (x->oom)
 		out->valid = false;

@@ -244,7 +244,10 @@ struct rd_config {
 	 * point into argv and config_free() leaves them. */
 	bool	 no_auth_warning;
 	const char *tls_ciphers, *tls_ciphersuites;
-	int	 resp;			/* 0, 2 or 3 */
+	int	 resp;			/* 0, 2 or 3: -2/-3, else the client's own */
+	bool	 hello_as_client;	/* resp is the client model's handshake: AUTH
+					   goes inside HELLO, not after it; the model
+					   says whether it falls back (clients.h) */
 	bool	 unix_socket;		/* host is a Unix socket path, port 0 */
 };
 

@@ -348,6 +348,20 @@ out:
 	return rc;
 }
 
+/* The handshake: -2/-3 win; else the client's own (its row's resp:
+ * node-redis, go-redis and ioredis 6 send HELLO 3 with the AUTH inside
+ * it; the others a legacy AUTH). */
+void
+cf_client_handshake(struct rd_config *c, int flag_resp)
+{
+	c->resp = flag_resp;
+	c->hello_as_client = false;
+	if (flag_resp == 0 && c->model != NULL && c->model->resp != 0) {
+		c->resp = c->model->resp;
+		c->hello_as_client = true;
+	}
+}
+
 /* What client m would connect with, given what the application hands it.
  * Fills t; t->ok false (with why) when the client throws or nothing it
  * would try can work. */

@@ -99,5 +99,6 @@ void	cf_spare_passwords(struct ctx *x);	/* after cf_candidates */
 void	cf_sentinel(struct ctx *x);
 void	cf_resolve_app(struct ctx *x, const struct rd_profile *p,
     const struct rd_client_model *m);	/* config_app.c */
+void	cf_client_handshake(struct rd_config *c, int flag_resp);	/* config_client.c */
 
 #endif

@@ -1,4 +1,5 @@
-/* hello.c — the hello step (redis-cli's -2 and -3, SPEC section 15):
+/* hello.c — the hello step (redis-cli's -2 and -3, SPEC section 15; and
+ * the handshake of the clients that send HELLO 3 by default, SPEC 12):
  * HELLO <proto> [AUTH <user> <password>] on the connected socket, its
  * reply read and recorded.
  *
@@ -8,14 +9,18 @@
  * rest of the probe (AUTH, PING, INFO, latency) reads RESP2 as before; the
  * step says so.  RESP3 clients send AUTH inside HELLO (a server with a
  * password answers a bare HELLO with NOAUTH), so does this step when a
- * password is configured; the auth step still runs AUTH after it, and
- * classifies a wrong password as it always does.  The password is only
- * ever written to the socket; replies are scrubbed of it. */
+ * password is configured; with -2/-3 the auth step still runs AUTH after
+ * it, and classifies a wrong password as it always does.  As the client
+ * (rd_config.hello_as_client: node-redis, go-redis, ioredis 6) HELLO's
+ * answer is the AUTH's, and a refused HELLO is what the client makes of
+ * it (its row's hello_fallback).  The password is only ever written to
+ * the socket; replies are scrubbed of it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clients.h"
 #include "clock.h"
 #include "hello.h"
 #include "report.h"
@@ -219,6 +224,7 @@ hello_parse(const char *buf, size_t len, struct rd_hello_obs *h)
 	t.proto_asked = h->proto_asked;
 	t.with_auth = h->with_auth;
 	t.switched_back = h->switched_back;
+	t.as_client = h->as_client;
 	t.reply.sent = h->reply.sent;
 	if (t.reply.kind == RD_R_ERROR) {
 		n = strcspn(t.reply.text, " ");
@@ -324,6 +330,56 @@ fail(struct rd_step *s, const char *code, const char *name, const char *what,
 	rd_scopy(s->err.message, sizeof(s->err.message), msg);
 }
 
+bool
+hello_reply_unsupported(const struct rd_reply_obs *r)
+{
+	/* Text, not a code: a pre-6 server answers HELLO with a plain ERR
+	 * whose only distinguishing part is its wording ("ERR unknown command
+	 * 'HELLO'...").  Kept knowingly: there is no error code to match
+	 * instead. */
+	return r->kind == RD_R_ERROR && (strcmp(r->prefix, "NOPROTO") == 0 ||
+	    (strcmp(r->prefix, "ERR") == 0 &&
+	    strstr(r->text, "unknown command") != NULL));
+}
+
+/* The client's own HELLO (rd_config.hello_as_client) answered: when it
+ * carried the AUTH, its answer is the auth step's — an error there is the
+ * client's AUTH error (WRONGPASS, NOAUTH), an answer is "authenticated".
+ * Unsupported: a client that falls back sends its legacy AUTH next (the
+ * auth step); one that does not stops (node-redis: the connection fails). */
+static void
+as_client_outcome(const struct rd_config *cfg, struct rd_obs *obs)
+{
+	struct rd_hello_obs *h = &obs->hello;
+	struct rd_step *a = &obs->steps[RD_STEP_AUTH];
+	char msg[300];
+
+	if (h->unsupported) {
+		h->client_stops = cfg->model != NULL && !cfg->model->hello_fallback;
+		if (h->client_stops)
+			snprintf(a->detail, sizeof(a->detail), "not sent: %s does "
+			    "not fall back to RESP2 when HELLO is refused",
+			    cfg->model->name);
+		return;
+	}
+	if (!h->with_auth)
+		return;
+	h->auth_inside = true;
+	obs->auth = h->reply;
+	obs->auth_sent = true;
+	memset(a, 0, sizeof(*a));
+	if (h->reply.kind == RD_R_ERROR) {
+		snprintf(msg, sizeof(msg), "-%s", h->reply.text);
+		fail(a, "server_error", h->reply.prefix, "AUTH inside HELLO", msg);
+		return;
+	}
+	obs->auth.ok = true;
+	a->status = RD_ST_OK;
+	snprintf(a->detail, sizeof(a->detail), "AUTH inside HELLO %d (%s) → OK",
+	    h->proto_asked, cfg->user_slot >= 0 || (cfg->username != NULL &&
+	    cfg->username[0] != '\0') ? "<user> ****" : "default ****");
+}
+
 int
 hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
     const struct rd_vault *v, struct rd_obs *obs)
@@ -344,6 +400,14 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 	h->attempted = true;
 	h->id = -1;
 	h->proto_asked = cfg->resp == 3 ? 3 : 2;
+	h->as_client = cfg->hello_as_client;
+	/* As the client: the AUTH it sends, an empty password included
+	 * (ioredis 6: redis://x@h is HELLO 3 AUTH x ""). */
+	if (h->as_client && pw == NULL && cfg->auth_sent && (cfg->empty_password ||
+	    !cfg->password_set))
+		pw = "";
+	if (h->as_client && !cfg->auth_sent)
+		pw = NULL;
 	snprintf(proto, sizeof(proto), "%d", h->proto_asked);
 	argv[argc++] = "HELLO";
 	argv[argc++] = proto;
@@ -372,8 +436,13 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 		snprintf(msg, sizeof(msg), "-%s", h->reply.text);
 		fail(s, "server_error", h->reply.prefix, "HELLO", msg);
 		s->us = clock_now_us() - t0;
+		h->unsupported = hello_reply_unsupported(&h->reply);
+		if (h->as_client)
+			as_client_outcome(cfg, obs);
 		return 0;		/* RESP2 as before: the probe goes on */
 	}
+	if (h->as_client)
+		as_client_outcome(cfg, obs);
 	s->status = RD_ST_OK;
 	snprintf(s->detail, sizeof(s->detail), "HELLO %d%s → %s %s, proto %d%s%s%s%s",
 	    h->proto_asked, h->with_auth ? " AUTH <user> ****" : "",

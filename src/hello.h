@@ -10,6 +10,7 @@
 #ifndef RD_HELLO_H
 #define RD_HELLO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,10 @@
 int	hello_step(struct conn *c, int64_t deadline_us,
 	    const struct rd_config *cfg, const struct rd_vault *v,
 	    struct rd_obs *obs);
+
+/* True when r is HELLO's "not spoken here": NOPROTO, or an unknown
+ * command (Redis before 6, or HELLO renamed away). */
+bool	hello_reply_unsupported(const struct rd_reply_obs *r);
 
 /* Parses one RESP2/RESP3 value at buf[0..len) into h (the HELLO map's
  * server, version, proto, id, mode, role; an error's text and prefix).

@@ -230,6 +230,13 @@ struct rd_hello_obs {
 	char	 mode[16];
 	char	 role[16];
 	bool	 switched_back;		/* HELLO 2 after HELLO 3 (see hello.c) */
+	/* As the modelled client (rd_config.hello_as_client): */
+	bool	 as_client;		/* the client's own HELLO, not -2/-3 */
+	bool	 unsupported;		/* NOPROTO or an unknown-command HELLO */
+	bool	 auth_inside;		/* HELLO carried the AUTH: its answer is the
+					   auth step's (obs.auth), no AUTH after it */
+	bool	 client_stops;		/* unsupported, and the client does not fall
+					   back: it sends nothing more (node-redis) */
 };
 
 #define RD_MAX_REPLICAS	16

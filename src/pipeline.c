@@ -215,6 +215,8 @@ pipeline_peer_config(const struct rd_config *base, const struct rd_candidate *c,
 	out->tls_ciphers = base->tls_ciphers;
 	out->tls_ciphersuites = base->tls_ciphersuites;
 	out->resp = base->resp;
+	out->hello_as_client = base->hello_as_client;
+	out->model = base->model;	/* the same client talks to the peer */
 	out->no_auth_warning = base->no_auth_warning;
 	out->valid = true;
 	snprintf(out->source, sizeof(out->source), "%s", c->source);

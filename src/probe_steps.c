@@ -21,6 +21,10 @@ pr_step_auth(struct probe *p)
 	 * sends AUTH x ""): no secret to reveal. */
 	bool empty = cfg->empty_password || (!cfg->password_set && cfg->auth_sent);
 
+	/* The client's own HELLO carried the AUTH, or it stopped at a
+	 * refused HELLO (hello.c): no AUTH after it. */
+	if (p->obs->hello.auth_inside || p->obs->hello.client_stops)
+		return 0;
 	if (!cfg->password_set && !empty) {
 		rd_scopy(s->detail, sizeof(s->detail), "no password configured");
 		return 0;

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "catalog.h"
+#include "clients.h"
 #include "report.h"
 #include "strutil.h"
 
@@ -248,6 +249,23 @@ err_reply(const struct rd_reply_obs *r)
 	return r->kind == RD_R_ERROR;
 }
 
+/* The AUTH failed the connection: an error reply the modelled client
+ * does not log and go past (ioredis and redis-cli go past "no password
+ * is set": their row's nopass_tolerated). */
+static bool
+auth_refused(const struct rd_config *cfg, const struct rd_obs *o)
+{
+	const char *id;
+
+	if (!err_reply(&o->auth))
+		return false;
+	id = o->auth.class_id[0] != '\0' ? o->auth.class_id :
+	    rules_classify_reply(o->auth.text);
+	return !(cfg != NULL && cfg->model != NULL &&
+	    cfg->model->nopass_tolerated && id != NULL &&
+	    strcmp(id, "auth.no_password_configured") == 0);
+}
+
 /* ---- the checklist ---- */
 
 static void
@@ -432,7 +450,10 @@ checklist_probe(struct rd_report *r)
 
 	/* auth */
 	if (!from_findings(r, RD_CL_AUTH)) {
-		if (o->auth.sent && o->auth.kind == RD_R_STATUS)
+		if (o->auth.sent && o->hello.auth_inside && o->auth.ok)
+			set(r, RD_CL_AUTH, RD_CL_PASS, "AUTH inside HELLO %d: OK",
+			    o->hello.proto_asked);
+		else if (o->auth.sent && o->auth.kind == RD_R_STATUS)
 			set(r, RD_CL_AUTH, RD_CL_PASS, "AUTH %s", o->auth.text);
 		else if (o->auth.sent && err_reply(&o->auth))
 			set(r, RD_CL_AUTH, RD_CL_FAIL, "AUTH refused");
@@ -641,7 +662,7 @@ verdict_check(struct rd_report *r)
 {
 	const struct rd_config *cfg = r->cfg;
 	const struct rd_obs *o = r->obs;
-	bool refused, pong;
+	bool refused, pong, auth_bad;
 	const struct rd_finding *f, *u;
 	char hp[300];
 
@@ -656,9 +677,13 @@ verdict_check(struct rd_report *r)
 	pong = got_pong(o);
 	/* "Reachable, authenticated, PONG": an error on AUTH or SELECT is a
 	 * refusal even when PING still answers (a password sent to a
-	 * server without one: strict clients fail there). */
-	refused = err_reply(&o->greeting) || err_reply(&o->auth) ||
-	    err_reply(&o->select) || err_reply(&o->ping);
+	 * server without one: strict clients fail there; the client model
+	 * says whether it goes past it, auth_refused). */
+	auth_bad = auth_refused(cfg, o);
+	/* ... and a client that stops at a refused HELLO (node-redis). */
+	refused = err_reply(&o->greeting) || auth_bad ||
+	    err_reply(&o->select) || err_reply(&o->ping) ||
+	    o->hello.client_stops;
 	/* A critical refusal found beside the PONG (cluster_state:fail:
 	 * PING works, every key command fails with CLUSTERDOWN) is still a
 	 * refusal of service. */
@@ -673,14 +698,15 @@ verdict_check(struct rd_report *r)
 		if (r->findings.v[i].sev == RD_SEV_CRITICAL &&
 		    catalog_verdict(r->findings.v[i].id) == RD_V_UNREACHABLE)
 			u = &r->findings.v[i];
-	if (pong && f == NULL && u != NULL && !err_reply(&o->auth) &&
-	    !err_reply(&o->select)) {
+	if (pong && f == NULL && u != NULL && !auth_bad &&
+	    !err_reply(&o->select) && !o->hello.client_stops) {
 		r->verdict = RD_V_UNREACHABLE;
 		r->exit_code = RD_EXIT_UNREACHABLE;
 		summary_finding(r, u, "no Redis conversation");
 		return;
 	}
-	if (pong && !err_reply(&o->auth) && !err_reply(&o->select) && f == NULL) {
+	if (pong && !auth_bad && !err_reply(&o->select) && f == NULL &&
+	    !o->hello.client_stops) {
 		r->verdict = count_warnings(r) > 0 ? RD_V_WARN : RD_V_OK;
 		r->exit_code = r->verdict == RD_V_WARN && r->opts.strict ?
 		    RD_EXIT_REJECTING : RD_EXIT_OK;

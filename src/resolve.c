@@ -250,7 +250,7 @@ resolve_process(const struct rd_connflags *flags_in, struct rd_config *out,
 	out->no_auth_warning = flags->no_auth_warning || flags->askpass;
 	out->tls_ciphers = flags->tls_ciphers;
 	out->tls_ciphersuites = flags->tls_ciphersuites;
-	out->resp = flags->resp;
+	/* out->resp: config_resolve (the flag, else the client's own). */
 	apply_socket(flags, out);
 	apply_askpass(flags, out);
 	/* A file the user named and we could not read is never ignored:

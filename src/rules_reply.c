@@ -2,6 +2,7 @@
  * classified by the one reply table (rules_classify_reply), the server's
  * INFO and the latency samples (rules.c says how rules are written). */
 #include "rules_int.h"
+#include "clients.h"
 
 /* ---- the conversation ---- */
 
@@ -267,7 +268,11 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 		sev = RD_SEV_WARNING;	/* SELECT refused is a failure */
 	/* A password sent to a server without one: strict clients (node-redis,
 	 * redis-py) fail the connection, so it is a failure even though the
-	 * server would still answer PING. */
+	 * server would still answer PING; ioredis and redis-cli log it and go
+	 * on (the row's nopass_tolerated): a warning. */
+	if (strcmp(id, "auth.no_password_configured") == 0 && step == 1 &&
+	    cfg != NULL && cfg->model != NULL && cfg->model->nopass_tolerated)
+		sev = RD_SEV_WARNING;
 
 	f = ru_emit(c, id, sev);
 	if (f == NULL)
@@ -310,6 +315,20 @@ f_reply(struct rctx *c, const char *id, int step, const struct rd_reply_obs *r)
 			EVID(f, "; password from %s",
 			    cfg->f[RD_F_PASSWORD].source[0] ?
 			    cfg->f[RD_F_PASSWORD].source : "?");
+		if (sev == RD_SEV_WARNING)
+			EVID(f, "; %s logs %s and goes on: the connection works",
+			    cfg->client_label, cfg->model->cli_auth ?
+			    "\"AUTH failed: ...\" on stderr" :
+			    "a [WARN] (\"... does not require a password, but a "
+			    "password was supplied\")");
+		else if (cfg != NULL && cfg->model != NULL &&
+		    strcmp(cfg->model->name, "redisdiag") != 0)
+			EVID(f, "; %s fails the connection on this error",
+			    cfg->client_label);
+		if (cfg != NULL && cfg->model != NULL &&
+		    strcmp(cfg->model->name, "redisdiag") != 0)
+			REMEDY(f, "%s: pass no %s (the server has none)",
+			    cfg->model->name, cfg->model->opt_password);
 		catalog_remedies(f);
 		ru_remedy_target(c, f);
 	} else if (strcmp(id, "auth.noperm") == 0) {

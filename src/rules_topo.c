@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "clients.h"
 #include "report.h"
 #include "strutil.h"
 #include "topo.h"
@@ -293,8 +294,10 @@ drop_cluster_mode(struct rd_findings *fs)
 }
 
 static void
-r_client(const struct rd_topology *t, struct rd_findings *fs)
+r_client(const struct rd_config *cfg, const struct rd_topology *t,
+    struct rd_findings *fs)
 {
+	const struct rd_client_model *m = cfg != NULL ? cfg->model : NULL;
 	struct rd_finding *f;
 
 	if (t->client_cluster_aware)
@@ -303,15 +306,24 @@ r_client(const struct rd_topology *t, struct rd_findings *fs)
 	    RD_SEV_WARNING)) == NULL)
 		return;
 	finding_evid(f, "the seed %s is a cluster node (%d nodes announced); "
-	    "the application's client, %s, talks to one node only", t->seed,
-	    t->cl.nnodes, t->client_model);
+	    "the application's client, %s%s%s, talks to one node only", t->seed,
+	    t->cl.nnodes, t->client_model, m != NULL && m->construct[0] ?
+	    " " : "", m != NULL ? m->construct : "");
 	if (t->cl.redirect.kind[0] != '\0')
 		finding_evid(f, ": key %s answered %s %d %s:%d",
 		    t->cl.redirect.key, t->cl.redirect.kind, t->cl.redirect.slot,
 		    t->cl.redirect.host, t->cl.redirect.port);
 	else
 		finding_evid(f, ": keys of slots it does not serve answer MOVED");
-	catalog_remedies(f);
+	/* The fix in the client's own terms (its row's cluster_api); the
+	 * catalog's list of every client's only without a model that has
+	 * one. */
+	if (m != NULL && m->cluster_api[0] != '\0')
+		finding_remedy(f, "%s: use a cluster client, %s, seeded with %s "
+		    "(it follows MOVED and ASK)", m->name, m->cluster_api,
+		    t->seed);
+	else
+		catalog_remedies(f);
 }
 
 /* ---- sentinel ---- */
@@ -513,7 +525,7 @@ rules_topo(const struct rd_config *cfg, const struct rd_obs *o,
 		if (!t->cl.read)
 			return;
 		drop_cluster_mode(fs);
-		r_client(t, fs);
+		r_client(cfg, t, fs);
 		r_announced(cfg, t, fs);
 		r_tls(t, fs);
 		r_slots(t, fs);

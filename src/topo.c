@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "clients.h"
 #include "clock.h"
 #include "pipeline.h"
 #include "strutil.h"
@@ -401,11 +402,11 @@ topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 bool
 topo_client_cluster_aware(const struct rd_config *cfg, char *model, size_t sz)
 {
-	/* Seam for the client models (issue 10, src/clients.c): until a
-	 * model row says whether it follows MOVED, the application is the
-	 * default profile's, ioredis `new Redis(url)`, which does not (its
-	 * `new Redis.Cluster([...])` does). */
-	(void)cfg;
-	rd_scopy(model, sz, "ioredis new Redis(url)");
-	return false;
+	/* The client model's row (clients.c): the constructor it models
+	 * (one node) and whether that follows MOVED. */
+	const struct rd_client_model *m = cfg != NULL ? cfg->model : NULL;
+
+	rd_scopy(model, sz, m == NULL ? "redisdiag" : cfg->client_label[0] ?
+	    cfg->client_label : m->name);
+	return m != NULL && m->follows_moved;
 }
