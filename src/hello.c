@@ -287,6 +287,10 @@ exchange(struct conn *c, int64_t dl, int argc, const char **argv,
 			break;
 		if (r < 0 || have == HELLO_MAX_REPLY) {
 			h->reply.not_resp = true;
+			/* A TLS alert record (content type 21, version 3.x):
+			 * plaintext was spoken to a TLS port. */
+			h->reply.tls_alert_bytes = have >= 2 && buf[0] == 0x15 &&
+			    buf[1] == 0x03;
 			rd_printable(buf, have < 40 ? have : 40,
 			    h->reply.first_bytes, sizeof(h->reply.first_bytes));
 			door(h, v);
@@ -406,7 +410,7 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 	if (h->as_client && pw == NULL && cfg->auth_sent && (cfg->empty_password ||
 	    !cfg->password_set))
 		pw = "";
-	if (h->as_client && !cfg->auth_sent)
+	if (h->as_client && !cfg->auth_sent && !cfg->password_set)
 		pw = NULL;
 	snprintf(proto, sizeof(proto), "%d", h->proto_asked);
 	argv[argc++] = "HELLO";

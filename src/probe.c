@@ -185,7 +185,8 @@ converse(struct probe *p)
 		    p->obs->tls.alert_desc);
 	}
 
-	first = p->obs->auth_sent ? &p->obs->auth :
+	first = p->obs->hello.attempted ? &p->obs->hello.reply :
+	    p->obs->auth_sent ? &p->obs->auth :
 	    p->cfg->db > 0 ? &p->obs->select : &p->obs->ping;
 	if (plain && !p->po->no_cross_try && !p->cfg->unix_socket &&
 	    p->obs->greeting.kind ==

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "render_int.h"
+#include "clients.h"
 #include "profiles.h"
 #include "report.h"
 #include "strutil.h"
@@ -183,6 +184,16 @@ json_models(cJSON *o, const struct rd_config *cfg)
 		    cfg->empty_password ? "" : RD_MASK);
 	} else
 		cJSON_AddNullToObject(o, "auth");
+	/* The HELLO sent first (the client's own, or -2/-3); null: none. */
+	if (cfg->resp > 0) {
+		e = cJSON_AddObjectToObject(o, "hello");
+		cJSON_AddNumberToObject(e, "proto", cfg->resp);
+		cJSON_AddBoolToObject(e, "auth_inside", cfg->hello_as_client &&
+		    cfg->auth_sent);
+		cJSON_AddBoolToObject(e, "fallback", cfg->hello_as_client &&
+		    cfg->model != NULL && cfg->model->hello_fallback);
+	} else
+		cJSON_AddNullToObject(o, "hello");
 	a = cJSON_AddArrayToObject(o, "disagreements");
 	for (i = 0; i < cfg->ndisagree; i++) {
 		e = cJSON_CreateObject();

@@ -49,6 +49,17 @@ query_keys(unsigned q, char *buf, size_t sz)
 		snprintf(buf, sz, "none");
 }
 
+/* The handshake it sends by default, in words. */
+static const char *
+handshake(const struct rd_client_model *m)
+{
+	if (m->resp == 0)
+		return "AUTH (RESP2, no HELLO)";
+	return m->hello_fallback ? "HELLO 3 [AUTH user password]; AUTH when "
+	    "HELLO is unknown" : "HELLO 3 [AUTH user password]; fails when "
+	    "HELLO is unknown";
+}
+
 static cJSON *
 client_json(const struct rd_client_model *m)
 {
@@ -83,6 +94,11 @@ client_json(const struct rd_client_model *m)
 	json_str(o, "verify", m->verify_host ? "chain and host name" : "chain only");
 	json_str(o, "throws", m->throws);
 	json_str(o, "construct", m->construct);
+	json_str(o, "handshake", handshake(m));
+	cJSON_AddBoolToObject(o, "hello_fallback", m->hello_fallback);
+	cJSON_AddBoolToObject(o, "no_password_error_tolerated", m->nopass_tolerated);
+	json_str(o, "cluster_api", m->cluster_api[0] ? m->cluster_api : NULL);
+	cJSON_AddBoolToObject(o, "follows_moved", m->follows_moved);
 	return o;
 }
 
@@ -94,13 +110,17 @@ client_text(const struct rd_client_model *m, FILE *out)
 	fprintf(out, "%s\n  verified: %s\n  URL: %s; REDISS:// is TLS: %s; "
 	    "redis://x@h: %s\n  query keys: %s%s; db path: %s\n"
 	    "  SNI by default: %s; families: %s; verifies: %s\n"
+	    "  handshake: %s; \"no password is set\" to AUTH: %s\n"
+	    "  cluster: %s\n"
 	    "  throws: %s\n\n", client_label(m, lab, sizeof(lab)), m->verified,
 	    readers[m->url], m->scheme_tls_exact ? "no (only rediss://)" : "yes",
 	    user_only[m->user_only], (query_keys(m->query, q, sizeof(q)), q),
 	    m->query_tls_truthy ? " (?tls=false is TLS)" : "", db_path[m->db_path],
 	    m->sni == RD_SNI_NONE ? "none" : "the host name",
 	    m->family == 4 ? "IPv4 only" : "both",
-	    m->verify_host ? "chain and host name" : "chain only", m->throws);
+	    m->verify_host ? "chain and host name" : "chain only", handshake(m),
+	    m->nopass_tolerated ? "logged, it goes on" : "the connection fails",
+	    m->cluster_api[0] ? m->cluster_api : "none", m->throws);
 }
 
 static cJSON *

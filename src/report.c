@@ -266,6 +266,16 @@ auth_refused(const struct rd_config *cfg, const struct rd_obs *o)
 	    strcmp(id, "auth.no_password_configured") == 0);
 }
 
+/* HELLO went first and the server refused it: not "HELLO is not spoken
+ * here" (the probe goes on in RESP2), but an error a later command would
+ * have got the same (maxclients, LOADING; NOAUTH without a password). */
+static bool
+hello_refused(const struct rd_obs *o)
+{
+	return o->hello.attempted && err_reply(&o->hello.reply) &&
+	    !o->hello.unsupported && !o->hello.auth_inside;
+}
+
 /* ---- the checklist ---- */
 
 static void
@@ -683,7 +693,7 @@ verdict_check(struct rd_report *r)
 	/* ... and a client that stops at a refused HELLO (node-redis). */
 	refused = err_reply(&o->greeting) || auth_bad ||
 	    err_reply(&o->select) || err_reply(&o->ping) ||
-	    o->hello.client_stops;
+	    o->hello.client_stops || hello_refused(o);
 	/* A critical refusal found beside the PONG (cluster_state:fail:
 	 * PING works, every key command fails with CLUSTERDOWN) is still a
 	 * refusal of service. */

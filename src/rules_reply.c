@@ -79,7 +79,7 @@ rule_conversation(struct rctx *c)
 	bool tls_proof = x->tried_tls && x->succeeded;
 	struct rd_finding *f;
 	char b[32];
-	int i;
+	int i, k;
 
 	if (earlier_failure(c))
 		return;
@@ -99,11 +99,20 @@ rule_conversation(struct rctx *c)
 		    "every client", c->target);
 		return;
 	}
-	for (i = 0; i < 5; i++) {
-		const struct rd_reply_obs *r = reply_at(o, i);
-		const char *cmd = reply_cmd[i];
+	/* In the order sent: the greeting, HELLO when it went first (-2/-3,
+	 * or the client's own), AUTH, SELECT, PING, INFO. */
+	for (k = 0; k < 6; k++) {
+		bool hello = k == 1;
+		const struct rd_reply_obs *r = hello ? &o->hello.reply :
+		    reply_at(o, k == 0 ? 0 : k - 1);
+		const char *cmd = hello ? "HELLO" : reply_cmd[k == 0 ? 0 : k - 1];
 
-		if (!reply_used(r))
+		i = hello ? 1 : k == 0 ? 0 : k - 1;	/* HELLO: a command sent */
+		if (hello && (!o->hello.attempted || (r->kind == RD_R_ERROR &&
+		    (o->hello.unsupported || o->hello.auth_inside))))
+			continue;	/* the probe went on; the AUTH's slot has it */
+		if (!reply_used(r) || (hello && r->kind != RD_R_ERROR &&
+		    r->kind != RD_R_NONE))
 			continue;
 		if (r->hostile) {
 			f = ru_emit(c, "proto.hostile_reply", RD_SEV_CRITICAL);

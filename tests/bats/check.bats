@@ -126,9 +126,22 @@ step() {
 }
 
 @test "a password to a server without one: auth.no_password_configured" {
-	chk -h 127.0.0.1 -p "$FX_PORT_plain" -a "$PW"
+	# redis-py 4 sends AUTH PW and fails on the error: critical, exit 1.
+	chk -h 127.0.0.1 -p "$FX_PORT_plain" -a "$PW" --client redis-py
+	[ "$status" -eq 1 ]
 	has auth.no_password_configured
 	hasnt auth.wrongpass
+	[ "$(echo "$output" | jq -r '.findings[] | select(.id == "auth.no_password_configured") | .severity')" = critical ]
+	[[ $output != *"$PW"* ]]
+	# ioredis 5 sends AUTH PW too, logs the error and goes on: a warning.
+	chk -h 127.0.0.1 -p "$FX_PORT_plain" -a "$PW" --client ioredis@5
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.findings[] | select(.id == "auth.no_password_configured") | .severity')" = warning ]
+	# The default client, ioredis 6, sends it inside HELLO 3 (AUTH default
+	# PW), which a default user without a password accepts: no finding.
+	chk -h 127.0.0.1 -p "$FX_PORT_plain" -a "$PW"
+	[ "$status" -eq 0 ]
+	hasnt auth.no_password_configured
 	[[ $output != *"$PW"* ]]
 }
 

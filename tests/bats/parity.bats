@@ -143,9 +143,14 @@ no_secret() {
 	rd check -h 127.0.0.1 -p "$FX_PORT_plain" -2 --format json
 	[ "$status" -eq 0 ]
 	jq -e '.steps[] | select(.name == "hello") | .status == "ok" and (.detail | test("proto 2"))' <<<"$output"
-	# Without -2/-3 the step is skipped, as before.
+	# Without -2/-3 the client's own handshake: ioredis 6 (the default
+	# client) sends HELLO 3; redis-py 4 none (the step is skipped).
 	rd check -h 127.0.0.1 -p "$FX_PORT_plain" --format json
+	jq -e '.steps[] | select(.name == "hello") | .status == "ok"' <<<"$output"
+	jq -e '.config.hello == {"proto": 3, "auth_inside": false, "fallback": true}' <<<"$output"
+	rd check -h 127.0.0.1 -p "$FX_PORT_plain" --client redis-py --format json
 	jq -e '.steps[] | select(.name == "hello") | .status == "skip"' <<<"$output"
+	jq -e '.config.hello == null' <<<"$output"
 	rd check -h 127.0.0.1 -p "$FX_PORT_plain" -2 -3
 	[ "$status" -eq 3 ]
 }

@@ -3,8 +3,9 @@
 
 Compares what the real clients would connect to (node_model.js,
 py_model.py; go_model.go: what redigo dialled and sent on a pipe) with what `redisdiag env --client X` says for the same
-environment: host, port, TLS, SNI, address family, the AUTH it sends and
-the database — and that both agree on whether the application can connect
+environment: host, port, TLS, SNI, address family, the handshake (HELLO 3
+with the AUTH inside it, or a legacy AUTH), the AUTH it sends and the
+database — and that both agree on whether the application can connect
 at all (a client that throws is exit 3).  The password is compared by
 canary: redisdiag prints only its source, which must name the variable (or
 URL part) whose canary the client sends.
@@ -63,7 +64,15 @@ def diverges(env, real, rep):
     for k, v in got.items():
         if real[k] != v:
             return "%s: client %r, redisdiag %r" % (k, real[k], v)
+    # The handshake: HELLO 3 first (the AUTH inside it) or a legacy AUTH.
+    # The Python and Go models record commands, not HELLO: none sends it.
+    rh = real.get("hello")
+    gh = (c.get("hello") or {}).get("proto")
+    if rh != gh:
+        return "hello: client %r, redisdiag %r" % (rh, gh)
     ra, ga = real["auth"], c["auth"]
+    if rh is not None and (c["hello"]["auth_inside"] != (ga is not None)):
+        return "hello: redisdiag auth_inside %r with auth %r" % (c["hello"]["auth_inside"], ga)
     if (ra is None) != (ga is None):
         return "auth: client %r, redisdiag %r" % (ra, ga)
     if ra is None:

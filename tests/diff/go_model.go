@@ -131,6 +131,7 @@ type target struct {
 	Family int     `json:"family"`
 	Auth   *auth   `json:"auth"`
 	DB     int     `json:"db"`
+	Hello  *int    `json:"hello"` // HELLO's protocol when it sent one
 }
 
 // What one dial showed.
@@ -341,6 +342,11 @@ func run(a app) target {
 		case "SELECT":
 			if len(c) == 2 {
 				t.DB, _ = strconv.Atoi(c[1])
+			}
+		case "HELLO":
+			if len(c) >= 2 {
+				v, _ := strconv.Atoi(c[1])
+				t.Hello = &v
 			}
 		}
 	}

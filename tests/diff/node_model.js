@@ -9,7 +9,8 @@
 // credentials provider it built).  Nothing connects, nothing is resolved.
 //
 // Output: one line per environment: {"<client>": TARGET, ...} where TARGET is
-// {throws, host, port, tls, sni, family, auth: null | {user, pass}, db}.
+// {throws, host, port, tls, sni, family, auth: null | {user, pass}, db,
+// hello: null (a legacy AUTH) | 3 (HELLO 3 first, the AUTH inside it)}.
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -69,6 +70,9 @@ function ioredisTarget(Redis, a) {
     auth: auth ? (Array.isArray(auth) ? { user: auth[0], pass: auth[1] == null ? "" : String(auth[1]) }
                                       : { user: null, pass: String(auth) }) : null,
     db: o.db ? o.db : 0,
+    // The handshake: protocol 3 (ioredis 6's default) is HELLO 3 with the
+    // AUTH inside it (getHandshakeCommands); 5.x has no protocol option.
+    hello: o.protocol === 3 ? 3 : null,
   };
   if (!usablePort(t.port)) return { throws: true, why: "port " + t.port };
   return t;
@@ -96,6 +100,8 @@ async function nodeRedisTarget(redis, a) {
     family: s.family || 0,
     auth,
     db: o.database || 0,
+    // #getHandshakeCommands: HELLO <RESP> unless RESP is 2 (DEFAULT_RESP 3).
+    hello: (o.RESP ?? redis.DEFAULT_RESP) !== 2 ? (o.RESP ?? redis.DEFAULT_RESP) : null,
   };
   if (!usablePort(t.port)) return { throws: true, why: "port " + t.port };
   if (!Number.isInteger(t.db)) return { throws: true, why: "SELECT " + t.db };
@@ -111,7 +117,8 @@ async function main() {
   for (const l of libs)
     if (l[0].startsWith("node-redis")) {
       const f = l[1].RedisClient.factory({});
-      l[1] = { make: f };
+      l[1] = { make: f, DEFAULT_RESP: l[1].DEFAULT_RESP };
+      if (l[1].DEFAULT_RESP === undefined) throw new Error("@redis/client exports no DEFAULT_RESP");
     }
   const rl = readline.createInterface({ input: process.stdin });
   for await (const line of rl) {

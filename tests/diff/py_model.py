@@ -53,8 +53,12 @@ def target(r):
         except ValueError:
             sni = host
     db = kw.get("db", 0)
+    # redis-py 4 speaks RESP2 only (protocol= came in 5.0): on_connect
+    # sends AUTH, no HELLO.
+    hello = kw.get("protocol")
     return {"throws": False, "host": host, "port": port, "tls": tls,
-            "sni": sni, "family": 0, "auth": auth, "db": db or 0}
+            "sni": sni, "family": 0, "auth": auth, "db": db or 0,
+            "hello": hello if hello not in (None, 2, "2") else None}
 
 
 def python_getenv(env):
