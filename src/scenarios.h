@@ -42,6 +42,10 @@
 #define SC_SNI_LOCALHOST 0x0800	/* --sni localhost */
 #define SC_SENTINEL	0x1000	/* REDIS_URL=redis+sentinel://127.0.0.1:port/mymaster */
 #define SC_WRONG_MASTER	0x2000	/* with SC_SENTINEL: /wrong-master instead */
+#define SC_STRICT_AUTH	0x4000	/* as a client that fails on an AUTH error
+				   (redis-py) unless --client names one: the
+				   default, ioredis 6, sends the password inside
+				   HELLO 3, which a server without one accepts */
 
 struct rd_scenario {
 	const char *name;

@@ -96,17 +96,16 @@ have_clients() {
 # real CLIENT PORT [PW]: the real client's PING; REAL_OUT its line,
 # REAL_OK 1 on PONG.
 real() {
-	local c=$1 out st
+	local c=$1 out st=0
 	local -x P=$2 PW=${3:-}
 	case $c in
-	ioredis@6) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-6.0.0/node_modules/ioredis" 2>/dev/null) ;;
-	ioredis@5.9.3) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-5.9.3/node_modules/ioredis" 2>/dev/null) ;;
-	ioredis@5.3.2) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-5.3.2/node_modules/ioredis" 2>/dev/null) ;;
-	node-redis) out=$(timeout 20 node "$D/node-redis.js" "$CL/node-redis/node_modules/redis" 2>/dev/null) ;;
-	redis-py) out=$(timeout 20 /usr/bin/python3 "$D/redis-py.py" 2>/dev/null) ;;
-	redis-cli) out=$(timeout 20 redis-cli -h 127.0.0.1 -p "$P" ${PW:+-a "$PW"} --no-auth-warning PING 2>/dev/null) ;;
+	ioredis@6) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-6.0.0/node_modules/ioredis" 2>/dev/null) || st=$? ;;
+	ioredis@5.9.3) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-5.9.3/node_modules/ioredis" 2>/dev/null) || st=$? ;;
+	ioredis@5.3.2) out=$(timeout 20 node "$D/ioredis.js" "$CL/ioredis-5.3.2/node_modules/ioredis" 2>/dev/null) || st=$? ;;
+	node-redis) out=$(timeout 20 node "$D/node-redis.js" "$CL/node-redis/node_modules/redis" 2>/dev/null) || st=$? ;;
+	redis-py) out=$(timeout 20 /usr/bin/python3 "$D/redis-py.py" 2>/dev/null) || st=$? ;;
+	redis-cli) out=$(timeout 20 redis-cli -h 127.0.0.1 -p "$P" ${PW:+-a "$PW"} --no-auth-warning PING 2>/dev/null) || st=$? ;;
 	esac
-	st=$?
 	REAL_OUT=$out
 	REAL_OK=0
 	[[ $st -eq 0 && $out == PONG ]] && REAL_OK=1
