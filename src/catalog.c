@@ -371,7 +371,10 @@ static const struct rd_catalog_entry catalog[] = {
 	  "a password was sent to {peer}, which has none",
 	  { "remove the password from the app's configuration (REDIS_PASSWORD, the URL's :PASSWORD@)",
 	    "or set one on the server (requirepass, or ACL SETUSER default on >PASSWORD) if it should have one" },
-	  "A password was sent to a server without one." },
+	  "A password was sent to a server without one.\n"
+	  "Critical for a client that fails there (redis-py, redigo, go-redis\n"
+	  "after a refused HELLO); a warning for ioredis and redis-cli, which\n"
+	  "log it and go on." },
 	{ "auth.noperm", RD_SEV_CRITICAL, REJECT, ST(INFO), 0,
 	  "The ACL user may not run this command",
 	  NULL,
@@ -517,7 +520,9 @@ static const struct rd_catalog_entry catalog[] = {
 	    "or upgrade the server to Redis 6 or later" },
 	  "HELLO was answered with NOPROTO or as an unknown command\n"
 	  ".Pq Redis before 6 ;\n"
-	  "the probe went on in RESP2." },
+	  "the probe went on in RESP2.\n"
+	  "Critical when the modelled client sends HELLO itself and does not\n"
+	  "fall back (node-redis)." },
 	{ "server.error", RD_SEV_CRITICAL, REJECT, ST(INFO), CL(SERVER_READY),
 	  "the server answered with an error redisdiag does not classify",
 	  NULL,
@@ -559,7 +564,8 @@ static const struct rd_catalog_entry catalog[] = {
 	  "A cluster seed is used through a client that is not cluster-aware",
 	  NULL,
 	  { "use a cluster client: ioredis new Redis.Cluster([{ host, port }], { redisOptions: { password, tls } }), node-redis createCluster, redis-py RedisCluster, go-redis NewClusterClient" },
-	  "The seed is a cluster node and the client model talks to one node: MOVED ahead." },
+	  "The seed is a cluster node and the client model talks to one node: MOVED ahead.\n"
+	  "The remedy names the client's own cluster API." },
 	{ "sentinel.unreachable", RD_SEV_CRITICAL, UNREACH, NOSTEP, 0,
 	  "A sentinel does not answer from here",
 	  NULL,

@@ -30,7 +30,7 @@
 #define HELLO_MAX_REPLY	16384
 #define HELLO_MAX_DEPTH	4
 #define HELLO_MAX_ELEMS	256
-#define HELLO_MAX_LINE	1024
+#define HELLO_MAX_LINE	HELLO_MAX_REPLY	/* a DENIED greeting is ~1 KiB */
 
 struct pst {
 	struct rd_hello_obs *h;

@@ -363,7 +363,13 @@ trace_conversation(struct trace *t, const struct rd_report *r)
 	}
 	if (talked && o->steps[RD_STEP_HELLO].detail[0] != '\0')
 		tr(t, "hello: %s", dash(o->steps[RD_STEP_HELLO].detail));
-	if (o->auth_sent || o->auth.sent) {
+	if (o->hello.auth_inside) {
+		/* The client's HELLO carried the AUTH (hello.c). */
+		const struct rd_step *as = &o->steps[RD_STEP_AUTH];
+
+		tr(t, "auth: %s", as->status == RD_ST_OK ? dash(as->detail) :
+		    as->err.message);
+	} else if (o->auth_sent || o->auth.sent) {
 		if (cfg->username != NULL && cfg->username[0] != '\0')
 			tr(t, "> AUTH %s ****", cfg->username);
 		else

@@ -359,8 +359,10 @@ audit_rows() {
 # --- --verbose: the trace is useful and never a secret ---------------------
 
 @test "--verbose: a trace of '* ' lines on stderr; stdout is the same report" {
+	# ioredis 5: a legacy AUTH (the default, ioredis 6, sends it inside
+	# HELLO 3: below).
 	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" \
-	    --format json --verbose --timeout 5s --user auditor -a "$C"
+	    --format json --verbose --timeout 5s --user auditor -a "$C" --client ioredis@5
 	local verbose_status=$status
 	[ "$status" -eq 0 ]
 	jq -e '.exit_code == 0' <<<"$output" >/dev/null
@@ -378,9 +380,17 @@ audit_rows() {
 	[[ $stderr == *"* info: redis 7"* ]]
 	[[ $stderr == *"* latency: 10 samples"* ]]
 	[[ $stderr == *"* verdict "*", exit 0"* ]]
+	# The default client: the AUTH inside HELLO 3, and said so.
+	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" \
+	    --format json --verbose --timeout 5s --user auditor -a "$C"
+	[ "$status" -eq 0 ]
+	clean
+	[[ $stderr == *"* hello: HELLO 3 AUTH <user> ****"* ]]
+	[[ $stderr == *"* auth: AUTH inside HELLO 3 (<user> ****) → OK"* ]]
+	[[ $stderr != *"* > AUTH"* ]]
 	# Without --verbose: the same report, no trace.
 	run --separate-stderr timeout 20 "$RD" check -h 127.0.0.1 -p "$FX_PORT_vplain" \
-	    --format json --timeout 5s --user auditor -a "$C"
+	    --format json --timeout 5s --user auditor -a "$C" --client ioredis@5
 	[ "$status" -eq "$verbose_status" ]
 	[[ $stderr != *"* "* ]]
 }

@@ -19,6 +19,45 @@
 #include "profiles.h"
 #include "report.h"
 
+/* The handshake, the "no password is set" AUTH error and the cluster API,
+ * as the real libraries do them (tests/bats/handshake.bats runs them). */
+static void
+test_handshake_columns(void **state)
+{
+	static const struct {
+		const char *spec; int resp; bool fallback, tolerated;
+		const char *cluster;
+	} rows[] = {
+		{ "ioredis@6", 3, true, true, "new Redis.Cluster(" },
+		{ "ioredis@5.9.3", 0, false, true, "new Redis.Cluster(" },
+		{ "ioredis@5.3.2", 0, false, true, "new Redis.Cluster(" },
+		{ "node-redis", 3, false, false, "createCluster(" },
+		{ "redis-py", 0, false, false, "RedisCluster(" },
+		{ "go-redis", 3, true, false, "NewClusterClient(" },
+		{ "go-redis@9.14.1", 3, true, false, "NewClusterClient(" },
+		{ "redigo", 0, false, false, "redisc" },
+		{ "redis-cli", 0, false, true, "redis-cli -c" },
+		{ "redisdiag", 0, false, false, "" },
+	};
+	const struct rd_client_model *m;
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		m = client_find(rows[i].spec, &why);
+		assert_non_null(m);
+		assert_int_equal(m->resp, rows[i].resp);
+		assert_int_equal(m->hello_fallback, rows[i].fallback);
+		assert_int_equal(m->nopass_tolerated, rows[i].tolerated);
+		assert_non_null(strstr(m->cluster_api, rows[i].cluster));
+		assert_false(m->follows_moved);	/* no plain constructor does */
+		/* a client that stops at a refused HELLO names its RESP2 option */
+		if (m->resp == 3 && !m->hello_fallback)
+			assert_true(m->opt_resp2[0] != '\0');
+	}
+}
+
 static void
 test_find(void **state)
 {
@@ -200,6 +239,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_handshake_columns),
 		cmocka_unit_test(test_url_readers),
 		cmocka_unit_test(test_family_restricted),
 	};

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <openssl/x509_vfy.h>
 
+#include "clients.h"
 #include "report.h"
 #include "table_main.h"
 
@@ -151,6 +152,60 @@ static void s_nopass_pong(struct fx *x)
 	    "configured for the default user. Are you sure your configuration "
 	    "is correct?");
 }
+/* The same reply, as the client model reads it (clients.c): ioredis and
+ * redis-cli log it and go on (a warning), redis-py fails. */
+static void s_nopass_ioredis(struct fx *x)
+{
+	const char *why;
+
+	s_nopass_pong(x);
+	x->cfg.model = client_find("ioredis@5", &why);
+}
+static void s_nopass_cli(struct fx *x)
+{
+	const char *why;
+
+	s_nopass_pong(x);
+	x->cfg.model = client_find("redis-cli", &why);
+}
+static void s_nopass_py(struct fx *x)
+{
+	const char *why;
+
+	s_nopass_pong(x);
+	x->cfg.model = client_find("redis-py", &why);
+}
+/* node-redis's HELLO 3 refused as an unknown command: it stops there
+ * (no fallback) although PING would answer; ioredis 6 goes on. */
+static void s_hello_stops(struct fx *x)
+{
+	const char *why;
+
+	x->cfg.model = client_find("node-redis", &why);
+	x->obs.hello.attempted = x->obs.hello.as_client = true;
+	x->obs.hello.unsupported = x->obs.hello.client_stops = true;
+	err(&x->obs.hello.reply, "ERR unknown command 'HELLO', with args beginning with: '3'");
+	memset(&x->obs.auth, 0, sizeof(x->obs.auth));
+	x->obs.auth_sent = false;
+}
+static void s_hello_fallback(struct fx *x)
+{
+	const char *why;
+
+	x->cfg.model = client_find("ioredis@6", &why);
+	x->obs.hello.attempted = x->obs.hello.as_client = true;
+	x->obs.hello.unsupported = true;
+	err(&x->obs.hello.reply, "ERR unknown command 'HELLO', with args beginning with: '3'");
+}
+/* maxclients written before HELLO's reply: the HELLO got it. */
+static void s_hello_maxclients(struct fx *x)
+{
+	stop_after_connect(x);
+	x->obs.hello.attempted = true;
+	err(&x->obs.hello.reply, "ERR max number of clients reached");
+	x->obs.ping.sent = true;
+	x->obs.ping.closed = true;
+}
 static void s_denied(struct fx *x)
 {
 	stop_after_connect(x);
@@ -283,6 +338,13 @@ static const struct vcase {
 	{ "check NOAUTH", "check", s_noauth, false, RD_V_REJECTING, 1 },
 	{ "check WRONGPASS", "check", s_wrongpass, false, RD_V_REJECTING, 1 },
 	{ "check password to passwordless, PONG", "check", s_nopass_pong, false, RD_V_REJECTING, 1 },
+	{ "check password to passwordless, ioredis goes on", "check", s_nopass_ioredis, false, RD_V_WARN, 0 },
+	{ "check password to passwordless, ioredis --strict", "check", s_nopass_ioredis, true, RD_V_WARN, 1 },
+	{ "check password to passwordless, redis-cli goes on", "check", s_nopass_cli, false, RD_V_WARN, 0 },
+	{ "check password to passwordless, redis-py fails", "check", s_nopass_py, false, RD_V_REJECTING, 1 },
+	{ "check HELLO refused, node-redis stops", "check", s_hello_stops, false, RD_V_REJECTING, 1 },
+	{ "check HELLO refused, ioredis 6 falls back", "check", s_hello_fallback, false, RD_V_WARN, 0 },
+	{ "check maxclients answering HELLO", "check", s_hello_maxclients, false, RD_V_REJECTING, 1 },
 	{ "check DENIED", "check", s_denied, false, RD_V_REJECTING, 1 },
 	{ "check maxclients", "check", s_maxclients, false, RD_V_REJECTING, 1 },
 	{ "check LOADING", "check", s_loading, false, RD_V_REJECTING, 1 },

@@ -15,8 +15,10 @@
 #include <cmocka.h>
 #include <hiredis/hiredis.h>
 
+#include "clients.h"
 #include "report.h"
 #include "topo.h"
+#include "topo_run.h"
 #include "topo_parse.h"
 
 /* ---- address classes -------------------------------------------------- */
@@ -355,6 +357,50 @@ test_rules_cluster_healthy(void **state)
 	free(t);
 }
 
+/* The remedy in the client's own terms: its row's cluster API, and no
+ * other client's. */
+static void
+test_rules_cluster_client_api(void **state)
+{
+	static const struct { const char *client, *want, *not; } rows[] = {
+		{ "ioredis", "ioredis: use a cluster client, new Redis.Cluster(", "createCluster" },
+		{ "node-redis", "node-redis: use a cluster client, createCluster(", "Redis.Cluster" },
+		{ "redis-py", "RedisCluster(", "createCluster" },
+		{ "go-redis", "NewClusterClient(", "Redis.Cluster" },
+		{ "redigo", "redisc", "NewClusterClient" },
+		{ "redis-cli", "redis-cli -c", "createCluster" },
+	};
+	struct rd_topology *t = healthy_cluster();
+	struct rd_findings fs;
+	struct rd_config cfg;
+	const struct rd_finding *f;
+	const char *why;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.host = (char *)"127.0.0.1";
+		cfg.port = 7001;
+		cfg.model = client_find(rows[i].client, &why);
+		assert_non_null(cfg.model);
+		t->client_cluster_aware = topo_client_cluster_aware(&cfg,
+		    t->client_model, sizeof(t->client_model));
+		assert_false(t->client_cluster_aware);
+		memset(&fs, 0, sizeof(fs));
+		rules_topo(&cfg, NULL, t, &fs);
+		assert_non_null(f = find(&fs, "cluster.client_not_cluster_aware"));
+		assert_int_equal(f->nremedy, 1);
+		assert_true(says(f->remediation[0], rows[i].want));
+		for (k = 0; k < f->nremedy; k++)
+			assert_false(says(f->remediation[k], rows[i].not));
+		assert_true(says(f->evidence, cfg.model->construct));
+		findings_free(&fs);
+	}
+	free(t);
+}
+
 /* server.cluster_mode and cluster.client_not_cluster_aware are one cause:
  * with the topology read only the SPEC-13 id stays (a refused SELECT, which
  * is critical, stays too); without it server.cluster_mode says it alone. */
@@ -661,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_parse_slots_nodes),
 		cmocka_unit_test(test_parse_sentinel),
 		cmocka_unit_test(test_rules_cluster_healthy),
+		cmocka_unit_test(test_rules_cluster_client_api),
 		cmocka_unit_test(test_rules_cluster_mode_once),
 		cmocka_unit_test(test_rules_announced),
 		cmocka_unit_test(test_rules_announced_behind_name),
