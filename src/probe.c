@@ -156,9 +156,11 @@ converse(struct probe *p)
 	bool plain = !p->cfg->tls;
 
 	pr_greeting(p);
-	/* -2 / -3: HELLO first, as RESP3 clients do (hello.c). */
-	if (!p->dead && p->cfg->resp > 0 && hello_step(&p->c, p->deadline,
-	    p->cfg, p->po->vault, p->obs) == -1)
+	/* -2 / -3, or the client's own: HELLO first, as RESP3 clients do
+	 * (hello.c) — unless the server spoke first: those bytes are in the
+	 * reader the later commands read, not in HELLO's. */
+	if (!p->dead && p->cfg->resp > 0 && resp_nread(p->rr) == 0 &&
+	    hello_step(&p->c, p->deadline, p->cfg, p->po->vault, p->obs) == -1)
 		p->dead = true;
 	pr_step_auth(p);
 	if (!p->dead && p->cfg->db > 0)

@@ -121,9 +121,12 @@ text_target(const struct tx *t, const struct rd_report *r)
 	if (cfg->url_redacted != NULL)
 		fprintf(t->out, "  url       %s\n", cfg->url_redacted);
 	if (cfg->client_label[0] != '\0')
-		fprintf(t->out, "  as        %s%s%s%s\n", cfg->profile != NULL ?
+		fprintf(t->out, "  as        %s%s%s%s%s\n", cfg->profile != NULL ?
 		    cfg->profile->name : "", cfg->profile != NULL ? " with " : "",
-		    cfg->client_label, cfg->auth_sent ? (cfg->password_set &&
+		    cfg->client_label, cfg->hello_as_client ? ", sends HELLO 3" :
+		    "", cfg->auth_sent ? (cfg->hello_as_client ? (cfg->password_set &&
+		    !cfg->empty_password ? " with AUTH inside" : " with AUTH and an "
+		    "empty password inside") : cfg->password_set &&
 		    !cfg->empty_password ? ", sends AUTH" : ", sends AUTH with "
 		    "an empty password") : "");
 	for (k = 0; k < RD_F__COUNT; k++) {

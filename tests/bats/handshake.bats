@@ -123,6 +123,11 @@ diag() {
 	[[ $output != *"$PW"* && $stderr != *"$PW"* ]]
 	[ "$(jq -r .exit_code <<<"$output")" = "$status" ]
 }
+# outcome REAL_OK VERDICT: the real client's result and redisdiag's verdict.
+outcome() {
+	[ "$REAL_OK" -eq "$1" ]
+	[ "$(jq -r .verdict <<<"$output")" = "$2" ]
+}
 sev() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .severity] | join(",")' <<<"$output"; }
 step() { jq -r --arg n "$1" '.steps[] | select(.name == $n) | .status' <<<"$output"; }
 
@@ -141,8 +146,7 @@ agree() {
 	# ioredis 6 and node-redis: HELLO 3 AUTH default PW, which a default
 	# user without a password accepts: PONG, and redisdiag ok.
 	agree ioredis@6 "$p" x
-	[ "$REAL_OK" -eq 1 ]
-	[ "$(jq -r .verdict <<<"$output")" = ok ]
+	outcome 1 ok
 	[ "$(step hello)" = ok ]
 	[ "$(step auth)" = ok ]
 	jq -e '.config.hello == {"proto": 3, "auth_inside": true, "fallback": true}' <<<"$output"
@@ -156,8 +160,7 @@ agree() {
 	# the remedy still "drop the password".
 	for c in ioredis@5.9.3 ioredis@5.3.2 redis-cli; do
 		agree "$c" "$p" x
-		[ "$REAL_OK" -eq 1 ]
-		[ "$(jq -r .verdict <<<"$output")" = warn ]
+		outcome 1 warn
 		[ "$(sev auth.no_password_configured)" = warning ]
 		jq -e '.findings[] | select(.id == "auth.no_password_configured") | .evidence | test("goes on")' <<<"$output"
 		jq -e '[.findings[] | select(.id == "auth.no_password_configured") | .remediation[]] | any(test("pass no|remove the password"))' <<<"$output"
@@ -170,8 +173,7 @@ agree() {
 	[ "$status" -eq 1 ]
 	# redis-py 4: ResponseError: redisdiag rejecting, critical.
 	agree redis-py "$p" x
-	[ "$REAL_OK" -eq 0 ]
-	[ "$(jq -r .verdict <<<"$output")" = rejecting ]
+	outcome 0 rejecting
 	[ "$(sev auth.no_password_configured)" = critical ]
 	jq -e '.findings[] | select(.id == "auth.no_password_configured") | .evidence | test("fails the connection")' <<<"$output"
 }
@@ -182,8 +184,7 @@ agree() {
 	run timeout 5 redis-cli -p "$p" HELLO 3
 	[[ $output == *"unknown command"* ]]	# the fixture has no HELLO
 	agree ioredis@6 "$p" x
-	[ "$REAL_OK" -eq 1 ]
-	[ "$(jq -r .verdict <<<"$output")" = warn ]
+	outcome 1 warn
 	[ "$(sev server.hello_unsupported)" = warning ]
 	[ "$(sev auth.no_password_configured)" = warning ]
 	jq -e '.findings[] | select(.id == "server.hello_unsupported") | .evidence | test("falls back")' <<<"$output"
@@ -191,8 +192,7 @@ agree() {
 	# The password the unknown-command error echoes is masked.
 	[[ $output != *"'x'"* ]] || jq -e '.findings[] | select(.id == "server.hello_unsupported") | .evidence | test("\\*\\*\\*\\*")' <<<"$output"
 	agree node-redis "$p" x
-	[ "$REAL_OK" -eq 0 ]
-	[ "$(jq -r .verdict <<<"$output")" = rejecting ]
+	outcome 0 rejecting
 	[ "$(sev server.hello_unsupported)" = critical ]
 	[ "$(step auth)" = skip ]	# node-redis sends nothing after it
 	jq -e '[.findings[] | select(.id == "server.hello_unsupported") | .remediation[]] | any(test("node-redis: pass RESP: 2"))' <<<"$output"
@@ -200,8 +200,7 @@ agree() {
 	agree node-redis "$p"
 	[ "$REAL_OK" -eq 0 ]
 	agree ioredis@6 "$p"
-	[ "$REAL_OK" -eq 1 ]
-	[ "$(jq -r .verdict <<<"$output")" = warn ]
+	outcome 1 warn
 	for c in ioredis@5.9.3 redis-cli redis-py; do
 		agree "$c" "$p" x
 	done
@@ -212,8 +211,7 @@ agree() {
 	local p=$FX_PORT_auth c
 	for c in ioredis@6 node-redis ioredis@5.9.3 redis-py redis-cli; do
 		agree "$c" "$p" "$PW"
-		[ "$REAL_OK" -eq 1 ]
-		[ "$(jq -r .verdict <<<"$output")" = ok ]
+		outcome 1 ok
 		agree "$c" "$p" wrong-pw
 		[ "$REAL_OK" -eq 0 ]
 		[ "$(jq '[.findings[] | select(.id == "auth.wrongpass")] | length' <<<"$output")" -eq 1 ]

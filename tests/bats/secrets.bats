@@ -445,11 +445,16 @@ audit_rows() {
 }
 
 @test "--verbose: simulate and watch trace too; an invalid configuration traces its problem" {
-	run --separate-stderr timeout 20 "$RD" simulate wrongpass --format json --verbose
+	# ioredis 5: a legacy AUTH; the default (ioredis 6) sends it inside
+	# HELLO 3, and the trace says so.
+	run --separate-stderr timeout 20 "$RD" simulate wrongpass --format json --verbose --client ioredis@5
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"* redisdiag "*" simulate scenario wrongpass"* ]]
 	[[ $stderr == *"* > AUTH ****"* ]]
 	[[ $stderr == *"* < -WRONGPASS"* ]]
+	run --separate-stderr timeout 20 "$RD" simulate wrongpass --format json --verbose
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"* auth: AUTH inside HELLO: -WRONGPASS"* ]]
 	run --separate-stderr timeout 20 env -i PATH="$PATH" "$RD" watch -h 127.0.0.1 -p 1 \
 	    -a "$C" --count 2 --interval 50ms --timeout 1s --verbose
 	[ "$status" -eq 2 ]
