@@ -97,7 +97,7 @@ static const struct opt opts[] = {
 	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV | C_SERVE, 0, 0, NULL, "warnings fail the run (exit 1)" },
 	{ "quiet", O_QUIET, V_NONE, C_ALL, 0, 0, NULL, "print nothing; the exit status says it all" },
 	{ "no-color", O_NO_COLOR, V_NONE, C_ALL, 0, 0, NULL, "no colour in text output (also NO_COLOR)" },
-	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 1000, "N", "PINGs in the latency step (default 10)" },
+	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 1000, "N", "PINGs in the latency step (default 10; 0: no latency step)" },
 	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
 	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
 	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
@@ -586,7 +586,12 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;
 	case O_NO_COLOR: cli->no_color = true; break;
-	case O_LAT_SAMPLES: cli->run.latency_samples = (int)n; break;
+	case O_LAT_SAMPLES:
+		/* 0: no latency step at all (the probe's own 0 means its
+		 * default, which the user did not ask for). */
+		cli->run.latency_samples = (int)n;
+		cli->run.no_latency = n == 0;
+		break;
 	case O_LAT_THRESHOLD: cli->ropts.latency_threshold_us = us; break;
 	case O_INTERVAL: cli->interval_us = us; break;
 	case O_FAIL_AFTER: cli->fail_after = (int)n; break;

@@ -140,7 +140,7 @@ fleet_load(const struct rd_cli *cli, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (fleet_env_load(&cli->conn, &f->fe, err, errlen) == -1) {
+	if (fleet_env_load(&cli->conn, cli->run.latency_samples, &f->fe, err, errlen) == -1) {
 		free(f);
 		return NULL;
 	}
