@@ -1,6 +1,7 @@
-/* cli.c — the command line: one table of options, one place that checks
- * their values and combinations.  Errors are one line on stderr; the caller
- * exits 3.  Values of -a and -u are never echoed (they may hold a secret). */
+/* cli.c — the command line's parser: reads argv through the one table of
+ * options (cli_opts.c) and is the one place that checks their values and
+ * combinations.  Errors are one line on stderr; the caller exits 3.
+ * Values of -a and -u are never echoed (they may hold a secret). */
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -9,139 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
+#include "cli_int.h"
 #include "parse.h"
 #include "url.h"
-
-/* Which subcommands accept an option. */
-#define C_CHECK		0x01
-#define C_ENV		0x02
-#define C_SIM		0x04
-#define C_WATCH		0x08
-#define C_EXPLAIN	0x10
-#define C_SCHEMA	0x20
-#define C_SERVE		0x40
-#define C_CONN		(C_CHECK | C_ENV | C_WATCH | C_SERVE)
-#define C_REPORT	(C_CHECK | C_ENV | C_SIM | C_EXPLAIN)
-#define C_ALL		0x7f
-
-enum {
-	O_USER = 256, O_TLS, O_SNI, O_NO_SNI, O_CACERT, O_CACERTDIR, O_CERT,
-	O_KEY, O_INSECURE, O_TIMEOUT, O_ENV_FILE, O_ALL_CANDIDATES, O_FORMAT,
-	O_STRICT, O_QUIET, O_NO_COLOR, O_LAT_SAMPLES, O_LAT_THRESHOLD,
-	O_INTERVAL, O_FAIL_AFTER, O_COUNT, O_HOLD, O_LIST, O_SERVE, O_PORT, O_DELAY,
-	O_JITTER, O_CLOSE_AFTER, O_RESET_AFTER, O_REDIS_VERSION, O_HELP,
-	O_VERSION, O_VERBOSE, O_WARNING, O_CRITICAL, O_LABEL, O_ASKPASS,
-	O_NO_AUTH_WARNING, O_TLS_CIPHERS, O_TLS_CIPHERSUITES, O_TARGETS,
-	O_MAX_CONC, O_LISTEN, O_TIMEOUT_OFFSET, O_SENTINEL, O_MASTER_NAME,
-	O_SENTINEL_USER, O_SENTINEL_PASSWORD, O_PROFILE, O_CLIENT,
-	O_LIST_CLIENTS, O_LIST_PROFILES, O_ENV_BATCH
-};
-
-#define C_UNIX_PATH_MAX	108		/* sizeof(sockaddr_un.sun_path) */
-
-/* Value kinds, checked before an option's handler sees the value. */
-enum vkind { V_NONE, V_STR, V_SECRET, V_PATH, V_HOST, V_INT, V_DUR };
-
-struct opt {
-	const char *name;	/* long name */
-	int	 id;		/* short letter, or O_* */
-	enum vkind kind;
-	unsigned cmds;
-	long long min, max;	/* V_INT bounds; V_STR/V_HOST: max length */
-	const char *arg, *help;
-};
-
-static const struct opt opts[] = {
-	{ "url", 'u', V_SECRET, C_CONN, 0, 4096, "URL", "redis:// or rediss:// URL" },
-	{ "host", 'h', V_HOST, C_CONN, 0, 255, "HOST", "server host name or address" },
-	{ "socket", 's', V_PATH, C_CONN, 0, C_UNIX_PATH_MAX - 1, "SOCKET", "Unix socket path (beats -h and -p, as in redis-cli)" },
-	{ "port", 'p', V_INT, C_CONN, 1, 65535, "PORT", "server port" },
-	{ "pass", 'a', V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password (visible to other users; prefer REDISCLI_AUTH)" },
-	{ "user", O_USER, V_STR, C_CONN, 0, 512, "NAME", "ACL user name" },
-	{ "db", 'n', V_INT, C_CONN, 0, 1000000, "DB", "database number" },
-	{ "tls", O_TLS, V_NONE, C_CONN, 0, 0, NULL, "use TLS" },
-	{ "sni", O_SNI, V_HOST, C_CONN, 0, 255, "NAME", "TLS server name to send" },
-	{ "no-sni", O_NO_SNI, V_NONE, C_CONN, 0, 0, NULL, "send no TLS server name" },
-	{ "cacert", O_CACERT, V_PATH, C_CONN, 0, 4096, "FILE", "CA certificate bundle to trust" },
-	{ "cacertdir", O_CACERTDIR, V_PATH, C_CONN, 0, 4096, "DIR", "directory of CA certificates" },
-	{ "cert", O_CERT, V_PATH, C_CONN, 0, 4096, "FILE", "client certificate" },
-	{ "key", O_KEY, V_PATH, C_CONN, 0, 4096, "FILE", "client private key" },
-	{ "insecure", O_INSECURE, V_NONE, C_CONN, 0, 0, NULL, "do not verify the server certificate" },
-	{ NULL, '4', V_NONE, C_CONN, 0, 0, NULL, "IPv4 only" },
-	{ NULL, '6', V_NONE, C_CONN, 0, 0, NULL, "IPv6 only" },
-	{ "timeout", O_TIMEOUT, V_DUR, C_CONN | C_SIM, 0, 0, "DUR", "deadline for the whole run, DNS included (default 5s)" },
-	{ NULL, 't', V_DUR, C_CONN | C_SIM, 0, 0, "SECONDS", "as --timeout (redis-cli's -t)" },
-	{ "askpass", O_ASKPASS, V_NONE, C_CONN, 0, 0, NULL, "read the password from standard input, hidden on a terminal (beats -a and REDISCLI_AUTH)" },
-	{ "no-auth-warning", O_NO_AUTH_WARNING, V_NONE, C_CONN, 0, 0, NULL, "no warning for a password on the command line" },
-	{ "tls-ciphers", O_TLS_CIPHERS, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.2 cipher list (OpenSSL syntax)" },
-	{ "tls-ciphersuites", O_TLS_CIPHERSUITES, V_STR, C_CONN, 0, 2048, "LIST", "TLS 1.3 ciphersuites (OpenSSL syntax)" },
-	{ NULL, '2', V_NONE, C_CONN, 0, 0, NULL, "HELLO 2 (RESP2) before AUTH; the hello step runs" },
-	{ NULL, '3', V_NONE, C_CONN, 0, 0, NULL, "HELLO 3 (RESP3) before AUTH; the hello step runs" },
-	{ "env-file", O_ENV_FILE, V_PATH, C_CONN, 0, 4096, "FILE", "dotenv file whose values override the environment" },
-	{ "sentinel", O_SENTINEL, V_STR, C_CONN, 0, 300, "HOST:PORT", "a sentinel to ask (repeatable; with --master-name)" },
-	{ "master-name", O_MASTER_NAME, V_STR, C_CONN, 0, 255, "NAME", "the master the sentinels monitor" },
-	{ "sentinel-user", O_SENTINEL_USER, V_STR, C_CONN, 0, 127, "NAME", "ACL user for the sentinels (separate from --user)" },
-	{ "sentinel-password", O_SENTINEL_PASSWORD, V_SECRET, C_CONN, 0, 4096, "PASSWORD", "password for the sentinels (separate from -a)" },
-	{ "profile", O_PROFILE, V_STR, C_CONN | C_SIM, 0, 64, "NAME", "application profile: cacheservice (default), python-getenv, generic" },
-	{ "client", O_CLIENT, V_STR, C_CONN | C_SIM, 0, 64, "NAME[@VER]", "client library model: ioredis (default), node-redis, redis-py, ..." },
-	{ "list-clients", O_LIST_CLIENTS, V_NONE, C_ENV, 0, 0, NULL, "list the client models" },
-	{ "list-profiles", O_LIST_PROFILES, V_NONE, C_ENV, 0, 0, NULL, "list the application profiles" },
-	{ "env-batch", O_ENV_BATCH, V_PATH, C_ENV, 0, 4096, "FILE", "for tests: one environment per line (NAME=HEX ...), one JSON report each" },
-	{ "all-candidates", O_ALL_CANDIDATES, V_NONE, C_CHECK, 0, 0, NULL, "probe every discovered configuration" },
-	{ "format", O_FORMAT, V_STR, C_REPORT, 0, 32, "FMT", "json|text|ndjson|nagios|prometheus|junit" },
-	{ "output", 'o', V_PATH, C_REPORT, 0, 4096, "FILE", "write the report to FILE atomically (temp file + rename)" },
-	{ "label", O_LABEL, V_STR, C_REPORT, 0, 512, "K=V", "prometheus: add label K=V to every series (repeatable)" },
-	{ "warning", O_WARNING, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios WARNING thresholds: latency=DUR, memory=PCT, clients=PCT, cert_days=N" },
-	{ "critical", O_CRITICAL, V_STR, C_REPORT, 0, 256, "T=V,...", "nagios CRITICAL thresholds (same keys as --warning)" },
-	{ "strict", O_STRICT, V_NONE, C_CHECK | C_SIM | C_ENV | C_SERVE, 0, 0, NULL, "warnings fail the run (exit 1)" },
-	{ "quiet", O_QUIET, V_NONE, C_ALL, 0, 0, NULL, "print nothing; the exit status says it all" },
-	{ "no-color", O_NO_COLOR, V_NONE, C_ALL, 0, 0, NULL, "no colour in text output (also NO_COLOR)" },
-	{ "latency-samples", O_LAT_SAMPLES, V_INT, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 1000, "N", "PINGs in the latency step (default 10)" },
-	{ "latency-threshold", O_LAT_THRESHOLD, V_DUR, C_CHECK | C_SIM | C_WATCH | C_SERVE, 0, 0, "DUR", "p99 above this is latency.high (default 100ms)" },
-	{ "interval", O_INTERVAL, V_DUR, C_WATCH, 0, 0, "DUR", "time between probes (default 30s)" },
-	{ "fail-after", O_FAIL_AFTER, V_INT, C_WATCH, 1, 1000000, "N", "consecutive failures before down (default 2)" },
-	{ "count", O_COUNT, V_INT, C_WATCH, 1, 100000000, "N", "stop after N probes" },
-	{ "hold", O_HOLD, V_NONE, C_WATCH, 0, 0, NULL, "keep one connection open and PING it at the interval (idle resets)" },
-	{ "list", O_LIST, V_NONE, C_SIM, 0, 0, NULL, "list the scenarios" },
-	{ "serve", O_SERVE, V_NONE, C_SIM, 0, 0, NULL, "keep the fault server running and print its URL" },
-	{ "listen-port", O_PORT, V_INT, C_SIM, 1, 65535, "PORT", "with --serve: port to listen on" },
-	{ "delay", O_DELAY, V_DUR, C_SIM, 0, 0, "DUR", "delay before every reply" },
-	{ "jitter", O_JITTER, V_DUR, C_SIM, 0, 0, "DUR", "random extra delay up to DUR" },
-	{ "close-after", O_CLOSE_AFTER, V_INT, C_SIM, 0, 1LL << 40, "BYTES", "close after writing BYTES" },
-	{ "reset-after", O_RESET_AFTER, V_DUR, C_SIM, 0, 0, "DUR", "reset connections after DUR" },
-	{ "redis-version", O_REDIS_VERSION, V_STR, C_SIM, 0, 8, "V", "reply wording of Redis V (7, 6 or 5)" },
-	{ "targets", O_TARGETS, V_PATH, C_CHECK | C_SERVE, 0, 4096, "FILE", "many named targets, one per line: [NAME] URL [password_env=VAR]" },
-	{ "max-concurrency", O_MAX_CONC, V_INT, C_CHECK | C_SERVE, 1, 1024, "N", "probes at the same time (default 32)" },
-	{ "listen", O_LISTEN, V_STR, C_SERVE, 0, 300, "ADDR:PORT", "address to serve on (default 127.0.0.1:9130)" },
-	{ "timeout-offset", O_TIMEOUT_OFFSET, V_DUR, C_SERVE, 0, 0, "DUR", "taken off Prometheus' scrape timeout (default 250ms)" },
-	{ "verbose", O_VERBOSE, V_NONE, C_ALL, 0, 0, NULL, "more detail on stderr" },
-	{ "help", O_HELP, V_NONE, C_ALL, 0, 0, NULL, "this help" },
-	{ "version", O_VERSION, V_NONE, C_ALL, 0, 0, NULL, "print the version" },
-};
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
-
-static const struct {
-	const char *name;
-	enum rd_cmd cmd;
-	unsigned mask;
-	const char *args, *what;
-} cmds[] = {
-	{ "check", RD_CMD_CHECK, C_CHECK, "[conn options] [report options]", "diagnose the resolved connection" },
-	{ "env", RD_CMD_ENV, C_ENV, "[conn options] [report options]", "resolved configuration and provenance; no network" },
-	{ "simulate", RD_CMD_SIMULATE, C_SIM, "SCENARIO [--serve] [report options] | --list", "run a check against a built-in fault server" },
-	{ "watch", RD_CMD_WATCH, C_WATCH, "[conn options] [--interval DUR] [--fail-after N] [--count N] [--hold]", "heartbeat, one JSON line per probe" },
-	{ "explain", RD_CMD_EXPLAIN, C_EXPLAIN, "[TEXT | -]", "classify a client's error message or a whole log" },
-	{ "schema", RD_CMD_SCHEMA, C_SCHEMA, "", "print the JSON Schema of every report" },
-	{ "serve", RD_CMD_SERVE, C_SERVE, "[--listen ADDR:PORT] [--targets FILE] [--max-concurrency N]", "Prometheus exporter: /probe?target=NAME, /metrics, /-/healthy" },
-};
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
-
-static const char *const formats[] = {
-	[RD_FMT_JSON] = "json", [RD_FMT_TEXT] = "text",
-	[RD_FMT_NDJSON] = "ndjson", [RD_FMT_NAGIOS] = "nagios",
-	[RD_FMT_PROMETHEUS] = "prometheus", [RD_FMT_JUNIT] = "junit",
-};
 
 /* The last error, kept for main's stand-in report (REDIS UNKNOWN - ...
  * under --format nagios); it never holds a secret, like the stderr line. */
@@ -174,7 +45,6 @@ int
 cli_peek_format(int argc, char **argv)
 {
 	const char *v = NULL;
-	size_t i;
 	int k;
 
 	for (k = 1; k < argc; k++) {
@@ -185,19 +55,7 @@ cli_peek_format(int argc, char **argv)
 		else if (strncmp(argv[k], "--format=", 9) == 0)
 			v = argv[k] + 9;
 	}
-	for (i = 0; v != NULL && i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(v, formats[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void
-optname(const struct opt *o, char *buf, size_t len)
-{
-	if (o->name != NULL && (o->id >= 256 || o->id == 0))
-		snprintf(buf, len, "--%s", o->name);
-	else
-		snprintf(buf, len, "-%c", o->id);
+	return v != NULL ? cli_format_named(v) : -1;
 }
 
 /* A printable, bounded rendering of a user value for an error message. */
@@ -225,7 +83,7 @@ bad_value(const struct opt *o, const char *val, const char *why)
 {
 	char name[32], q[300];
 
-	optname(o, name, sizeof(name));
+	cli_optname(o, name, sizeof(name));
 	if (o->kind == V_SECRET || val == NULL) {
 		cli_err("%s: %s\n", name, why);
 	} else {
@@ -250,14 +108,14 @@ optword(const char *arg, char *buf, size_t len)
 		n = 64;
 		cut = true;
 	}
-	for (i = 0; i < NOPTS; i++) {
+	for (i = 0; i < cli_nopts; i++) {
 		size_t k;
 
-		if (opts[i].kind != V_SECRET || opts[i].name == NULL)
+		if (cli_opts[i].kind != V_SECRET || cli_opts[i].name == NULL)
 			continue;
-		k = strlen(opts[i].name);
+		k = strlen(cli_opts[i].name);
 		if (strncmp(arg, "--", 2) == 0 && n > k + 2 &&
-		    strncmp(arg + 2, opts[i].name, k) == 0) {
+		    strncmp(arg + 2, cli_opts[i].name, k) == 0) {
 			n = k + 2;
 			cut = true;
 		}
@@ -333,14 +191,12 @@ check_string(const struct opt *o, const char *val)
 static int
 set_format(struct rd_cli *cli, const struct opt *o, const char *val)
 {
-	size_t i;
+	int f = cli_format_named(val);
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(val, formats[i]) == 0) {
-			cli->ropts.format = (enum rd_format)i;
-			cli->format_set = true;
-			return 0;
-		}
+	if (f >= 0) {
+		cli->ropts.format = (enum rd_format)f;
+		cli->format_set = true;
+		return 0;
 	}
 	return bad_value(o, val, "unknown format (json, text, ndjson, nagios, prometheus, junit)");
 }
@@ -586,7 +442,12 @@ apply(struct rd_cli *cli, const struct opt *o, const char *val)
 	case O_STRICT: cli->ropts.strict = true; break;
 	case O_QUIET: cli->ropts.quiet = true; break;
 	case O_NO_COLOR: cli->no_color = true; break;
-	case O_LAT_SAMPLES: cli->run.latency_samples = (int)n; break;
+	case O_LAT_SAMPLES:
+		/* 0: no latency step at all (the probe's own 0 means its
+		 * default, which the user did not ask for). */
+		cli->run.latency_samples = (int)n;
+		cli->run.no_latency = n == 0;
+		break;
 	case O_LAT_THRESHOLD: cli->ropts.latency_threshold_us = us; break;
 	case O_INTERVAL: cli->interval_us = us; break;
 	case O_FAIL_AFTER: cli->fail_after = (int)n; break;
@@ -664,8 +525,8 @@ join(int argc, char **argv, int from)
 int
 cli_parse(int argc, char **argv, struct rd_cli *cli)
 {
-	struct option lopts[NOPTS + 1];
-	char sopts[NOPTS * 2 + 2], name[32];
+	struct option lopts[CLI_OPTS_MAX + 1];
+	char sopts[CLI_OPTS_MAX * 2 + 2], name[32];
 	size_t i, nl = 0, ns = 0;
 	unsigned mask = C_ALL;
 	int c, first = 1;
@@ -674,34 +535,33 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 
 	/* The subcommand comes first; --help and --version work without it. */
 	if (argc > 1 && argv[1][0] != '-') {
-		for (i = 0; i < NCMDS; i++)
-			if (strcmp(argv[1], cmds[i].name) == 0)
-				break;
-		if (i == NCMDS) {
+		const struct cli_cmd *cmd = cli_cmd_named(argv[1]);
+
+		if (cmd == NULL) {
 			char q[300];
 			quote(argv[1], q, sizeof(q));
 			cli_err("unknown command '%s' (try --help)\n", q);
 			return -1;
 		}
-		cli->cmd = cmds[i].cmd;
-		cli->cmd_name = cmds[i].name;
-		mask = cmds[i].mask;
+		cli->cmd = cmd->cmd;
+		cli->cmd_name = cmd->name;
+		mask = cmd->mask;
 		first = 2;
 	}
 
 	sopts[ns++] = ':';	/* report a missing argument as ':' */
-	for (i = 0; i < NOPTS; i++) {
-		if (opts[i].name != NULL) {
-			lopts[nl].name = opts[i].name;
-			lopts[nl].has_arg = opts[i].kind == V_NONE ?
+	for (i = 0; i < cli_nopts; i++) {
+		if (cli_opts[i].name != NULL) {
+			lopts[nl].name = cli_opts[i].name;
+			lopts[nl].has_arg = cli_opts[i].kind == V_NONE ?
 			    no_argument : required_argument;
 			lopts[nl].flag = NULL;
-			lopts[nl].val = opts[i].id;
+			lopts[nl].val = cli_opts[i].id;
 			nl++;
 		}
-		if (opts[i].id < 256) {
-			sopts[ns++] = (char)opts[i].id;
-			if (opts[i].kind != V_NONE)
+		if (cli_opts[i].id < 256) {
+			sopts[ns++] = (char)cli_opts[i].id;
+			if (cli_opts[i].kind != V_NONE)
 				sopts[ns++] = ':';
 		}
 	}
@@ -727,11 +587,11 @@ cli_parse(int argc, char **argv, struct rd_cli *cli)
 			}
 			return -1;
 		}
-		for (i = 0; i < NOPTS; i++)
-			if (opts[i].id == c)
-				o = &opts[i];
+		for (i = 0; i < cli_nopts; i++)
+			if (cli_opts[i].id == c)
+				o = &cli_opts[i];
 		if (!(o->cmds & mask)) {
-			optname(o, name, sizeof(name));
+			cli_optname(o, name, sizeof(name));
 			cli_err("%s is not an option of '%s' (try %s --help)\n",
 			    name, cli->cmd_name ? cli->cmd_name : "redisdiag",
 			    cli->cmd_name ? cli->cmd_name : "");
@@ -854,38 +714,4 @@ cli_free(struct rd_cli *cli)
 	explicit_bzero(cli->unix_pass, sizeof(cli->unix_pass));
 	free(cli->explain_joined);
 	cli->explain_joined = NULL;
-}
-
-void
-cli_usage(const struct rd_cli *cli)
-{
-	unsigned mask = C_ALL;
-	char name[32], left[64];
-	size_t i;
-
-	if (cli->cmd == RD_CMD_NONE) {
-		printf("usage: redisdiag COMMAND [options]\n\n"
-		    "Diagnose why an application cannot reach its Redis.\n\n"
-		    "Commands:\n");
-		for (i = 0; i < NCMDS; i++)
-			printf("  %-10s %s\n", cmds[i].name, cmds[i].what);
-		printf("\nredisdiag COMMAND --help shows a command's options.\n"
-		    "Exit status: 0 ok, 1 server refuses service, 2 unreachable, "
-		    "3 bad configuration or usage.\n");
-		return;
-	}
-	for (i = 0; i < NCMDS; i++)
-		if (cmds[i].cmd == cli->cmd) {
-			printf("usage: redisdiag %s %s\n\n%s.\n\nOptions:\n",
-			    cmds[i].name, cmds[i].args, cmds[i].what);
-			mask = cmds[i].mask;
-		}
-	for (i = 0; i < NOPTS; i++) {
-		if (!(opts[i].cmds & mask))
-			continue;
-		optname(&opts[i], name, sizeof(name));
-		snprintf(left, sizeof(left), "%s%s%s", name,
-		    opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
-		printf("  %-22s %s\n", left, opts[i].help);
-	}
 }

@@ -1,7 +1,8 @@
 /* cli.h — the parsed command line.
  *
- * cli_parse() reads argv through one table of options (cli.c) and checks
- * option combinations in one place.  It never touches the environment. */
+ * cli_parse() reads argv through one table of options (cli_opts.c) and
+ * checks option combinations in one place (cli.c).  It never touches the
+ * environment. */
 #ifndef RD_CLI_H
 #define RD_CLI_H
 

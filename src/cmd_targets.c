@@ -24,7 +24,7 @@ cmd_check_targets(const struct rd_cli *cli)
 	int rc;
 	size_t i;
 
-	if (fleet_env_load(&cli->conn, &fe, err, sizeof(err)) == -1) {
+	if (fleet_env_load(&cli->conn, cli->run.latency_samples, &fe, err, sizeof(err)) == -1) {
 		fprintf(stderr, "redisdiag: %s\n", err);
 		return RD_EXIT_NO_ATTEMPT;
 	}

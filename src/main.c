@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -207,6 +208,11 @@ main(int argc, char **argv)
 
 	/* A closed stdout or peer must give EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	/* One malloc arena for every thread: the probe threads (topology
+	 * peers, --targets, serve's workers) live a few milliseconds and
+	 * spend them waiting on sockets, and an arena each cost every one
+	 * a 128 MB reservation, its trimming and fresh page faults. */
+	mallopt(M_ARENA_MAX, 1);
 
 	if (cli_parse(argc, argv, &cli) == -1) {
 		char why[400];

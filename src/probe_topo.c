@@ -77,23 +77,31 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	const char *shards[] = { "CLUSTER", "SHARDS" };
 	const char *slots[] = { "CLUSTER", "SLOTS" };
 	const char *nodes[] = { "CLUSTER", "NODES" };
-	struct rd_reply_obs ro;
-	redisReply *rep;
+	const struct pr_cmd cmds[2] = { { 2, shards }, { 2, nodes } };
+	struct rd_reply_obs ro[2];
+	redisReply *reps[2], *rep;
 	bool started = false;
 
 	memset(cl, 0, sizeof(*cl));
-	memset(&ro, 0, sizeof(ro));
-	rep = pr_command(p, 2, shards, &ro);
+	memset(ro, 0, sizeof(ro));
+	/* SHARDS and NODES in one write: one round trip. */
+	pr_batch(p, 2, cmds, reps, ro);
+	rep = reps[0];
 	if (rep == NULL || rep->type != REDIS_REPLY_ARRAY ||
 	    topo_parse_shards(rep, cl) == -1) {
-		if (rep != NULL)
-			freeReplyObject(rep);
-		rep = NULL;
+		/* Before 7.0: CLUSTER SLOTS. */
 		if (!p->dead) {
-			memset(&ro, 0, sizeof(ro));
-			rep = pr_command(p, 2, slots, &ro);
-			if (rep != NULL && rep->type == REDIS_REPLY_ARRAY)
-				topo_parse_slots(rep, p->cfg->tls, cl);
+			struct rd_reply_obs so;
+			redisReply *sr;
+
+			memset(&so, 0, sizeof(so));
+			sr = pr_command(p, 2, slots, &so);
+			if (sr != NULL && sr->type == REDIS_REPLY_ARRAY)
+				topo_parse_slots(sr, p->cfg->tls, cl);
+			if (!cl->read)
+				ro[0] = so;
+			if (sr != NULL)
+				freeReplyObject(sr);
 		}
 	}
 	/* The nodes can be dialled now; CLUSTER NODES only adds flags. */
@@ -103,18 +111,14 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	}
 	if (!cl->read)
 		snprintf(cl->error, sizeof(cl->error), "CLUSTER SHARDS/SLOTS: %.200s",
-		    ro.text[0] ? ro.text : ro.timed_out ? "no reply before the "
-		    "deadline" : "no reply");
-	if (rep != NULL)
-		freeReplyObject(rep);
-	if (!p->dead) {
-		memset(&ro, 0, sizeof(ro));
-		rep = pr_command(p, 2, nodes, &ro);
-		if (rep != NULL && rep->type == REDIS_REPLY_STRING)
-			topo_parse_nodes(rep->str, cl);
-		if (rep != NULL)
-			freeReplyObject(rep);
-	}
+		    ro[0].text[0] ? ro[0].text : ro[0].timed_out ? "no reply "
+		    "before the deadline" : "no reply");
+	if (reps[1] != NULL && reps[1]->type == REDIS_REPLY_STRING)
+		topo_parse_nodes(reps[1]->str, cl);
+	if (reps[0] != NULL)
+		freeReplyObject(reps[0]);
+	if (reps[1] != NULL)
+		freeReplyObject(reps[1]);
 	if (cl->read)
 		cl->error[0] = '\0';
 	pr_door_cluster(p, cl);

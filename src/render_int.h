@@ -1,6 +1,7 @@
 /* render_int.h — what the renderers share and nothing else includes: the
  * name of a configuration problem's kind, and the small cJSON adders and
- * printer of the JSON renderers (render_json.c, render_watch.c). */
+ * printer of the JSON renderers (render_json.c, render_json_obs.c,
+ * render_watch.c). */
 #ifndef RD_RENDER_INT_H
 #define RD_RENDER_INT_H
 
@@ -25,6 +26,12 @@ void	json_ms(struct cJSON *, const char *k, int64_t us);
 /* A step's error object, or null when none (render_json.c). */
 struct rd_err;
 struct cJSON *json_error(const struct rd_err *err);
+
+/* Adds the observation sections of the report to o, in the report's
+ * order: "timings" to "latency", each null or empty when obs is NULL
+ * (render_json_obs.c). */
+struct rd_obs;
+void	json_observations(struct cJSON *o, const struct rd_obs *obs);
 
 /* The topology{} object (render_json_topo.c), and the text drawing of
  * it (render_text_topo.c); nothing when t is NULL. */

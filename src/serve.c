@@ -4,7 +4,7 @@
  *   GET /probe?target=NAME   one full diagnosis of a named target, as the
  *                            Prometheus text of --format prometheus with
  *                            target and name labels
- *   GET /metrics             the exporter's own metrics
+ *   GET /metrics             the exporter's own metrics (serve_metrics.c)
  *   GET /-/healthy           200 while serving, 503 while draining
  *
  * HTTP is libmicrohttpd's (one internal polling thread; no HTTP parsing
@@ -41,6 +41,7 @@
 
 #include "clock.h"
 #include "commands.h"
+#include "serve_int.h"
 #include "strutil.h"
 #include "targets.h"
 #include "tls.h"
@@ -81,15 +82,6 @@ struct req {
 	bool	 seen;
 };
 
-enum reject { RJ_BAD_QUERY, RJ_URL, RJ_UNKNOWN, RJ_BUSY, RJ_DRAINING,
-	RJ_NOT_FOUND, RJ_METHOD, RJ__COUNT };
-static const char *const reject_names[RJ__COUNT] = { "bad_query", "url",
-	"unknown_target", "busy", "draining", "not_found", "method" };
-
-static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-	0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
-#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
-
 struct srv {
 	pthread_mutex_t mu;
 	pthread_cond_t work, idle;
@@ -101,15 +93,7 @@ struct srv {
 	const struct rd_cli *cli;
 	struct rd_report_opts ro;
 	int64_t	 cap_us, offset_us;
-
-	/* metrics, under mu */
-	unsigned long long probes[RD_V_NO_ATTEMPT + 1];
-	unsigned long long hist[NBUCKETS + 1];
-	double	 hist_sum;
-	unsigned long long rejected[RJ__COUNT];
-	unsigned long long reloads_ok, reloads_failed;
-	bool	 last_reload_ok;
-	double	 last_reload_ts, start_ts;
+	/* mu also guards the counters of serve_metrics.c. */
 };
 
 static struct srv S = {
@@ -117,15 +101,6 @@ static struct srv S = {
 	.work = PTHREAD_COND_INITIALIZER,
 	.idle = PTHREAD_COND_INITIALIZER,
 };
-
-static double
-wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- the targets ---------------------------------------------------- */
 
@@ -140,7 +115,8 @@ fleet_load(const struct rd_cli *cli, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (fleet_env_load(&cli->conn, &f->fe, err, errlen) == -1) {
+	if (fleet_env_load(&cli->conn, cli->run.latency_samples, &f->fe, err,
+	    errlen) == -1) {
 		free(f);
 		return NULL;
 	}
@@ -217,19 +193,6 @@ text(const char *s, size_t *len)
 
 /* ---- the workers ------------------------------------------------------ */
 
-static void
-record(enum rd_verdict v, int64_t us)
-{
-	double s = (double)us / 1e6;
-	size_t k;
-
-	S.probes[v]++;
-	for (k = 0; k < NBUCKETS && s > buckets[k]; k++)
-		;
-	S.hist[k]++;
-	S.hist_sum += s;
-}
-
 static void *
 worker_main(void *arg)
 {
@@ -273,7 +236,7 @@ worker_main(void *arg)
 				body = text("redisdiag: out of memory\n", &len);
 			}
 			pthread_mutex_lock(&S.mu);
-			record(res.r.verdict, res.us);
+			serve_count_probe(res.r.verdict, res.us);
 			pthread_mutex_unlock(&S.mu);
 			target_result_free(&res);
 		}
@@ -330,7 +293,7 @@ reject(struct MHD_Connection *c, enum reject why, unsigned status,
     const char *msg)
 {
 	pthread_mutex_lock(&S.mu);
-	S.rejected[why]++;
+	serve_count_reject(why);
 	pthread_mutex_unlock(&S.mu);
 	return answer_text(c, status, msg);
 }
@@ -450,102 +413,26 @@ probe(struct MHD_Connection *c, struct req *rq)
 	return MHD_YES;
 }
 
-static double
-rss_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "re");
-	unsigned long size, res = 0;
-
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%lu %lu", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return (double)res * (double)sysconf(_SC_PAGESIZE);
-}
-
-static void
-head(FILE *o, const char *name, const char *type, const char *help)
-{
-	fprintf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* The exporter's own metrics. */
+/* The exporter's own metrics (serve_metrics.c). */
 static enum MHD_Result
 metrics(struct MHD_Connection *c)
 {
+	struct serve_gauges g;
 	char *buf = NULL;
-	size_t len = 0, k;
-	unsigned long long cum = 0;
+	size_t len = 0;
 	FILE *o;
-	int v;
 
 	if ((o = open_memstream(&buf, &len)) == NULL)
 		return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "redisdiag: out of memory\n");
 	pthread_mutex_lock(&S.mu);
-	head(o, "redisdiag_exporter_build_info", "gauge",
-	    "The exporter's version.");
-	fprintf(o, "redisdiag_exporter_build_info{version=\"%s\"} 1\n",
-	    RD_VERSION);
-	head(o, "redisdiag_exporter_probes_total", "counter",
-	    "Probes answered, by the verdict of the diagnosis.");
-	for (v = 0; v <= RD_V_NO_ATTEMPT; v++)
-		fprintf(o, "redisdiag_exporter_probes_total{result=\"%s\"} "
-		    "%llu\n", rd_verdict_names[v], S.probes[v]);
-	head(o, "redisdiag_exporter_probe_duration_seconds", "histogram",
-	    "Wall time of the diagnoses /probe ran.");
-	for (k = 0; k < NBUCKETS; k++) {
-		cum += S.hist[k];
-		fprintf(o, "redisdiag_exporter_probe_duration_seconds_bucket"
-		    "{le=\"%g\"} %llu\n", buckets[k], cum);
-	}
-	cum += S.hist[NBUCKETS];
-	fprintf(o, "redisdiag_exporter_probe_duration_seconds_bucket"
-	    "{le=\"+Inf\"} %llu\n", cum);
-	fprintf(o, "redisdiag_exporter_probe_duration_seconds_sum %.6f\n",
-	    S.hist_sum);
-	fprintf(o, "redisdiag_exporter_probe_duration_seconds_count %llu\n",
-	    cum);
-	head(o, "redisdiag_exporter_probes_in_flight", "gauge",
-	    "Probes running now.");
-	fprintf(o, "redisdiag_exporter_probes_in_flight %zu\n", S.running);
-	head(o, "redisdiag_exporter_probes_queued", "gauge",
-	    "Probes waiting for a worker now (--max-concurrency).");
-	fprintf(o, "redisdiag_exporter_probes_queued %zu\n", S.queued);
-	head(o, "redisdiag_exporter_max_concurrency", "gauge",
-	    "Probes that may run at the same time.");
-	fprintf(o, "redisdiag_exporter_max_concurrency %d\n",
-	    S.cli->max_concurrency);
-	head(o, "redisdiag_exporter_targets", "gauge",
-	    "Targets loaded from the targets file.");
-	fprintf(o, "redisdiag_exporter_targets %zu\n", S.cur->ts.n);
-	head(o, "redisdiag_exporter_requests_rejected_total", "counter",
-	    "Requests answered with an error, by reason.");
-	for (k = 0; k < RJ__COUNT; k++)
-		fprintf(o, "redisdiag_exporter_requests_rejected_total"
-		    "{reason=\"%s\"} %llu\n", reject_names[k], S.rejected[k]);
-	head(o, "redisdiag_exporter_config_reloads_total", "counter",
-	    "Reloads of the targets file (SIGHUP), by result.");
-	fprintf(o, "redisdiag_exporter_config_reloads_total{result=\"success\"} "
-	    "%llu\n", S.reloads_ok);
-	fprintf(o, "redisdiag_exporter_config_reloads_total{result=\"failure\"} "
-	    "%llu\n", S.reloads_failed);
-	head(o, "redisdiag_exporter_config_last_reload_successful", "gauge",
-	    "1 when the last load of the targets file succeeded.");
-	fprintf(o, "redisdiag_exporter_config_last_reload_successful %d\n",
-	    S.last_reload_ok);
-	head(o, "redisdiag_exporter_config_last_reload_success_timestamp_seconds",
-	    "gauge", "When the targets file was last loaded.");
-	fprintf(o, "redisdiag_exporter_config_last_reload_success_timestamp_"
-	    "seconds %.3f\n", S.last_reload_ts);
+	g.running = S.running;
+	g.queued = S.queued;
+	g.max_concurrency = S.cli->max_concurrency;
+	g.targets = S.cur->ts.n;
+	serve_metrics_counters(o, &g);
 	pthread_mutex_unlock(&S.mu);
-	head(o, "process_resident_memory_bytes", "gauge",
-	    "Resident memory size in bytes.");
-	fprintf(o, "process_resident_memory_bytes %.0f\n", rss_bytes());
-	head(o, "process_start_time_seconds", "gauge",
-	    "Start time of the process since the epoch in seconds.");
-	fprintf(o, "process_start_time_seconds %.3f\n", S.start_ts);
+	serve_metrics_process(o);
 	if (fclose(o) != 0) {
 		free(buf);
 		return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -691,8 +578,7 @@ reload(const struct rd_cli *cli)
 
 	if ((f = fleet_load(cli, err, sizeof(err))) == NULL) {
 		pthread_mutex_lock(&S.mu);
-		S.reloads_failed++;
-		S.last_reload_ok = false;
+		serve_count_reload(false);
 		pthread_mutex_unlock(&S.mu);
 		fprintf(stderr, "redisdiag: serve: reload failed, keeping the "
 		    "targets loaded before: %s\n", err);
@@ -704,9 +590,7 @@ reload(const struct rd_cli *cli)
 	old = S.cur;
 	S.cur = f;
 	fleet_unref(old);
-	S.reloads_ok++;
-	S.last_reload_ok = true;
-	S.last_reload_ts = wall_now();
+	serve_count_reload(true);
 	pthread_mutex_unlock(&S.mu);
 	if (!cli->ropts.quiet)
 		fprintf(stderr, "redisdiag: serve: reloaded %zu target%s\n",
@@ -799,15 +683,13 @@ cmd_serve(const struct rd_cli *cli)
 	S.cap_us = cli->conn.timeout_us > 0 ? cli->conn.timeout_us :
 	    RD_DEFAULT_TIMEOUT_US;
 	S.offset_us = cli->timeout_offset_us;
-	S.start_ts = wall_now();
+	serve_metrics_start();
 	if ((S.cur = fleet_load(cli, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "redisdiag: serve: %s%s\n",
 		    cli->targets != NULL ? "--targets " : "", err);
 		freeaddrinfo(ai);
 		return RD_EXIT_NO_ATTEMPT;
 	}
-	S.last_reload_ok = true;
-	S.last_reload_ts = S.start_ts;
 	tls_share_contexts(true);
 
 	/* Every thread started from here on blocks the signals; this one

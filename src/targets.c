@@ -269,11 +269,12 @@ targets_free(struct rd_targets *ts)
 /* ---- the environment ---------------------------------------------- */
 
 int
-fleet_env_load(const struct rd_connflags *flags, struct rd_fleet_env *fe,
-    char *err, size_t errlen)
+fleet_env_load(const struct rd_connflags *flags, int latency_samples,
+    struct rd_fleet_env *fe, char *err, size_t errlen)
 {
 	memset(fe, 0, sizeof(*fe));
 	fe->flags = resolve_models(flags);	/* the application check reads as */
+	fe->latency_samples = latency_samples;
 	return resolve_envmap(flags->env_file, &fe->env, &fe->envi, err,
 	    errlen);
 }
@@ -373,7 +374,9 @@ target_diagnose(const struct rd_target *t, const struct rd_fleet_env *fe,
     const struct rd_report_opts *ro, int64_t deadline_us,
     struct rd_target_result *out)
 {
-	struct rd_run_opts run = { .deadline_us = deadline_us };
+	struct rd_run_opts run = { .deadline_us = deadline_us,
+	    .latency_samples = fe->latency_samples,
+	    .no_latency = fe->latency_samples == 0 };
 	int64_t t0 = clock_now_us();
 
 	memset(out, 0, sizeof(*out));

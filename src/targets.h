@@ -78,11 +78,12 @@ struct rd_fleet_env {
 	struct rd_envinfo envi;
 	struct rd_connflags flags;	/* the command line's; its strings
 					 * are argv's */
+	int	 latency_samples;	/* --latency-samples; 0: no latency step */
 };
 
 /* Builds fe from the process (resolve_envmap).  Returns 0, or -1 with
  * err set (the env-file's problem, never a value). */
-int	fleet_env_load(const struct rd_connflags *flags,
+int	fleet_env_load(const struct rd_connflags *flags, int latency_samples,
 	    struct rd_fleet_env *fe, char *err, size_t errlen);
 void	fleet_env_free(struct rd_fleet_env *);
 

@@ -87,26 +87,49 @@ void
 topo_slots(struct rd_topology *t)
 {
 	signed char st[RD_TOPO_SLOTS];
-	int i, k, s, lo = -1;
+	int i, k, s, v, lo = -1;
 
-	memset(st, -1, sizeof(st));		/* -1: nobody serves it */
-	for (i = 0; i < t->cl.nnodes; i++) {
-		const struct rd_cluster_node *n = &t->cl.nodes[i];
-		int v = n->fail || strcmp(n->health, "failed") == 0 ? 2 :
-		    n->pfail ? 1 : 0;
+	/* Each slot's worst state among the masters serving it: ok ranges
+	 * first, then pfail, then failed, each written over the one before
+	 * (-1: nobody serves it). */
+	memset(st, -1, sizeof(st));
+	for (v = 0; v <= 2; v++)
+		for (i = 0; i < t->cl.nnodes; i++) {
+			const struct rd_cluster_node *n = &t->cl.nodes[i];
 
-		if (strcmp(n->role, "master") != 0)
-			continue;
-		for (k = 0; k < n->nranges; k++)
-			for (s = n->ranges[k].lo; s <= n->ranges[k].hi; s++)
-				if (st[s] < v)
-					st[s] = (signed char)v;
-	}
+			if (strcmp(n->role, "master") != 0 ||
+			    (n->fail || strcmp(n->health, "failed") == 0 ? 2 :
+			    n->pfail ? 1 : 0) != v)
+				continue;
+			for (k = 0; k < n->nranges; k++)
+				if (n->ranges[k].lo >= 0 && n->ranges[k].lo <=
+				    n->ranges[k].hi && n->ranges[k].hi < RD_TOPO_SLOTS)
+					memset(st + n->ranges[k].lo, v,
+					    (size_t)(n->ranges[k].hi -
+					    n->ranges[k].lo + 1));
+		}
 	t->slots_assigned = t->slots_ok = t->slots_pfail = t->slots_fail = 0;
 	t->nuncovered = 0;
 	for (s = 0; s <= RD_TOPO_SLOTS; s++) {
-		int v = s < RD_TOPO_SLOTS ? st[s] : 0;
+		/* Eight slots at a time where they are all served and ok, or
+		 * all inside an uncovered run: a healthy cluster's 16,384
+		 * slots are 2,048 steps. */
+		if (s % 8 == 0 && s + 8 <= RD_TOPO_SLOTS) {
+			uint64_t w;
 
+			memcpy(&w, st + s, sizeof(w));
+			if (w == 0 && lo == -1) {
+				t->slots_assigned += 8;
+				t->slots_ok += 8;
+				s += 7;
+				continue;
+			}
+			if (w == UINT64_MAX && lo != -1) {
+				s += 7;
+				continue;
+			}
+		}
+		v = s < RD_TOPO_SLOTS ? st[s] : 0;
 		if (v == -1 && lo == -1)
 			lo = s;
 		if (v != -1 && lo != -1) {

@@ -247,3 +247,11 @@ rd() {
 	[ "$status" -eq 0 ]
 	jq -e --arg n "${url#redis://}" '.targets[0].target.name == $n' <<<"$output"
 }
+
+@test "--latency-samples reaches every target's probe (as in check)" {
+	rd check --targets "$FLEET" --format json --latency-samples 3
+	[ "$status" -eq 2 ]
+	[ "$(jq '[.targets[] | select(.verdict == "ok" or .verdict == "warn") | .latency.samples] | unique' <<<"$output")" = "$(printf '[\n  3\n]')" ]
+	rd check --targets "$FLEET" --format json --latency-samples 0
+	[ "$(jq '[.targets[] | .steps[] | select(.name == "latency") | .status] | unique' <<<"$output")" = "$(printf '[\n  "skip"\n]')" ]
+}

@@ -128,7 +128,7 @@ test_problem_kinds(void **state)
 	assert_enum("problem_kind", names, RD_P_NOT_READ + 1, false);
 }
 
-/* The format table is cli.c's own: each name of $defs/format must parse
+/* The format table is cli_opts.c's own: each name of $defs/format must parse
  * as --format and give the format at its index. */
 static void
 test_formats(void **state)

@@ -87,6 +87,71 @@ master(struct rd_topology *t, const char *id, int lo, int hi)
 	topo_add_range(n, lo, hi);
 }
 
+/* topo_slots against a slot-by-slot count, over ranges drawn from a
+ * fixed xorshift sequence: gaps and overlaps anywhere, word boundaries or
+ * not, pfail and failed masters, uncovered tails. */
+static void
+test_slots_random(void **state)
+{
+	struct rd_topology *t = calloc(1, sizeof(*t));
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	int round, i, s;
+
+	(void)state;
+	assert_non_null(t);
+	for (round = 0; round < 300; round++) {
+		signed char st[RD_TOPO_SLOTS];
+		int assigned = 0, ok = 0, pf = 0, fl = 0, nun = 0, lo = -1;
+
+		memset(t, 0, sizeof(*t));
+		memset(st, -1, sizeof(st));
+		t->cl.read = true;
+		for (i = 0; i < 1 + round % 6; i++) {
+			int a, b, v;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			a = (int)(x % RD_TOPO_SLOTS);
+			b = a + (int)((x >> 20) % (round % 2 ? 20 : 9000));
+			if (b >= RD_TOPO_SLOTS)
+				b = RD_TOPO_SLOTS - 1;
+			master(t, "m", a, b);
+			v = (int)((x >> 40) % 3);
+			t->cl.nodes[i].pfail = v == 1;
+			t->cl.nodes[i].fail = v == 2;
+			for (s = a; s <= b; s++)
+				if (st[s] < v)
+					st[s] = (signed char)v;
+		}
+		topo_slots(t);
+		for (s = 0; s <= RD_TOPO_SLOTS; s++) {
+			int v = s < RD_TOPO_SLOTS ? st[s] : 0;
+
+			if (v == -1 && lo == -1)
+				lo = s;
+			if (v != -1 && lo != -1) {
+				if (nun < RD_TOPO_MAX_UNCOVERED) {
+					assert_int_equal(t->uncovered[nun].lo, lo);
+					assert_int_equal(t->uncovered[nun].hi, s - 1);
+				}
+				nun++;
+				lo = -1;
+			}
+			if (s < RD_TOPO_SLOTS && v != -1) {
+				assigned++;
+				ok += v == 0;
+				pf += v == 1;
+				fl += v == 2;
+			}
+		}
+		assert_int_equal(t->slots_assigned, assigned);
+		assert_int_equal(t->slots_ok, ok);
+		assert_int_equal(t->slots_pfail, pf);
+		assert_int_equal(t->slots_fail, fl);
+		assert_int_equal(t->nuncovered, nun);
+	}
+	free(t);
+}
+
 static void
 test_slots(void **state)
 {
@@ -701,6 +766,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_class),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_slots_random),
 		cmocka_unit_test(test_key_slot),
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_parse_shards),
