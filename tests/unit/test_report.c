@@ -154,27 +154,17 @@ static void s_nopass_pong(struct fx *x)
 }
 /* The same reply, as the client model reads it (clients.c): ioredis and
  * redis-cli log it and go on (a warning), redis-py fails. */
-static void s_nopass_ioredis(struct fx *x)
+static void
+nopass_as(struct fx *x, const char *client)
 {
 	const char *why;
 
 	s_nopass_pong(x);
-	x->cfg.model = client_find("ioredis@5", &why);
+	x->cfg.model = client_find(client, &why);
 }
-static void s_nopass_cli(struct fx *x)
-{
-	const char *why;
-
-	s_nopass_pong(x);
-	x->cfg.model = client_find("redis-cli", &why);
-}
-static void s_nopass_py(struct fx *x)
-{
-	const char *why;
-
-	s_nopass_pong(x);
-	x->cfg.model = client_find("redis-py", &why);
-}
+static void s_nopass_ioredis(struct fx *x) { nopass_as(x, "ioredis@5"); }
+static void s_nopass_cli(struct fx *x) { nopass_as(x, "redis-cli"); }
+static void s_nopass_py(struct fx *x) { nopass_as(x, "redis-py"); }
 /* node-redis's HELLO 3 refused as an unknown command: it stops there
  * (no fallback) although PING would answer; ioredis 6 goes on. */
 static void s_hello_stops(struct fx *x)
