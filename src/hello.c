@@ -256,50 +256,41 @@ door(struct rd_hello_obs *h, const struct rd_vault *v)
 	vault_mask_str(v, h->role, sizeof(h->role));
 }
 
-/* Sends argv and reads one reply into h.  Returns 0, or -1 with h's
- * flags (closed, reset, timed_out, not_resp) saying why. */
-static int
-exchange(struct conn *c, int64_t dl, int argc, const char **argv,
-    struct rd_hello_obs *h, const struct rd_vault *v)
-{
-	char *cmd = NULL, *buf;
-	size_t have = 0;
-	long len, r;
-	ssize_t n;
-	int wr;
+/* What has been read and not yet parsed: a second pipelined reply may
+ * arrive with the first. */
+struct inbuf {
+	char	*buf;
+	size_t	 have;
+};
 
-	if ((len = resp_format(&cmd, argc, argv)) < 0)
-		return -1;
-	wr = conn_write(c, cmd, (size_t)len, dl);
-	resp_free_cmd(cmd, len);
-	if (wr == -1) {
-		if (errno == ETIMEDOUT)
-			h->reply.timed_out = true;
-		else
-			h->reply.closed = true;
-		return -1;
-	}
-	h->reply.sent = true;
-	if ((buf = malloc(HELLO_MAX_REPLY)) == NULL)
-		return -1;
+/* Reads one reply into h, from what in holds and then the socket; what
+ * follows it stays in in.  Returns 0, or -1 with h's flags (closed, reset,
+ * timed_out, not_resp) saying why. */
+static int
+read_one(struct conn *c, int64_t dl, struct inbuf *in, struct rd_hello_obs *h,
+    const struct rd_vault *v)
+{
+	long r;
+	ssize_t n;
+
 	for (;;) {
-		if ((r = hello_parse(buf, have, h)) > 0)
+		if ((r = hello_parse(in->buf, in->have, h)) > 0)
 			break;
-		if (r < 0 || have == HELLO_MAX_REPLY) {
+		if (r < 0 || in->have == HELLO_MAX_REPLY) {
 			h->reply.not_resp = true;
 			/* A TLS alert record (content type 21, version 3.x):
 			 * plaintext was spoken to a TLS port. */
-			h->reply.tls_alert_bytes = have >= 2 && buf[0] == 0x15 &&
-			    buf[1] == 0x03;
-			rd_printable(buf, have < 40 ? have : 40,
+			h->reply.tls_alert_bytes = in->have >= 2 &&
+			    in->buf[0] == 0x15 && in->buf[1] == 0x03;
+			rd_printable(in->buf, in->have < 40 ? in->have : 40,
 			    h->reply.first_bytes, sizeof(h->reply.first_bytes));
 			door(h, v);
-			free(buf);
 			return -1;
 		}
-		n = conn_read(c, buf + have, HELLO_MAX_REPLY - have, dl);
+		n = conn_read(c, in->buf + in->have, HELLO_MAX_REPLY - in->have,
+		    dl);
 		if (n > 0) {
-			have += (size_t)n;
+			in->have += (size_t)n;
 			continue;
 		}
 		if (n == 0)
@@ -310,12 +301,56 @@ exchange(struct conn *c, int64_t dl, int argc, const char **argv,
 			h->reply.reset = true;
 		else
 			h->reply.closed = true;
-		free(buf);
 		return -1;
 	}
-	free(buf);
+	memmove(in->buf, in->buf + r, in->have - (size_t)r);
+	in->have -= (size_t)r;
 	door(h, v);
 	return 0;
+}
+
+/* Sends the first argc1 words of argv as one command and, when argc2 > 0,
+ * the next argc2 words as a second one in the same write (pipelined: one
+ * round trip); then reads the first reply into h.  Returns 0, or -1 with
+ * h's flags saying why. */
+static int
+exchange(struct conn *c, int64_t dl, int argc1, int argc2, const char **argv,
+    struct inbuf *in, struct rd_hello_obs *h, const struct rd_vault *v)
+{
+	char *cmd = NULL, *cmd2 = NULL, *both;
+	long len, len2 = 0;
+	int wr;
+
+	if ((len = resp_format(&cmd, argc1, argv)) < 0)
+		return -1;
+	if (argc2 > 0 && (len2 = resp_format(&cmd2, argc2, argv + argc1)) < 0) {
+		resp_free_cmd(cmd, len);
+		return -1;
+	}
+	if (argc2 > 0 && (both = malloc((size_t)(len + len2))) != NULL) {
+		memcpy(both, cmd, (size_t)len);
+		memcpy(both + len, cmd2, (size_t)len2);
+		wr = conn_write(c, both, (size_t)(len + len2), dl);
+		/* It holds the password that went inside HELLO. */
+		explicit_bzero(both, (size_t)(len + len2));
+		free(both);
+	} else {
+		wr = conn_write(c, cmd, (size_t)len, dl);
+		if (wr != -1 && argc2 > 0)
+			wr = conn_write(c, cmd2, (size_t)len2, dl);
+	}
+	resp_free_cmd(cmd, len);
+	if (argc2 > 0)
+		resp_free_cmd(cmd2, len2);
+	if (wr == -1) {
+		if (errno == ETIMEDOUT)
+			h->reply.timed_out = true;
+		else
+			h->reply.closed = true;
+		return -1;
+	}
+	h->reply.sent = true;
+	return read_one(c, dl, in, h, v);
 }
 
 /* The step failed: code, an error's first word, and "WHAT: DETAIL"
@@ -390,9 +425,11 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 {
 	struct rd_hello_obs *h = &obs->hello;
 	struct rd_step *s = &obs->steps[RD_STEP_HELLO];
-	const char *argv[5];
+	const char *argv[7];
 	char proto[4];
-	int argc = 0, rc;
+	int argc = 0, rc, back_rc = 0;
+	struct rd_hello_obs back;
+	struct inbuf in = { NULL, 0 };
 	int64_t t0 = clock_now_us();
 	/* The password leaves the vault only to be sent. */
 	const char *pw = cfg->password_set ? vault_reveal(v, cfg->secret, NULL) :
@@ -422,7 +459,24 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 		h->with_auth = true;
 	}
 	memset(s, 0, sizeof(*s));
-	rc = exchange(c, deadline_us, argc, argv, h, v);
+	/* HELLO 3 goes with the HELLO 2 that follows it (see the top of
+	 * this file) in one write: one round trip, as the client's own. */
+	if (h->proto_asked == 3) {
+		argv[argc] = "HELLO";
+		argv[argc + 1] = "2";
+	}
+	if ((in.buf = malloc(HELLO_MAX_REPLY)) == NULL)
+		return -1;
+	rc = exchange(c, deadline_us, argc, h->proto_asked == 3 ? 2 : 0, argv,
+	    &in, h, v);
+	if (rc == 0 && h->proto_asked == 3) {
+		/* The HELLO 2 reply, read now whatever HELLO 3 got, so no
+		 * later command reads it as its own. */
+		memset(&back, 0, sizeof(back));
+		back.id = -1;
+		back_rc = read_one(c, deadline_us, &in, &back, v);
+	}
+	free(in.buf);
 	if (rc == -1) {
 		const struct rd_reply_obs *ro = &h->reply;
 
@@ -455,13 +509,9 @@ hello_step(struct conn *c, int64_t deadline_us, const struct rd_config *cfg,
 	    h->role);
 	if (h->proto_asked == 3) {
 		/* Back to RESP2 for hiredis (see the top of this file). */
-		struct rd_hello_obs back = *h;
-		const char *argv2[] = { "HELLO", "2" };
 		size_t l;
 
-		back.reply.sent = false;
-		if (exchange(c, deadline_us, 2, argv2, &back, v) == -1 ||
-		    back.reply.kind == RD_R_ERROR) {
+		if (back_rc == -1 || back.reply.kind == RD_R_ERROR) {
 			fail(s, "switch_back", "", "HELLO 3 worked, but HELLO 2 "
 			    "after it did not", back.reply.text[0] ?
 			    back.reply.text : "no reply");
