@@ -80,6 +80,22 @@
 #define ANY_Q		(RD_Q_PASSWORD | RD_Q_DB | RD_Q_TLS | RD_Q_SSL | \
 			 RD_Q_FAMILY | RD_Q_PORT | RD_Q_USERNAME)
 
+/* What both go-redis rows share: the URL reading (ParseURL) and, after
+ * the columns that differ, the option names, the handshake and the
+ * cluster API. */
+#define GO_REDIS_URL \
+	RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD, \
+	RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT
+#define GO_REDIS_OPTIONS \
+	"TLSConfig: &tls.Config{ServerName: \"%s\"}", \
+	"(net.Dialer, both families)", "TLSConfig: &tls.Config{}", "Password", \
+	"redis.ParseURL(url), Password set when the URL gave none, then " \
+	"NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), " \
+	"Password}", \
+	true, 3, true, false, "Protocol: 2", \
+	"redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, " \
+	"Password})", false
+
 static const struct rd_client_model models[] = {
 	{ "ioredis", "6", V(6, 0, 0), V(6, 99, 99),
 	  "6.0.0 (npm; run, source read)", "node",
@@ -141,28 +157,16 @@ static const struct rd_client_model models[] = {
 	  "redis.cluster.RedisCluster(host=..., port=..., password=...) (redis-py 4.1+)", false },
 	{ "go-redis", "9.22-9", V(9, 22, 0), V(9, 99, 99),
 	  "v9.22.0 (source fetched, ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
-	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
-	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
+	  GO_REDIS_URL,
 	  false, false, true, false, false, RD_SNI_HOST, 0, true, true, false, false,
 	  "ParseURL: a URL net/url refuses (control characters, white space in the host, a bad escape, a bad port), a scheme other than redis/rediss/unix, a path that is not a number, ?db= that is not one, an unknown query key; a port over 65535 or 0, a bracketed REDIS_HOST (net.JoinHostPort wraps it again): the dial fails before any packet",
-	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
-	  "TLSConfig: &tls.Config{}", "Password",
-	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
-	  true,
-	  3, true, false, "Protocol: 2",
-	  "redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, Password})", false },
+	  GO_REDIS_OPTIONS },
 	{ "go-redis", "9.0-9.21", V(9, 0, 0), V(9, 21, 99),
 	  "v9.14.1 (source fetched, the library built and ParseURL run here over 9000 environments; not in CI: not packaged)", "go",
-	  RD_UR_GO, false, false, true, RD_UO_USER_OPTION_PASSWORD,
-	  RD_MERGE_URL_TRUTHY, RD_Q_DB | RD_Q_UNKNOWN_THROWS, false, RD_DB_STRICT,
+	  GO_REDIS_URL,
 	  false, false, true, true, false, RD_SNI_HOST, 0, true, true, false, false,
 	  "as 9.22, and a URL's [::1] without a port keeps its brackets (\"[[::1]]:6379\": the dial fails)",
-	  "TLSConfig: &tls.Config{ServerName: \"%s\"}", "(net.Dialer, both families)",
-	  "TLSConfig: &tls.Config{}", "Password",
-	  "redis.ParseURL(url), Password set when the URL gave none, then NewClient; or redis.Options{Addr: net.JoinHostPort(host, port), Password}",
-	  true,
-	  3, true, false, "Protocol: 2",
-	  "redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, Password})", false },
+	  GO_REDIS_OPTIONS },
 	{ "redigo", "1", V(1, 0, 0), V(1, 99, 99),
 	  "1.8.3 (Debian golang-github-gomodule-redigo-dev; run in CI: dialled over a pipe, tests/diff)", "go",
 	  RD_UR_GO, false, false, true, RD_UO_IGNORED,
