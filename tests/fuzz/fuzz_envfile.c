@@ -3,7 +3,7 @@
  * The bytes are a dotenv file: parse it, load the entries into an envmap
  * the way resolve.c does, resolve a configuration from it, run the
  * configuration rules, and check that a resolved configuration is whole
- * (host and port set) and an invalid one says why. */
+ * (host and port set, or a socket path) and an invalid one says why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	dotenv_free(&d);
 	if (config_resolve(&fl, &m, &ei, &c, NULL) == 0) {
-		if (!c.valid || c.host == NULL || c.port < 1 || c.port > 65535)
+		/* A Unix socket (REDIS_URL=unix:///path) is a path and no
+		 * port; anything else a host and a port. */
+		if (!c.valid || c.host == NULL)
+			abort();
+		if (c.unix_socket ? c.host[0] != '/' || c.port != 0 :
+		    c.port < 1 || c.port > 65535)
 			abort();
 	} else {
 		for (i = 0; i < c.nproblems; i++)
