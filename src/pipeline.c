@@ -466,8 +466,8 @@ run_all(const struct rd_config *cfg, const struct rd_vault *vault,
 static bool
 spoke_plaintext(const struct rd_obs *o)
 {
-	const struct rd_reply_obs *rs[] = { &o->greeting, &o->auth,
-	    &o->select, &o->ping };
+	const struct rd_reply_obs *rs[] = { &o->greeting, &o->hello.reply,
+	    &o->auth, &o->select, &o->ping };
 	size_t i;
 
 	for (i = 0; i < sizeof(rs) / sizeof(rs[0]); i++)

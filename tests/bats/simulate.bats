@@ -456,3 +456,16 @@ stop_serve() {
 	kill -TERM "$SERVE_PID"
 	wait "$SERVE_PID"
 }
+
+# A port that spoke plaintext (a reply to HELLO, RESP or not) is not
+# tried with TLS: against a server that then waits, that variation ran
+# into the deadline and the check took the whole --timeout.
+@test "a plaintext port that answered HELLO gets no 'TLS on' variation, and the check ends long before --timeout" {
+	local n t0
+	for n in not-redis close-mid-reply; do
+		t0=$SECONDS
+		run --separate-stderr timeout 60 "$RD" simulate "$n" --timeout 20s --format json
+		(( SECONDS - t0 < 10 ))
+		[ "$(jq '[.alternatives[]? | select(.change == "TLS on")] | length' <<<"$output")" -eq 0 ]
+	done
+}
