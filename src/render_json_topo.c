@@ -40,9 +40,8 @@ ep_steps(const struct rd_endpoint_result *ep)
 static void
 ep_fields(cJSON *o, const struct rd_endpoint_result *ep)
 {
-	char buf[320];
 	cJSON *a;
-	const char *p, *q;
+	int i;
 
 	cJSON_AddBoolToObject(o, "probed", ep->probed);
 	cJSON_AddBoolToObject(o, "seed", ep->seed);
@@ -56,13 +55,8 @@ ep_fields(cJSON *o, const struct rd_endpoint_result *ep)
 	json_str(o, "summary", ep->summary);
 	json_str(o, "sni", ep->sni);
 	a = cJSON_AddArrayToObject(o, "findings");
-	for (p = ep->findings; *p != '\0'; p = *q ? q + 2 : q) {
-		q = strstr(p, ", ");
-		if (q == NULL)
-			q = p + strlen(p);
-		snprintf(buf, sizeof(buf), "%.*s", (int)(q - p), p);
-		cJSON_AddItemToArray(a, cJSON_CreateString(buf));
-	}
+	for (i = 0; i < ep->nids; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(ep->ids[i]));
 	if (ep->probed)
 		json_ms(o, "total_ms", ep->total_us);
 	else

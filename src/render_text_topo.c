@@ -32,9 +32,9 @@ verdict_text(const struct rd_endpoint_result *ep, char *buf, size_t sz)
 		return;
 	}
 	snprintf(buf, sz, "%s%s%s%s", rd_verdict_names[ep->verdict],
-	    ep->finding[0] || !ep->probed ? " (" : "",
-	    ep->finding[0] ? ep->finding : !ep->probed ? ep->summary : "",
-	    ep->finding[0] || !ep->probed ? ")" : "");
+	    ep->nids > 0 || !ep->probed ? " (" : "",
+	    ep->nids > 0 ? topo_ep_first(ep) : !ep->probed ? ep->summary : "",
+	    ep->nids > 0 || !ep->probed ? ")" : "");
 }
 
 static void

@@ -54,25 +54,10 @@ class_words(enum rd_addr_class ac)
 }
 
 static bool
-ep_has(const struct rd_endpoint_result *ep, const char *id)
-{
-	size_t n = strlen(id);
-	const char *p = ep->findings;
-
-	while ((p = strstr(p, id)) != NULL) {
-		if ((p == ep->findings || p[-1] == ' ') &&
-		    (p[n] == ',' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
-static bool
 is_tls_mismatch(const struct rd_endpoint_result *ep)
 {
-	return ep_has(ep, "tls.plaintext_port") ||
-	    ep_has(ep, "proto.tls_required");
+	return topo_ep_has(ep, "tls.plaintext_port") ||
+	    topo_ep_has(ep, "proto.tls_required");
 }
 
 static void
@@ -99,12 +84,12 @@ ep_why(const struct rd_endpoint_result *ep, char *buf, size_t sz)
 		return ep->summary;
 	for (i = 0; i < RD_STEP__COUNT; i++)
 		if (ep->steps[i].status == RD_ST_FAIL && ep->steps[i].err.set) {
-			snprintf(buf, sz, "%s%s%s %s", ep->finding,
-			    ep->finding[0] ? ": " : "", rd_step_names[i],
+			snprintf(buf, sz, "%s%s%s %s", topo_ep_first(ep),
+			    ep->nids > 0 ? ": " : "", rd_step_names[i],
 			    ep->steps[i].err.message);
 			return buf;
 		}
-	return ep->finding[0] ? ep->finding : ep->summary;
+	return ep->nids > 0 ? topo_ep_first(ep) : ep->summary;
 }
 
 static void
@@ -121,7 +106,7 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 		const struct rd_cluster_node *n = &t->cl.nodes[i];
 
 		if (ep->reachable || is_tls_mismatch(ep) ||
-		    ep_has(ep, "tls.hostname_mismatch") || n->fail)
+		    topo_ep_has(ep, "tls.hostname_mismatch") || n->fail)
 			continue;
 		if (strcmp(n->role, "master") == 0 && n->nslots > 0)
 			masters = true;
@@ -141,7 +126,7 @@ r_announced(const struct rd_config *cfg, const struct rd_topology *t,
 		enum rd_addr_class ac = topo_addr_class(ep->host);
 
 		if (ep->reachable || is_tls_mismatch(ep) ||
-		    ep_has(ep, "tls.hostname_mismatch") || n->fail)
+		    topo_ep_has(ep, "tls.hostname_mismatch") || n->fail)
 			continue;
 		seen[ac] = true;
 		node_name(n, who, sizeof(who));
@@ -245,7 +230,7 @@ r_tls(const struct rd_topology *t, struct rd_findings *fs)
 {
 	struct rd_finding *pm = NULL, *hm = NULL;
 	int i;
-	char who[96];
+	char who[96], ids[RD_EP_MAX_IDS * 50];
 
 	for (i = 0; i < t->cl.nnodes; i++) {
 		const struct rd_endpoint_result *ep = &t->node_ep[i];
@@ -260,9 +245,9 @@ r_tls(const struct rd_topology *t, struct rd_findings *fs)
 			finding_evid(pm, " %s announces %s:%d (port %d, tls-port "
 			    "%d); %s it gave %s;", who, ep->host, ep->port,
 			    n->port, n->tls_port, ep->tls ? "TLS" : "plaintext",
-			    ep->findings);
+			    topo_ep_ids(ep, ids, sizeof(ids)));
 		}
-		if (ep_has(ep, "tls.hostname_mismatch")) {
+		if (topo_ep_has(ep, "tls.hostname_mismatch")) {
 			if (hm == NULL && (hm = emit(fs, "cluster.hostname_mismatch",
 			    RD_SEV_CRITICAL)) != NULL)
 				finding_evid(hm, "node certificates do not cover "
@@ -337,8 +322,8 @@ s_name(const struct rd_topo_sentinel *s, char *buf, size_t sz)
 static bool
 s_auth_refused(const struct rd_topo_sentinel *s)
 {
-	return ep_has(&s->ep, "auth.required") ||
-	    ep_has(&s->ep, "auth.wrongpass") ||
+	return topo_ep_has(&s->ep, "auth.required") ||
+	    topo_ep_has(&s->ep, "auth.wrongpass") ||
 	    strcmp(s->said.addr.class_id, "auth.required") == 0 ||
 	    strcmp(s->said.addr.class_id, "auth.wrongpass") == 0;
 }
@@ -348,7 +333,7 @@ r_sentinels(const struct rd_config *cfg, const struct rd_topology *t,
     struct rd_findings *fs)
 {
 	struct rd_finding *f;
-	char hp[300], why[400];
+	char hp[300], why[400], ids[RD_EP_MAX_IDS * 50];
 	int i, unreach = 0, authn = 0, answered = 0, nil = 0, other = 0;
 	bool differ = false;
 
@@ -413,8 +398,9 @@ r_sentinels(const struct rd_config *cfg, const struct rd_topology *t,
 			if (!s_auth_refused(s))
 				continue;
 			s_name(s, hp, sizeof(hp));
-			finding_evid(f, " %s: %s;", hp, s->ep.findings[0] ?
-			    s->ep.findings : s->said.addr.text);
+			finding_evid(f, " %s: %s;", hp, s->ep.nids > 0 ?
+			    topo_ep_ids(&s->ep, ids, sizeof(ids)) :
+			    s->said.addr.text);
 		}
 		finding_evid(f, " the master's password (%s) is not sent to "
 		    "sentinels", cfg->password_set ? "set" : "none");

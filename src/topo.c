@@ -67,7 +67,7 @@ topo_record_verdict(struct rd_endpoint_result *ep, const struct rd_report *r)
 	ep->verdict = r->verdict;
 	ep->exit_code = r->exit_code;
 	rd_scopy(ep->summary, sizeof(ep->summary), r->summary);
-	ep->finding[0] = ep->findings[0] = '\0';
+	ep->nids = 0;
 	/* The critical ones say why the peer fails (a node's own "this is a
 	 * cluster node" warnings would only repeat), the probe's own first:
 	 * the same culprit report_finish names. */
@@ -78,10 +78,7 @@ topo_record_verdict(struct rd_endpoint_result *ep, const struct rd_report *r)
 			if (f->sev != RD_SEV_CRITICAL ||
 			    catalog_is_probe_failure(f->id) != (pass == 0))
 				continue;
-			if (ep->finding[0] == '\0')
-				rd_scopy(ep->finding, sizeof(ep->finding), f->id);
-			rd_appendf(ep->findings, sizeof(ep->findings), "%s%s",
-			    ep->findings[0] ? ", " : "", f->id);
+			topo_ep_add_id(ep, f->id);
 		}
 }
 

@@ -77,6 +77,8 @@ enum rd_addr_class {
 extern const char *const rd_addr_class_names[RD_AC__COUNT];
 
 /* What probing one endpoint from here gave. */
+#define RD_EP_MAX_IDS	8
+
 struct rd_endpoint_result {
 	bool	 probed;
 	bool	 seed;			/* the seed itself: the run's own probe, not
@@ -90,8 +92,10 @@ struct rd_endpoint_result {
 	int	 verdict;		/* enum rd_verdict */
 	int	 exit_code;
 	char	 summary[256];
-	char	 finding[48];		/* the node's own first critical finding, "" */
-	char	 findings[256];		/* every id the node's probe produced, ", " */
+	/* The critical finding ids of the node's probe, the probe's own
+	 * failure first (topo_ep_add_id, topo_ep_has). */
+	char	 ids[RD_EP_MAX_IDS][48];
+	int	 nids;
 	int64_t	 total_us;
 	struct rd_step steps[RD_STEP__COUNT];
 };
@@ -140,6 +144,12 @@ struct rd_topology {
 /* Classifies an announced address ("0.0.0.0", "172.17.0.3", "10.1.2.3",
  * "redis-0.example", "::1"); pure. */
 enum rd_addr_class topo_addr_class(const char *addr);
+/* An endpoint's finding ids: add one (beyond RD_EP_MAX_IDS it is dropped),
+ * has one, the first ("" without), all of them joined by ", " into buf. */
+void	topo_ep_add_id(struct rd_endpoint_result *ep, const char *id);
+bool	topo_ep_has(const struct rd_endpoint_result *ep, const char *id);
+const char *topo_ep_first(const struct rd_endpoint_result *ep);
+const char *topo_ep_ids(const struct rd_endpoint_result *ep, char *buf, size_t sz);
 
 /* Slot coverage of t->cl into t's slots_* and uncovered fields; pure. */
 void	topo_slots(struct rd_topology *t);

@@ -84,6 +84,41 @@ topo_addr_class(const char *addr)
 }
 
 void
+topo_ep_add_id(struct rd_endpoint_result *ep, const char *id)
+{
+	if (ep->nids < RD_EP_MAX_IDS)
+		rd_scopy(ep->ids[ep->nids++], sizeof(ep->ids[0]), id);
+}
+
+bool
+topo_ep_has(const struct rd_endpoint_result *ep, const char *id)
+{
+	int i;
+
+	for (i = 0; i < ep->nids; i++)
+		if (strcmp(ep->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+const char *
+topo_ep_first(const struct rd_endpoint_result *ep)
+{
+	return ep->nids > 0 ? ep->ids[0] : "";
+}
+
+const char *
+topo_ep_ids(const struct rd_endpoint_result *ep, char *buf, size_t sz)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ep->nids; i++)
+		rd_appendf(buf, sz, "%s%s", i > 0 ? ", " : "", ep->ids[i]);
+	return buf;
+}
+
+void
 topo_slots(struct rd_topology *t)
 {
 	signed char st[RD_TOPO_SLOTS];

@@ -526,8 +526,8 @@ node_times_out(struct rd_topology *t, int i, const char *ip)
 	snprintf(t->cl.nodes[i].ip, sizeof(t->cl.nodes[i].ip), "%s", ip);
 	snprintf(ep->host, sizeof(ep->host), "%s", ip);
 	ep->reachable = ep->pong = false;
-	snprintf(ep->finding, sizeof(ep->finding), "tcp.timeout");
-	snprintf(ep->findings, sizeof(ep->findings), "tcp.timeout");
+	ep->nids = 0;
+	topo_ep_add_id(ep, "tcp.timeout");
 	ep->steps[RD_STEP_TCP].status = RD_ST_FAIL;
 	ep->steps[RD_STEP_TCP].err.set = true;
 	snprintf(ep->steps[RD_STEP_TCP].err.message,
@@ -639,14 +639,14 @@ test_rules_cluster_faults(void **state)
 	/* The announced port speaks plaintext where TLS is used. */
 	t->node_ep[2].reachable = false;
 	t->node_ep[2].tls = true;
-	snprintf(t->node_ep[2].findings, sizeof(t->node_ep[2].findings),
-	    "tls.plaintext_port");
+	t->node_ep[2].nids = 0;
+	topo_ep_add_id(&t->node_ep[2], "tls.plaintext_port");
 	eval(t, &fs);
 	assert_non_null(find(&fs, "cluster.tls_port_mismatch"));
 	assert_null(find(&fs, "cluster.announced_unreachable"));
 	findings_free(&fs);
-	snprintf(t->node_ep[2].findings, sizeof(t->node_ep[2].findings),
-	    "tls.hostname_mismatch");
+	t->node_ep[2].nids = 0;
+	topo_ep_add_id(&t->node_ep[2], "tls.hostname_mismatch");
 	eval(t, &fs);
 	assert_non_null(find(&fs, "cluster.hostname_mismatch"));
 	findings_free(&fs);
