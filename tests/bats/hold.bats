@@ -11,6 +11,8 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# rd: the binary in an empty environment, bounded
+RD_TIMEOUT=60
 
 setup_file() {
 	fx_init
@@ -24,11 +26,6 @@ setup_file() {
 
 teardown_file() {
 	fx_teardown
-}
-
-rd() {
-	run --separate-stderr timeout 60 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 @test "watch --hold, server timeout 2, interval 5s: the reset, its idle time, the reconnect" {

@@ -9,6 +9,8 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# rd: the binary in an empty environment, bounded
+RD_TIMEOUT=30
 
 setup_file() {
 	fx_init
@@ -22,11 +24,6 @@ setup_file() {
 
 teardown_file() {
 	fx_teardown
-}
-
-rd() {
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 # valid: $output validates against the Jenkins schema.

@@ -10,6 +10,8 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# rd: the binary in an empty environment, bounded
+RD_TIMEOUT=30
 
 setup_file() {
 	fx_init
@@ -23,13 +25,6 @@ setup_file() {
 
 teardown_file() {
 	fx_teardown
-}
-
-# rd ARGS...: the binary in an empty environment, bounded; stdout in
-# $output, stderr in $stderr.
-rd() {
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 # lint: promtool check metrics on $output; fails with what it said.

@@ -9,6 +9,8 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# rd: the binary in an empty environment, bounded
+RD_TIMEOUT=60
 
 setup_file() {
 	fx_init
@@ -43,11 +45,6 @@ hostile() {
 
 teardown_file() {
 	fx_teardown
-}
-
-rd() {
-	run --separate-stderr timeout 60 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 # bg OUT ARGS...: the binary in the background (guard 60 s); sets BG_PID.

@@ -11,6 +11,8 @@
 bats_require_minimum_version 1.5.0
 
 load '../lib/fixtures'
+load '../lib/cli'	# rd: the binary in an empty environment, bounded
+RD_TIMEOUT=30
 
 setup_file() {
 	fx_init
@@ -30,13 +32,6 @@ teardown_file() {
 setup() {
 	python3 -c 'import jsonschema' 2>/dev/null ||
 	    skip "python3-jsonschema is not installed (scripts/install-deps --test)"
-}
-
-# rd ARGS...: the binary with an empty environment (no REDIS_*, no
-# container evidence), bounded; stdout in $output, stderr apart.
-rd() {
-	run --separate-stderr timeout 30 env -i PATH="$PATH" \
-	    REDISDIAG_SYSROOT="$ROOT" "$RD" "$@"
 }
 
 # The validator: python3-jsonschema, the draft the schema names.
