@@ -280,9 +280,18 @@ _conns() {
 	chk -h localhost -p "$FX_PORT_tls" --tls --cacert "$FX_CA"
 	[ "$status" -eq 0 ]
 	after=$(_conns tls)
-	# The check's connection and the second INFO's own.
-	[ $((after - before)) -eq 2 ]
-	[ "$(echo "$output" | jq -r .cross_try)" = null ]
+	if [ "${TEST_TIME_FACTOR:-1}" -lt 4 ]; then
+		# The check's connection and the second INFO's own.
+		[ $((after - before)) -eq 2 ]
+		[ "$(echo "$output" | jq -r .cross_try)" = null ]
+	else
+		# Under valgrind the handshake itself can outlast the 150 ms
+		# grace: the plaintext side may start, but it must be dropped
+		# once TLS answers, and never count as a success.
+		[ $((after - before)) -ge 2 ] && [ $((after - before)) -le 3 ]
+		[[ $(echo "$output" | jq -r '.cross_try // {} | .succeeded // false') = false ]]
+		[[ $(echo "$output" | jq -r '.cross_try.detail // "abandoned"') == *abandoned* ]]
+	fi
 }
 
 @test "a TLS server that answers late still passes; the plaintext side is dropped" {
