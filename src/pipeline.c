@@ -41,6 +41,7 @@ struct nodes_ctx {
 	const struct rd_vault *vault;
 	const struct rd_run_opts *run;
 	const struct rd_report_opts *ro;
+	const struct rd_obs *obs;	/* the seed's, its TCP step done */
 	struct rd_topology *t;
 	struct topo_cluster_run *cr;
 };
@@ -52,7 +53,7 @@ nodes_start(void *arg)
 
 	if (nc->t != NULL)
 		nc->cr = topo_cluster_start(nc->cfg, nc->vault, nc->run, nc->ro,
-		    nc->t);
+		    nc->obs->tcp.peer, nc->t);
 }
 
 /* The topology is heap data (64 nodes' steps do not belong on a thread's
@@ -95,6 +96,7 @@ probe_and_judge(const struct rd_config *cfg, const struct rd_vault *vault,
 		nc.vault = vault;
 		nc.run = run;
 		nc.ro = ro;
+		nc.obs = obs;
 		nc.t = NULL;
 		nc.cr = NULL;
 		/* Without memory for a topology the seed alone is probed. */

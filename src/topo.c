@@ -173,10 +173,10 @@ struct topo_cluster_run {
 struct topo_cluster_run *
 topo_cluster_start(const struct rd_config *cfg, const struct rd_vault *vault,
     const struct rd_run_opts *run, const struct rd_report_opts *ro,
-    struct rd_topology *t)
+    const char *seed_peer, struct rd_topology *t)
 {
 	struct topo_cluster_run *cr;
-	char host[256];
+	char host[256], hp[300];
 	int i, port;
 
 	if ((cr = calloc(1, sizeof(*cr))) == NULL ||
@@ -205,8 +205,12 @@ topo_cluster_start(const struct rd_config *cfg, const struct rd_vault *vault,
 			ep->exit_code = RD_EXIT_UNREACHABLE;
 			continue;
 		}
-		/* The seed as announced: the run's own probe says it. */
-		if (port == cfg->port && strcmp(host, cfg->host) == 0) {
+		/* The seed as announced (localhost:6379 reached 127.0.0.1:6379,
+		 * announced too): the run's own probe says it. */
+		if ((port == cfg->port && strcmp(host, cfg->host) == 0) ||
+		    (seed_peer != NULL && seed_peer[0] != '\0' &&
+		    strcmp(rd_hostport(hp, sizeof(hp), host, port),
+		    seed_peer) == 0)) {
 			ep->seed = true;
 			continue;
 		}
@@ -245,9 +249,21 @@ topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
 	 * (a copy shares them; report_finish only reads them). */
 	own = *r;
 	report_finish(&own);
-	for (i = 0; i < t->cl.nnodes; i++)
-		if (t->node_ep[i].seed)
-			record(cfg, obs, &own, &t->node_ep[i]);
+	for (i = 0; i < t->cl.nnodes; i++) {
+		struct rd_endpoint_result *ep = &t->node_ep[i];
+		char host[sizeof(ep->host)];
+		int port = ep->port;
+
+		if (!ep->seed)
+			continue;
+		/* The endpoint stays the announced one (127.0.0.1 where the
+		 * application was given localhost): a cluster client dials
+		 * that once it has read the slots. */
+		rd_scopy(host, sizeof(host), ep->host);
+		record(cfg, obs, &own, ep);
+		rd_scopy(ep->host, sizeof(ep->host), host);
+		ep->port = port;
+	}
 	for (i = 0; i < t->nsentinels; i++)
 		if (t->sentinels[i].ep.seed)
 			record(cfg, obs, &own, &t->sentinels[i].ep);

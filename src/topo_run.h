@@ -17,12 +17,15 @@
  * seed's probe, so they run during its latency step; NULL when it could
  * not) and topo_cluster_finish() waits for them (cr may be NULL) and fills
  * t's mode, seed, cluster_state and slots.  A node announced at the seed's
- * own host and port is not dialled twice: topo_record_seed() fills it from
- * the run's probe and its findings so far. */
+ * own host and port, or at the address the seed's connection reached
+ * (seed_peer, "127.0.0.1:6379" as obs.tcp.peer; NULL or "" when none), is
+ * not dialled twice: topo_record_seed() fills it from the run's probe and
+ * its findings so far. */
 struct topo_cluster_run;
 struct topo_cluster_run *topo_cluster_start(const struct rd_config *cfg,
 	    const struct rd_vault *vault, const struct rd_run_opts *run,
-	    const struct rd_report_opts *ro, struct rd_topology *t);
+	    const struct rd_report_opts *ro, const char *seed_peer,
+	    struct rd_topology *t);
 void	topo_cluster_finish(struct topo_cluster_run *cr,
 	    const struct rd_config *cfg, const struct rd_obs *seed,
 	    struct rd_topology *t);

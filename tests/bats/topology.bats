@@ -111,6 +111,23 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 	valid
 }
 
+@test "cluster: a seed given as localhost is the node announced at the 127.0.0.1 it reached, not dialled twice" {
+	local before after
+	before=$(timeout 5 redis-cli -p "$OK_SEED" INFO stats </dev/null | tr -d '\r' |
+	    sed -n 's/^total_connections_received://p')
+	chk -h localhost -p "$OK_SEED"
+	after=$(timeout 5 redis-cli -p "$OK_SEED" INFO stats </dev/null | tr -d '\r' |
+	    sed -n 's/^total_connections_received://p')
+	[ "$status" -eq 0 ]
+	[ "$(q '[.topology.nodes[] | select(.seed)] | length')" -eq 1 ]
+	# Its endpoint stays the announced address, its result the run's own.
+	[ "$(q '.topology.nodes[] | select(.seed) | .endpoint.host')" = 127.0.0.1 ]
+	[ "$(q '.topology.nodes[] | select(.seed) | .endpoint.port')" -eq "$OK_SEED" ]
+	[ "$(q '.topology.nodes[] | select(.seed) | .reachable')" = true ]
+	# The check's one connection and the first INFO's own: no peer's.
+	[ $((after - before)) -eq 2 ]
+}
+
 @test "cluster: a user that may not read the topology (-@cluster... -cluster) gets server.cluster_mode alone, not cluster.client_not_cluster_aware" {
 	timeout 5 redis-cli -p "$OK_SEED" ACL SETUSER nocluster reset on '>Nocluster-pw-2' \
 	    '~*' '&*' +@all -cluster </dev/null
