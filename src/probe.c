@@ -166,9 +166,18 @@ converse(struct probe *p)
 	if (!p->dead && p->cfg->db > 0)
 		pr_step_select(p);
 	if (!p->dead && pr_step_ping(p) == 0) {
-		if (!p->po->no_info)
+		/* A cluster node that said so in its HELLO reply: its nodes
+		 * first, so they are probed while this connection reads INFO
+		 * and times its latency. */
+		bool early = p->po->sentinel_master == NULL &&
+		    pr_said_cluster(p);
+
+		if (early)
+			pr_step_topology(p);
+		if (!p->dead && !p->po->no_info)
 			pr_step_info(p);
-		pr_step_topology(p);
+		if (!early)
+			pr_step_topology(p);
 		if (!p->dead && !p->po->no_latency)
 			pr_step_latency(p);
 	}

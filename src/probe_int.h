@@ -78,7 +78,11 @@ void	pr_door_cluster(const struct probe *p, struct rd_cluster_obs *cl);
 
 void	pr_door_sentinel(const struct probe *p, struct rd_sentinel_obs *so);
 
+/* The seed's topology: a cluster node's nodes (the peers start as soon as
+ * they are read) or a sentinel's answers.  Run before pr_step_info() when
+ * pr_said_cluster() (the HELLO reply said mode cluster), else after it. */
 void	pr_step_topology(struct probe *p);
+bool	pr_said_cluster(const struct probe *p);
 
 void	pr_door_first(const struct probe *p, struct rd_reply_obs *ro);
 

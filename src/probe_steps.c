@@ -97,6 +97,23 @@ pr_step_ping(struct probe *p)
 	return pr_step_end(p, RD_STEP_PING, ro, rep, ok, "PING", t0);
 }
 
+/* CLUSTER INFO's reply read into the server's observations. */
+static void
+cluster_info(struct probe *p, struct rd_step *s, const redisReply *rep,
+    const struct rd_reply_obs *ro, enum rd_status *st)
+{
+	struct rd_server_obs *sv = &p->obs->server;
+
+	if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
+		info_parse(rep->str, rep->len, sv);
+		pr_door_server(p, sv);
+	}
+	if (ro->timed_out) {
+		pr_reply_fail(p, s, ro, "CLUSTER INFO");
+		*st = RD_ST_FAIL;
+	}
+}
+
 void
 pr_step_info(struct probe *p)
 {
@@ -105,18 +122,22 @@ pr_step_info(struct probe *p)
 	struct rd_server_obs *sv = &p->obs->server;
 	const char *argv[] = { "INFO" };
 	const char *cargv[] = { "CLUSTER", "INFO" };
-	struct pr_cmd cmds[1 + PR_HEALTH_N];
-	struct rd_reply_obs hro[1 + PR_HEALTH_N];
-	redisReply *reps[1 + PR_HEALTH_N], *rep;
+	struct pr_cmd cmds[2 + PR_HEALTH_N];
+	struct rd_reply_obs hro[2 + PR_HEALTH_N];
+	redisReply *reps[2 + PR_HEALTH_N], *rep;
 	int64_t t0 = clock_now_us();
 	enum rd_status st = RD_ST_FAIL;
-	int i;
+	/* A node whose HELLO said cluster: CLUSTER INFO in the batch too. */
+	bool cl = pr_said_cluster(p);
+	int i, n = 1 + PR_HEALTH_N + cl;
 
 	/* INFO and the health reads in one write: one round trip. */
 	cmds[0] = (struct pr_cmd){ 1, argv };
 	pr_health_cmds(cmds + 1);
+	if (cl)
+		cmds[1 + PR_HEALTH_N] = (struct pr_cmd){ 2, cargv };
 	memset(hro, 0, sizeof(hro));
-	pr_batch(p, 1 + PR_HEALTH_N, cmds, reps, hro);
+	pr_batch(p, n, cmds, reps, hro);
 	*ro = hro[0];
 	rep = reps[0];
 	if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
@@ -139,25 +160,23 @@ pr_step_info(struct probe *p)
 		pr_reply_fail(p, s, ro, "INFO");
 	if (st != RD_ST_FAIL)
 		pr_health(p, reps + 1);		/* probe_health.c */
-	for (i = 0; i < 1 + PR_HEALTH_N; i++)
+	if (cl && st == RD_ST_OK)
+		cluster_info(p, s, reps[1 + PR_HEALTH_N], &hro[1 + PR_HEALTH_N],
+		    &st);
+	for (i = 0; i < n; i++)
 		if (reps[i] != NULL)
 			freeReplyObject(reps[i]);
 
-	if (st == RD_ST_OK && strcmp(sv->mode, "cluster") == 0 && !p->dead) {
+	/* INFO said cluster, HELLO did not (a RESP2 client sends none). */
+	if (!cl && st == RD_ST_OK && strcmp(sv->mode, "cluster") == 0 &&
+	    !p->dead) {
 		struct rd_reply_obs cro;
 
 		memset(&cro, 0, sizeof(cro));
 		rep = pr_command(p, 2, cargv, &cro);
-		if (rep != NULL && rep->type == REDIS_REPLY_STRING) {
-			info_parse(rep->str, rep->len, sv);
-			pr_door_server(p, sv);
-		}
+		cluster_info(p, s, rep, &cro, &st);
 		if (rep != NULL)
 			freeReplyObject(rep);
-		if (cro.timed_out) {
-			pr_reply_fail(p, s, &cro, "CLUSTER INFO");
-			st = RD_ST_FAIL;
-		}
 	}
 	pr_step_done(p, RD_STEP_INFO, st, t0);
 }

@@ -181,6 +181,12 @@ out:
 	pr_door_sentinel(p, so);
 }
 
+bool
+pr_said_cluster(const struct probe *p)
+{
+	return strcmp(p->obs->hello.mode, "cluster") == 0;
+}
+
 void
 pr_step_topology(struct probe *p)
 {
@@ -189,7 +195,8 @@ pr_step_topology(struct probe *p)
 	if (p->po->sentinel_master != NULL)
 		ask_sentinel(p, p->po->sentinel_master, &p->obs->sentinel);
 	else if (p->po->cluster_store != NULL &&
-	    strcmp(p->obs->server.mode, "cluster") == 0) {
+	    (strcmp(p->obs->server.mode, "cluster") == 0 ||
+	    pr_said_cluster(p))) {
 		struct rd_cluster_obs *cl = p->po->cluster_store(
 		    p->po->topology_ctx);
 
