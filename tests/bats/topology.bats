@@ -128,6 +128,16 @@ jsonschema.Draft202012Validator(s).validate(json.load(sys.stdin))' "$SCHEMA"
 	[ $((after - before)) -eq 2 ]
 }
 
+@test "cluster: a RESP2 client (no HELLO) finds the mode in INFO and reads the same topology" {
+	chk -h 127.0.0.1 -p "$OK_SEED" --client redis-py@4
+	[ "$(q '.steps[] | select(.name == "hello") | .status')" = skip ]
+	[ "$(q .topology.mode)" = cluster ]
+	[ "$(q .topology.cluster_state)" = ok ]
+	[ "$(q .server.cluster_state)" = ok ]
+	[ "$(q '[.topology.nodes[] | select(.reachable)] | length')" -eq 3 ]
+	[ "$(q .topology.redirect.kind)" = MOVED ]
+}
+
 @test "cluster: a user that may not read the topology (-@cluster... -cluster) gets server.cluster_mode alone, not cluster.client_not_cluster_aware" {
 	timeout 5 redis-cli -p "$OK_SEED" ACL SETUSER nocluster reset on '>Nocluster-pw-2' \
 	    '~*' '&*' +@all -cluster </dev/null
