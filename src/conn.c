@@ -89,6 +89,7 @@ conn_write(struct conn *c, const void *buf, size_t len, int64_t deadline_us)
 			if (n >= 0) {
 				p += n;
 				len -= (size_t)n;
+				c->asked = true;
 				continue;
 			}
 			if (errno == EINTR)
@@ -125,7 +126,18 @@ conn_read(struct conn *c, void *buf, size_t len, int64_t deadline_us)
 		int r;
 
 		if (c->ssl == NULL) {
-			ssize_t n = recv(c->fd, buf, len, 0);
+			ssize_t n;
+
+			/* Just asked: the answer is a round trip away, so wait
+			 * for it first (poll, recv) instead of finding the
+			 * socket empty (recv, poll, recv). */
+			if (c->asked) {
+				c->asked = false;
+				if (clock_left_us(deadline_us) > 0 &&
+				    wait_more(c->fd, POLLIN, deadline_us) == -1)
+					return -1;
+			}
+			n = recv(c->fd, buf, len, 0);
 
 			if (n >= 0)
 				return n;

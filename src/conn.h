@@ -3,6 +3,7 @@
 #ifndef RD_CONN_H
 #define RD_CONN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -14,6 +15,8 @@ struct conn {
 	SSL	*ssl;			/* NULL for plaintext; owned */
 	SSL_CTX	*ctx;			/* owned when set */
 	void	*tls_state;		/* tls.c's callback state; owned, free() */
+	bool	 asked;			/* plaintext: a write since the last read, so
+					   the answer is (most likely) not here yet */
 };
 
 /* Writes all of buf before deadline_us.  Returns 0, or -1 with errno:

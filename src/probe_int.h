@@ -93,6 +93,11 @@ void	pr_bare_host(const char *h, char *out, size_t outsz);
 void	pr_record_reply(struct probe *p, struct rd_reply_obs *ro, const redisReply *r);
 
 redisReply *pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro);
+/* pr_command whose check for replies nobody asked for looks only at what
+ * the reader already holds, not at the socket: for a series of commands
+ * (the latency PINGs) whose last one is sent with pr_command. */
+redisReply *pr_command_held(struct probe *p, int argc, const char **argv,
+	    struct rd_reply_obs *ro);
 void	pr_batch(struct probe *p, int n, const struct pr_cmd *cmds,
 	    redisReply **reps, struct rd_reply_obs *ros);
 

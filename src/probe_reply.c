@@ -114,10 +114,10 @@ read_reply(struct probe *p, struct rd_reply_obs *ro, int64_t dl)
 
 /* After the reply to cmd: anything more already here was not asked for
  * (one command is in flight at a time).  Looks at what the reader holds
- * and, without waiting, at the socket.  Records the first such reply and
- * ends the conversation. */
+ * and, without waiting, at the socket (unless !sock).  Records the first
+ * such reply and ends the conversation. */
 static void
-unsolicited(struct probe *p, const char *cmd)
+unsolicited(struct probe *p, const char *cmd, bool sock)
 {
 	struct rd_obs *o = p->obs;
 	redisReply *rep = NULL;
@@ -127,6 +127,8 @@ unsolicited(struct probe *p, const char *cmd)
 	if (o->unsolicited_seen)
 		return;
 	if (resp_get(p->rr, &rep) != 1 && !resp_pending(p->rr)) {
+		if (!sock)
+			return;
 		n = conn_read(&p->c, buf, sizeof(buf), 0);
 		if (n <= 0)
 			return;
@@ -144,9 +146,9 @@ unsolicited(struct probe *p, const char *cmd)
 	p->dead = true;
 }
 
-/* Sends a command and reads its reply into ro. */
-redisReply *
-pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro)
+static redisReply *
+command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro,
+    bool sock)
 {
 	char *cmd = NULL;
 	redisReply *rep;
@@ -174,8 +176,22 @@ pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro
 	ro->sent = true;
 	rep = read_reply(p, ro, p->deadline);
 	if (rep != NULL)
-		unsolicited(p, argv[0]);
+		unsolicited(p, argv[0], sock);
 	return rep;
+}
+
+/* Sends a command and reads its reply into ro. */
+redisReply *
+pr_command(struct probe *p, int argc, const char **argv, struct rd_reply_obs *ro)
+{
+	return command(p, argc, argv, ro, true);
+}
+
+redisReply *
+pr_command_held(struct probe *p, int argc, const char **argv,
+    struct rd_reply_obs *ro)
+{
+	return command(p, argc, argv, ro, false);
 }
 
 /* Sends n commands in one write and reads their n replies in order: one
@@ -228,7 +244,7 @@ pr_batch(struct probe *p, int n, const struct pr_cmd *cmds, redisReply **reps,
 		    p->deadline);
 	}
 	if (!p->dead && reps[n - 1] != NULL)
-		unsolicited(p, cmds[n - 1].argv[0]);
+		unsolicited(p, cmds[n - 1].argv[0], true);
 }
 
 /* The error object for a command that got no usable reply. */
