@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 10 (seconds alone, idle: tests/run starts the slowest first)
 # container.bats — the container recipe and its probes (issue 13), run as
 # written: the Dockerfile's HEALTHCHECK command and the README's Kubernetes
 # exec probes against a real redis-server on 127.0.0.1, a closed port and a

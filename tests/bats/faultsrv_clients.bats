@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 85 (seconds alone, idle: tests/run starts the slowest first)
 # faultsrv_clients.bats — `simulate --serve` as real clients see it
 # (issue 14): many connections at once, a plaintext port that never
 # answers a ClientHello, OOM on writes, the cluster state the scenario

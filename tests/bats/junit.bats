@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 14 (seconds alone, idle: tests/run starts the slowest first)
 # junit.bats — `--format junit` against the Jenkins xunit plugin's JUnit
 # schema (tests/data/jenkins-junit.xsd, xmllint from Debian's
 # libxml2-utils), on every scenario and on check, env and explain; the

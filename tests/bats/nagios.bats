@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 13 (seconds alone, idle: tests/run starts the slowest first)
 # nagios.bats — `--format nagios` read as Nagios/Icinga read it (issue 13,
 # SPEC section 15): the first line and its perfdata parsed by
 # Monitoring::Plugin::Performance (tests/lib/nagios-perfdata.pl, Debian's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 9 (seconds alone, idle: tests/run starts the slowest first)
 # prometheus.bats — `--format prometheus` read by the real consumers
 # (issue 13, SPEC section 15): `promtool check metrics` on every scenario
 # of `simulate --list` and on check, env and explain; a node_exporter

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 10 (seconds alone, idle: tests/run starts the slowest first)
 # reliability.bats — issue 14's defects, one test each, against real
 # listeners on loopback: signals end long-running commands at once, files
 # and the environment are read under the deadline, the candidate list is

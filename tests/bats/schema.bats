@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 26 (seconds alone, idle: tests/run starts the slowest first)
 # schema.bats — what `redisdiag schema` prints is the schema of what the
 # tool really prints, checked with a real JSON Schema validator
 # (python3-jsonschema, draft 2020-12) rather than by hand: the schema is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# run-cost: 19 (seconds alone, idle: tests/run starts the slowest first)
 # topology.bats — issue 11: every node of a cluster and every sentinel,
 # checked from here.  Real redis-server clusters (3 masters, made with
 # redis-cli --cluster create) and sentinels (3, with a master and a
