@@ -317,31 +317,17 @@ static int
 exchange(struct conn *c, int64_t dl, int argc1, int argc2, const char **argv,
     struct inbuf *in, struct rd_hello_obs *h, const struct rd_vault *v)
 {
-	char *cmd = NULL, *cmd2 = NULL, *both;
-	long len, len2 = 0;
+	const struct resp_cmd cmds[2] = { { argc1, argv },
+	    { argc2, argv + argc1 } };
+	char *cmd;
+	long len;
 	int wr;
 
-	if ((len = resp_format(&cmd, argc1, argv)) < 0)
+	/* It holds the password that went inside HELLO: wiped once sent. */
+	if ((len = resp_format_n(&cmd, argc2 > 0 ? 2 : 1, cmds)) < 0)
 		return -1;
-	if (argc2 > 0 && (len2 = resp_format(&cmd2, argc2, argv + argc1)) < 0) {
-		resp_free_cmd(cmd, len);
-		return -1;
-	}
-	if (argc2 > 0 && (both = malloc((size_t)(len + len2))) != NULL) {
-		memcpy(both, cmd, (size_t)len);
-		memcpy(both + len, cmd2, (size_t)len2);
-		wr = conn_write(c, both, (size_t)(len + len2), dl);
-		/* It holds the password that went inside HELLO. */
-		explicit_bzero(both, (size_t)(len + len2));
-		free(both);
-	} else {
-		wr = conn_write(c, cmd, (size_t)len, dl);
-		if (wr != -1 && argc2 > 0)
-			wr = conn_write(c, cmd2, (size_t)len2, dl);
-	}
+	wr = conn_write(c, cmd, (size_t)len, dl);
 	resp_free_cmd(cmd, len);
-	if (argc2 > 0)
-		resp_free_cmd(cmd2, len2);
 	if (wr == -1) {
 		if (errno == ETIMEDOUT)
 			h->reply.timed_out = true;

@@ -131,13 +131,13 @@ static const char *const slowlog_len[] = { "SLOWLOG", "LEN" };
 static const char *const latency_latest_argv[] = { "LATENCY", "LATEST" };
 
 void
-pr_health_cmds(struct pr_cmd *c)
+pr_health_cmds(struct resp_cmd *c)
 {
-	c[0] = (struct pr_cmd){ 3, (const char **)cfg_timeout };
-	c[1] = (struct pr_cmd){ 3, (const char **)cfg_keepalive };
-	c[2] = (struct pr_cmd){ 3, (const char **)cfg_notify };
-	c[3] = (struct pr_cmd){ 2, (const char **)slowlog_len };
-	c[4] = (struct pr_cmd){ 2, (const char **)latency_latest_argv };
+	c[0] = (struct resp_cmd){ 3, (const char **)cfg_timeout };
+	c[1] = (struct resp_cmd){ 3, (const char **)cfg_keepalive };
+	c[2] = (struct resp_cmd){ 3, (const char **)cfg_notify };
+	c[3] = (struct resp_cmd){ 2, (const char **)slowlog_len };
+	c[4] = (struct resp_cmd){ 2, (const char **)latency_latest_argv };
 }
 
 void

@@ -64,12 +64,7 @@ void	pr_door_server(const struct probe *p, struct rd_server_obs *sv);
 /* CONFIG GET timeout, tcp-keepalive, notify-keyspace-events, SLOWLOG and
  * LATENCY LATEST into p->obs->server, each where the server allows it. */
 #define PR_HEALTH_N	5	/* commands of pr_health_cmds */
-/* One command of a batch (pr_batch): argv is not copied. */
-struct pr_cmd {
-	int		 argc;
-	const char	**argv;
-};
-void	pr_health_cmds(struct pr_cmd *c);
+void	pr_health_cmds(struct resp_cmd *c);
 void	pr_health(struct probe *p, redisReply *const *reps);
 
 void	pr_door_tls(const struct probe *p, struct rd_tls_obs *t);
@@ -98,7 +93,7 @@ redisReply *pr_command(struct probe *p, int argc, const char **argv, struct rd_r
  * (the latency PINGs) whose last one is sent with pr_command. */
 redisReply *pr_command_held(struct probe *p, int argc, const char **argv,
 	    struct rd_reply_obs *ro);
-void	pr_batch(struct probe *p, int n, const struct pr_cmd *cmds,
+void	pr_batch(struct probe *p, int n, const struct resp_cmd *cmds,
 	    redisReply **reps, struct rd_reply_obs *ros);
 
 void	pr_reply_fail(struct probe *p, struct rd_step *s, const struct rd_reply_obs *ro,

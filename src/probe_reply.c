@@ -200,37 +200,22 @@ pr_command_held(struct probe *p, int argc, const char **argv,
  * every command after it: the conversation has ended); ros[i] says why.
  * The unsolicited check runs once, after the last reply. */
 void
-pr_batch(struct probe *p, int n, const struct pr_cmd *cmds, redisReply **reps,
+pr_batch(struct probe *p, int n, const struct resp_cmd *cmds, redisReply **reps,
     struct rd_reply_obs *ros)
 {
-	char *buf = NULL, *cmd, *nb;
-	size_t used = 0;
+	char *buf;
 	long len;
 	int i, wr;
 
 	for (i = 0; i < n; i++)
 		reps[i] = NULL;
-	for (i = 0; i < n; i++) {
-		if ((len = resp_format(&cmd, cmds[i].argc, cmds[i].argv)) < 0)
-			break;
-		if ((nb = realloc(buf, used + (size_t)len)) == NULL) {
-			resp_free_cmd(cmd, len);
-			break;
-		}
-		buf = nb;
-		memcpy(buf + used, cmd, (size_t)len);
-		used += (size_t)len;
-		resp_free_cmd(cmd, len);
-	}
-	if (i < n) {
-		free(buf);
+	if ((len = resp_format_n(&buf, n, cmds)) < 0) {
 		ros[0].closed = true;
 		p->dead = true;
 		return;
 	}
-	/* Health commands only: no secret in buf. */
-	wr = conn_write(&p->c, buf, used, p->deadline);
-	free(buf);
+	wr = conn_write(&p->c, buf, (size_t)len, p->deadline);
+	resp_free_cmd(buf, len);
 	p->ncmds += n;
 	if (wr == -1 && errno == ETIMEDOUT) {
 		ros[0].timed_out = true;

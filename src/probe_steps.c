@@ -122,7 +122,7 @@ pr_step_info(struct probe *p)
 	struct rd_server_obs *sv = &p->obs->server;
 	const char *argv[] = { "INFO" };
 	const char *cargv[] = { "CLUSTER", "INFO" };
-	struct pr_cmd cmds[2 + PR_HEALTH_N];
+	struct resp_cmd cmds[2 + PR_HEALTH_N];
 	struct rd_reply_obs hro[2 + PR_HEALTH_N];
 	redisReply *reps[2 + PR_HEALTH_N], *rep;
 	int64_t t0 = clock_now_us();
@@ -132,10 +132,10 @@ pr_step_info(struct probe *p)
 	int i, n = 1 + PR_HEALTH_N + cl;
 
 	/* INFO and the health reads in one write: one round trip. */
-	cmds[0] = (struct pr_cmd){ 1, argv };
+	cmds[0] = (struct resp_cmd){ 1, argv };
 	pr_health_cmds(cmds + 1);
 	if (cl)
-		cmds[1 + PR_HEALTH_N] = (struct pr_cmd){ 2, cargv };
+		cmds[1 + PR_HEALTH_N] = (struct resp_cmd){ 2, cargv };
 	memset(hro, 0, sizeof(hro));
 	pr_batch(p, n, cmds, reps, hro);
 	*ro = hro[0];

@@ -77,7 +77,7 @@ read_cluster(struct probe *p, struct rd_cluster_obs *cl)
 	const char *shards[] = { "CLUSTER", "SHARDS" };
 	const char *slots[] = { "CLUSTER", "SLOTS" };
 	const char *nodes[] = { "CLUSTER", "NODES" };
-	const struct pr_cmd cmds[2] = { { 2, shards }, { 2, nodes } };
+	const struct resp_cmd cmds[2] = { { 2, shards }, { 2, nodes } };
 	struct rd_reply_obs ro[2];
 	redisReply *reps[2], *rep;
 	bool started = false;

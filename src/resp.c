@@ -406,21 +406,50 @@ resp_pending(const struct resp_reader *r)
 }
 
 long
+resp_format_n(char **out, int n, const struct resp_cmd *cmds)
+{
+	char *one[RESP_MAX_CMDS];
+	size_t lens[8], used = 0;
+	int i, j, len[RESP_MAX_CMDS], made = 0;
+	long rc = -1;
+
+	*out = NULL;
+	if (n < 1 || n > RESP_MAX_CMDS)
+		return -1;
+	for (; made < n; made++) {
+		const struct resp_cmd *c = &cmds[made];
+
+		if (c->argc < 1 || c->argc > 8)
+			goto out;
+		for (j = 0; j < c->argc; j++)
+			lens[j] = strlen(c->argv[j]);
+		if ((len[made] = redisFormatCommandArgv(&one[made], c->argc,
+		    c->argv, lens)) < 0)
+			goto out;
+		used += (size_t)len[made];
+	}
+	/* One buffer of ours, so resp_free_cmd has one allocator. */
+	if ((*out = malloc(used)) == NULL)
+		goto out;
+	for (i = 0, used = 0; i < n; i++) {
+		memcpy(*out + used, one[i], (size_t)len[i]);
+		used += (size_t)len[i];
+	}
+	rc = (long)used;
+out:
+	for (i = 0; i < made; i++) {
+		explicit_bzero(one[i], (size_t)len[i]);
+		redisFreeCommand(one[i]);
+	}
+	return rc;
+}
+
+long
 resp_format(char **out, int argc, const char **argv)
 {
-	size_t lens[8];
-	int i, n;
+	const struct resp_cmd c = { argc, argv };
 
-	if (argc < 1 || argc > 8)
-		return -1;
-	for (i = 0; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	n = redisFormatCommandArgv(out, argc, argv, lens);
-	if (n < 0) {
-		*out = NULL;
-		return -1;
-	}
-	return n;
+	return resp_format_n(out, 1, &c);
 }
 
 void
@@ -430,5 +459,5 @@ resp_free_cmd(char *cmd, long len)
 		return;
 	if (len > 0)
 		explicit_bzero(cmd, (size_t)len);
-	redisFreeCommand(cmd);
+	free(cmd);
 }

@@ -62,9 +62,20 @@ uint64_t resp_nread(const struct resp_reader *);
  * the stream ended mid-reply if it ends now. */
 bool	resp_pending(const struct resp_reader *);
 
+#define RESP_MAX_CMDS	16
+
+/* One command: argc words (1 to 8). */
+struct resp_cmd {
+	int		 argc;
+	const char	**argv;
+};
+
 /* Formats a command with hiredis; returns its length and *out (free with
  * resp_free_cmd(), which wipes it: AUTH carries the password), or -1. */
 long	resp_format(char **out, int argc, const char **argv);
+/* The same for n (1 to RESP_MAX_CMDS) commands one after the other in
+ * one buffer: what one write sends as a pipeline. */
+long	resp_format_n(char **out, int n, const struct resp_cmd *cmds);
 void	resp_free_cmd(char *, long len);
 
 /* rd_printable(), the rendering of bytes for a person, is in strutil.h. */

@@ -241,6 +241,22 @@ test_format_and_printable(void **state)
 	    (size_t)n);
 	resp_free_cmd(cmd, n);
 
+	/* Two commands in one buffer, one after the other (a pipeline). */
+	{
+		const char *h3[] = { "HELLO", "3" }, *h2[] = { "HELLO", "2" };
+		const struct resp_cmd two[2] = { { 2, h3 }, { 2, h2 } };
+		const struct resp_cmd bad[1] = { { 0, h3 } };
+
+		n = resp_format_n(&cmd, 2, two);
+		assert_int_equal(n, 44);
+		assert_memory_equal(cmd, "*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n"
+		    "*2\r\n$5\r\nHELLO\r\n$1\r\n2\r\n", (size_t)n);
+		resp_free_cmd(cmd, n);
+		assert_int_equal(resp_format_n(&cmd, 1, bad), -1);
+		assert_null(cmd);
+		assert_int_equal(resp_format_n(&cmd, 0, two), -1);
+	}
+
 	rd_printable("A\r\n\x01\xff", 5, out, sizeof(out));
 	assert_string_equal(out, "A\\r\\n\\x01\\xff");
 	rd_printable("abcdef", 6, out, 4);
