@@ -38,14 +38,13 @@ struct peer_job {
 	bool		 joined;	/* pthread_join done */
 };
 
-/* Fills ep from a finished peer probe. */
+/* Fills ep from a finished probe; its address (ep->host, ep->port) is
+ * the caller's: what was dialled, or what a cluster node announced. */
 static void
 record(const struct rd_config *cfg, const struct rd_obs *o,
     const struct rd_report *r, struct rd_endpoint_result *ep)
 {
 	ep->probed = true;
-	rd_scopy(ep->host, sizeof(ep->host), cfg->host);
-	ep->port = cfg->port;
 	ep->tls = cfg->tls;
 	rd_scopy(ep->sni, sizeof(ep->sni), cfg->sni != NULL ? cfg->sni : "");
 	ep->pong = o->ping.pong;
@@ -142,11 +141,11 @@ peer_start(struct peer_job *j, const struct rd_config *base, const char *host,
 	j->ro = ro;
 	j->vault = vault;
 	j->ep = ep;
+	rd_scopy(ep->host, sizeof(ep->host), host);
+	ep->port = port;
 	j->started = pthread_create(&j->th, NULL, peer_main, j) == 0;
 	if (!j->started) {
 		ep->probed = false;
-		rd_scopy(ep->host, sizeof(ep->host), host);
-		ep->port = port;
 		rd_scopy(ep->summary, sizeof(ep->summary), "not probed: could "
 		    "not start a thread");
 	}
@@ -249,21 +248,12 @@ topo_record_seed(struct rd_topology *t, const struct rd_config *cfg,
 	 * (a copy shares them; report_finish only reads them). */
 	own = *r;
 	report_finish(&own);
-	for (i = 0; i < t->cl.nnodes; i++) {
-		struct rd_endpoint_result *ep = &t->node_ep[i];
-		char host[sizeof(ep->host)];
-		int port = ep->port;
-
-		if (!ep->seed)
-			continue;
-		/* The endpoint stays the announced one (127.0.0.1 where the
-		 * application was given localhost): a cluster client dials
-		 * that once it has read the slots. */
-		rd_scopy(host, sizeof(host), ep->host);
-		record(cfg, obs, &own, ep);
-		rd_scopy(ep->host, sizeof(ep->host), host);
-		ep->port = port;
-	}
+	/* A seed node's endpoint stays the one it announced (127.0.0.1
+	 * where the application was given localhost): a cluster client
+	 * dials that once it has read the slots. */
+	for (i = 0; i < t->cl.nnodes; i++)
+		if (t->node_ep[i].seed)
+			record(cfg, obs, &own, &t->node_ep[i]);
 	for (i = 0; i < t->nsentinels; i++)
 		if (t->sentinels[i].ep.seed)
 			record(cfg, obs, &own, &t->sentinels[i].ep);
@@ -278,6 +268,9 @@ topo_sentinel_seed(const struct rd_config *cfg, const struct rd_obs *obs,
 	t->nsentinels = 1;
 	rd_scopy(t->sentinels[0].host, sizeof(t->sentinels[0].host), cfg->host);
 	t->sentinels[0].port = cfg->port;
+	rd_scopy(t->sentinels[0].ep.host, sizeof(t->sentinels[0].ep.host),
+	    cfg->host);
+	t->sentinels[0].ep.port = cfg->port;
 	t->sentinels[0].ep.seed = true;
 	t->sentinels[0].said = obs->sentinel;
 }
@@ -406,6 +399,8 @@ topo_sentinel(const struct rd_config *cfg, const struct rd_vault *vault,
 	po.resolver = run->resolver;
 	po.vault = vault;
 	probe_run(m, &po, obs);
+	rd_scopy(t->master.host, sizeof(t->master.host), m->host);
+	t->master.port = m->port;
 	record(m, obs, NULL, &t->master);
 
 	peers_join(jobs, t->nreplicas);
